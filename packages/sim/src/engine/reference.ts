@@ -1,0 +1,296 @@
+/**
+ * The pure-TypeScript reference engine: MODEL.md written out plainly, with the same operation order
+ * as the WebAssembly core (so the engines agree to the last few ulps, and tests can demand 1e-12).
+ * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
+ */
+import { REC, type Algo, type EngineInit, type EngineRun, type Loss } from "./types.js";
+
+/** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}. */
+export function lossPrime(loss: Loss, z: number): number {
+  return loss === "logistic" ? -1 / (1 + Math.exp(z)) : -Math.exp(-z);
+}
+
+/** ℓ(z), the logistic one computed as a stable softplus. */
+export function lossValue(loss: Loss, z: number): number {
+  if (loss === "logistic") return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+  return Math.exp(-z);
+}
+
+/** Workspace and math of one network; reused by snapshots and diagnostics. */
+export class DiagonalNet {
+  readonly LD: number;
+  readonly yx: Float64Array;
+  readonly beta: Float64Array;
+  readonly g: Float64Array;
+  readonly z: Float64Array;
+  readonly invN: number;
+
+  constructor(
+    x: Float64Array,
+    y: Float64Array,
+    readonly n: number,
+    readonly d: number,
+    readonly depth: number,
+    public loss: Loss,
+  ) {
+    this.LD = depth * d;
+    this.invN = 1 / n;
+    this.yx = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) this.yx[i * d + j] = y[i]! * x[i * d + j]!;
+    this.beta = new Float64Array(d);
+    this.g = new Float64Array(d);
+    this.z = new Float64Array(n);
+  }
+
+  /** β = w_1 ⊙ … ⊙ w_L, left to right. */
+  computeBeta(w: Float64Array): void {
+    const { d, depth, beta } = this;
+    for (let j = 0; j < d; j++) {
+      let p = w[j]!;
+      for (let l = 1; l < depth; l++) p *= w[l * d + j]!;
+      beta[j] = p;
+    }
+  }
+
+  /** Fills β, z, g = ∂L/∂β, and G = ∇_w L (L×d). */
+  gradient(w: Float64Array, G: Float64Array): void {
+    const { n, d, depth, beta, yx, z, g, invN, loss } = this;
+    this.computeBeta(w);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += beta[j]! * yx[i * d + j]!;
+      z[i] = s;
+    }
+    g.fill(0);
+    for (let i = 0; i < n; i++) {
+      const r = lossPrime(loss, z[i]!) * invN;
+      for (let j = 0; j < d; j++) g[j] = g[j]! + r * yx[i * d + j]!;
+    }
+    if (depth === 1) {
+      for (let j = 0; j < d; j++) G[j] = g[j]!;
+      return;
+    }
+    for (let j = 0; j < d; j++) {
+      let p = 1;
+      for (let l = 0; l < depth; l++) {
+        G[l * d + j] = p;
+        p *= w[l * d + j]!;
+      }
+      let s = 1;
+      const gj = g[j]!;
+      for (let l = depth - 1; l >= 0; l--) {
+        G[l * d + j] = gj * (G[l * d + j]! * s);
+        s *= w[l * d + j]!;
+      }
+    }
+  }
+
+  /** Mean loss over the margins currently in z. */
+  lossFromMargins(): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += lossValue(this.loss, this.z[i]!);
+    return s * this.invN;
+  }
+}
+
+function sumSq(a: Float64Array, count: number): number {
+  let s = 0;
+  for (let k = 0; k < count; k++) s += a[k]! * a[k]!;
+  return s;
+}
+
+/** w̃ = w + ε(G) per MODEL.md; returns ‖ε‖₂. */
+export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array): number {
+  const LD = w.length;
+  if (algo === "sam-l2") {
+    const norm = Math.sqrt(sumSq(G, LD));
+    if (norm === 0) {
+      out.set(w);
+      return 0;
+    }
+    const scale = rho / norm;
+    for (let k = 0; k < LD; k++) out[k] = w[k]! + scale * G[k]!;
+    return rho;
+  }
+  if (algo === "sam-linf") {
+    let nz = 0;
+    for (let k = 0; k < LD; k++) {
+      const gk = G[k]!;
+      let e = 0;
+      if (gk > 0) {
+        e = rho;
+        nz++;
+      } else if (gk < 0) {
+        e = -rho;
+        nz++;
+      }
+      out[k] = w[k]! + e;
+    }
+    return rho * Math.sqrt(nz);
+  }
+  for (let k = 0; k < LD; k++) out[k] = w[k]! + rho * G[k]!;
+  return rho * Math.sqrt(sumSq(G, LD));
+}
+
+export class ReferenceRun implements EngineRun {
+  readonly engine = "reference" as const;
+  readonly stride: number;
+  private readonly net: DiagonalNet;
+  private w: Float64Array;
+  private wNext: Float64Array;
+  private readonly wPert: Float64Array;
+  private readonly grad: Float64Array;
+  private readonly gradPert: Float64Array;
+  private readonly schedule: Float64Array;
+  private readonly records: Float64Array;
+  private recIdx = 0;
+  private step = 0;
+  private stepBase = 0;
+  private tBase = 0;
+  private nonfinite = -1;
+  private algo: Algo;
+  private lr: number;
+  private rho: number;
+  private readonly recordBeta: boolean;
+
+  constructor(init: EngineInit) {
+    this.net = new DiagonalNet(init.x, init.y, init.n, init.d, init.depth, init.loss);
+    const LD = this.net.LD;
+    this.w = Float64Array.from(init.w0);
+    this.wNext = new Float64Array(LD);
+    this.wPert = new Float64Array(LD);
+    this.grad = new Float64Array(LD);
+    this.gradPert = new Float64Array(LD);
+    this.schedule = Float64Array.from(init.schedule);
+    this.recordBeta = init.recordBeta;
+    this.stride = REC.FIXED + (init.recordBeta ? init.d : 0);
+    // one spare row for a record outside the schedule (early stop)
+    this.records = new Float64Array((this.schedule.length + 1) * this.stride);
+    this.algo = init.algo;
+    this.lr = init.lr;
+    this.rho = init.rho;
+  }
+
+  configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
+    this.tBase = this.time();
+    this.stepBase = this.step;
+    this.algo = algo;
+    this.net.loss = loss;
+    this.lr = lr;
+    this.rho = rho;
+  }
+
+  time(): number {
+    return this.tBase + this.lr * (this.step - this.stepBase);
+  }
+
+  stepCount(): number {
+    return this.step;
+  }
+
+  nonfiniteStep(): number {
+    return this.nonfinite;
+  }
+
+  private doStep(): boolean {
+    const { net, w, grad } = this;
+    net.gradient(w, grad);
+    let upd = grad;
+    if (this.algo !== "gd") {
+      perturb(this.algo, this.rho, w, grad, this.wPert);
+      net.gradient(this.wPert, this.gradPert);
+      upd = this.gradPert;
+    }
+    const next = this.wNext;
+    let acc = 0;
+    for (let k = 0; k < net.LD; k++) {
+      const v = w[k]! - this.lr * upd[k]!;
+      next[k] = v;
+      acc += v * 0;
+    }
+    if (acc !== acc) return false;
+    this.wNext = w;
+    this.w = next;
+    return true;
+  }
+
+  private record(): void {
+    const { net, stride } = this;
+    const row = this.recIdx * stride;
+    const R = this.records;
+    net.gradient(this.w, this.grad);
+    let minZ = Infinity;
+    for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
+    let l1 = 0;
+    let l2 = 0;
+    let dom = 0;
+    let domAbs = -1;
+    for (let j = 0; j < net.d; j++) {
+      const b = net.beta[j]!;
+      const a = Math.abs(b);
+      l1 += a;
+      l2 += b * b;
+      if (a > domAbs) {
+        domAbs = a;
+        dom = j;
+      }
+    }
+    const gradNorm = Math.sqrt(sumSq(this.grad, net.LD));
+    const pert = this.algo === "gd" ? 0 : perturb(this.algo, this.rho, this.w, this.grad, this.wPert);
+    R[row + REC.STEP] = this.step;
+    R[row + REC.T] = this.time();
+    R[row + REC.LOSS] = net.lossFromMargins();
+    R[row + REC.L1] = l1;
+    R[row + REC.L2] = Math.sqrt(l2);
+    R[row + REC.WNORM] = Math.sqrt(sumSq(this.w, net.LD));
+    R[row + REC.MIN_MARGIN] = minZ;
+    R[row + REC.GRAD_NORM] = gradNorm;
+    R[row + REC.PERT_NORM] = pert;
+    R[row + REC.DOMINANT] = dom;
+    R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
+    if (this.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
+    this.recIdx++;
+  }
+
+  private scheduledNow(): boolean {
+    return this.recIdx < this.schedule.length && this.schedule[this.recIdx] === this.step;
+  }
+
+  run(until: number): boolean {
+    while (this.step < until) {
+      if (this.scheduledNow()) this.record();
+      if (!this.doStep()) {
+        this.nonfinite = this.step + 1;
+        return false;
+      }
+      this.step += 1;
+    }
+    if (this.scheduledNow()) this.record();
+    return true;
+  }
+
+  recordNow(): void {
+    if (this.recIdx <= this.schedule.length) this.record();
+  }
+
+  recordsWritten(): number {
+    return this.recIdx;
+  }
+
+  readRecords(from: number, to: number): Float64Array {
+    return this.records.slice(from * this.stride, to * this.stride);
+  }
+
+  readW(): Float64Array {
+    return Float64Array.from(this.w);
+  }
+
+  restore(w: Float64Array, step: number, t: number): void {
+    this.w.set(w);
+    this.step = step;
+    this.stepBase = step;
+    this.tBase = t;
+    this.recIdx = 0;
+    while (this.recIdx < this.schedule.length && this.schedule[this.recIdx]! < step) this.recIdx++;
+  }
+}

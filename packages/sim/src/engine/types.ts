@@ -1,0 +1,56 @@
+/**
+ * The engine boundary seen from TypeScript. Both engines — the WebAssembly core and the pure-TS
+ * reference — implement {@link EngineRun}; everything above this file (simulate, CLI, web) is
+ * engine-agnostic. Record rows use the column layout {@link REC} of @samlab/core-wasm.
+ */
+export { ALGO, LOSS, REC } from "@samlab/core-wasm";
+
+export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam";
+export type Loss = "logistic" | "exponential";
+export type EngineName = "wasm" | "reference";
+
+/** Everything an engine needs to start a run; arrays are copied in. */
+export interface EngineInit {
+  /** n×d, row-major. */
+  x: Float64Array;
+  /** n labels in {−1, +1}. */
+  y: Float64Array;
+  n: number;
+  d: number;
+  depth: number;
+  /** L×d, layer-major (w_l = w[l·d … l·d+d)). */
+  w0: Float64Array;
+  /** Steps at which to record, strictly increasing. */
+  schedule: Float64Array;
+  /** Whether each record row carries β (d extra columns). */
+  recordBeta: boolean;
+  algo: Algo;
+  loss: Loss;
+  lr: number;
+  rho: number;
+}
+
+/** One run inside one engine instance. Methods are called once per chunk, never per step. */
+export interface EngineRun {
+  readonly engine: EngineName;
+  /** Columns per record row (REC.FIXED, plus d when β is recorded). */
+  readonly stride: number;
+  /** Changes algorithm or hyper-parameters from the current step on. */
+  configure(algo: Algo, loss: Loss, lr: number, rho: number): void;
+  /** Advances until the step counter equals `until`. Returns false when a non-finite value appeared. */
+  run(until: number): boolean;
+  /** Records the current state outside the schedule (after an early stop). */
+  recordNow(): void;
+  /** Number of record rows written so far. */
+  recordsWritten(): number;
+  /** A copy of rows [from, to) as one flat array of `stride`-long rows. */
+  readRecords(from: number, to: number): Float64Array;
+  /** A copy of the current parameters, L×d layer-major. */
+  readW(): Float64Array;
+  /** Overwrites the parameters and the clock (checkpoint resume). */
+  restore(w: Float64Array, step: number, t: number): void;
+  stepCount(): number;
+  time(): number;
+  /** The step at which a non-finite value first appeared, or −1. */
+  nonfiniteStep(): number;
+}

@@ -1,0 +1,78 @@
+/**
+ * The WebAssembly engine: binds one @samlab/core-wasm instance per run (compiled once per realm).
+ * Views into linear memory are re-derived after every call that may allocate (only `setup`).
+ */
+import { ALGO, LOSS, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
+import type { Algo, EngineInit, EngineRun, Loss } from "./types.js";
+
+let module: WebAssembly.Module | undefined;
+
+/** Compiles the core once; `createWasmRun` needs this to have resolved. */
+export async function loadWasm(): Promise<void> {
+  module ??= await compileCore();
+}
+
+export function wasmReady(): boolean {
+  return module !== undefined;
+}
+
+function f64(core: CoreExports, ptr: number, len: number): Float64Array {
+  return new Float64Array(core.memory.buffer, ptr, len);
+}
+
+export class WasmRun implements EngineRun {
+  readonly engine = "wasm" as const;
+  readonly stride: number;
+  private readonly core: CoreExports;
+  private readonly LD: number;
+
+  constructor(init: EngineInit) {
+    if (!module) throw new Error("samlab: call `await loadWasm()` before creating a WebAssembly run");
+    const core = instantiateCore(module);
+    this.core = core;
+    this.LD = init.depth * init.d;
+    const capacity = init.schedule.length + 1; // one spare row for an early-stop record
+    core.setup(init.n, init.d, init.depth, capacity, init.recordBeta ? 1 : 0);
+    f64(core, core.ptr_x(), init.n * init.d).set(init.x);
+    f64(core, core.ptr_y(), init.n).set(init.y);
+    f64(core, core.ptr_w(), this.LD).set(init.w0);
+    f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
+    core.prepare();
+    core.set_schedule_len(init.schedule.length);
+    core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+    this.stride = core.record_stride();
+  }
+
+  configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
+    this.core.configure(ALGO[algo], LOSS[loss], lr, rho);
+  }
+  run(until: number): boolean {
+    return this.core.run(until) === 0;
+  }
+  recordNow(): void {
+    this.core.record_now();
+  }
+  recordsWritten(): number {
+    return this.core.records_written();
+  }
+  readRecords(from: number, to: number): Float64Array {
+    const core = this.core;
+    return f64(core, core.ptr_records() + from * this.stride * 8, (to - from) * this.stride).slice();
+  }
+  readW(): Float64Array {
+    return f64(this.core, this.core.ptr_w(), this.LD).slice();
+  }
+  restore(w: Float64Array, step: number, t: number): void {
+    f64(this.core, this.core.ptr_w(), this.LD).set(w);
+    this.core.set_clock(step, t);
+  }
+  stepCount(): number {
+    return this.core.step_count();
+  }
+  time(): number {
+    return this.core.time_now();
+  }
+  nonfiniteStep(): number {
+    return this.core.nonfinite_step();
+  }
+}

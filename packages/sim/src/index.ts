@@ -1,0 +1,22 @@
+/**
+ * @samlab/sim — the simulation API of samlab, for Node and browsers.
+ *
+ * ```ts
+ * import { simulate } from "@samlab/sim";
+ * const r = await simulate({ version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 1e5 });
+ * r.final.beta; r.trajectory.loss; r.dominantSequence;
+ * ```
+ */
+export { SPEC_VERSION, LIMITS, SpecError, parseSpec, parseSpecJson, dataDimension, dataCount } from "./spec.js";
+export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian } from "./spec.js";
+export { makeDataset, makeInit, featureMagnitudes, gaussianSparse, type Dataset } from "./data.js";
+export { recordSchedule } from "./schedule.js";
+export { Rng } from "./rng.js";
+export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation } from "./simulate.js";
+export type { SimulateOptions, Progress, StreamEvent } from "./simulate.js";
+export { RESULT_FORMAT, trajectoryToCsv, buildResult } from "./result.js";
+export type { Result, Trajectory, FinalState, DominantChange } from "./result.js";
+export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engine/reference.js";
+export { WasmRun, loadWasm } from "./engine/wasm.js";
+export { ALGO, LOSS, REC } from "./engine/types.js";
+export type { Algo, Loss, EngineName, EngineInit, EngineRun } from "./engine/types.js";

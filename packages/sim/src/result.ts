@@ -1,0 +1,212 @@
+/**
+ * The Result of a run: the spec echoed back, the trajectory as equal-length columns, the final
+ * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
+ */
+import type { Dataset } from "./data.js";
+import { DiagonalNet } from "./engine/reference.js";
+import { REC, type Algo, type EngineName } from "./engine/types.js";
+import type { Spec } from "./spec.js";
+
+export const RESULT_FORMAT = "samlab.result/1";
+
+/** Equal-length columns, one entry per recorded point. */
+export interface Trajectory {
+  step: number[];
+  /** Continuous time t = Σ η over the steps taken (η·step for a constant η). */
+  t: number[];
+  loss: number[];
+  /** ‖β‖₁, ‖β‖₂, ‖w‖₂ (over all L·d entries). */
+  l1: number[];
+  l2: number[];
+  wNorm: number[];
+  /** γ = min_i y_i <β, x_i>, and the normalized margins γ/‖β‖₁, γ/‖β‖₂, γ/‖w‖₂^L. */
+  minMargin: number[];
+  marginL1: number[];
+  marginL2: number[];
+  marginW: number[];
+  /** ‖∇_w L‖₂, ‖∂L/∂β‖₂ and the SAM perturbation's ‖ε‖₂ (0 for GD). */
+  gradNorm: number[];
+  gNorm: number[];
+  pertNorm: number[];
+  /** argmax_j |β_j| (lowest index on ties). */
+  dominant: number[];
+  /** β at each point (empty when not recorded: record.beta false, or d > 2048 with "auto"). */
+  beta: number[][];
+}
+
+export interface DominantChange {
+  /** The coordinate (0-based) that becomes dominant. */
+  coord: number;
+  /** The first recorded step and time at which it is dominant. */
+  step: number;
+  t: number;
+  /** Its data magnitude, mean_i |x_ij|. */
+  magnitude: number;
+}
+
+export interface FinalState {
+  step: number;
+  t: number;
+  loss: number;
+  beta: number[];
+  /** L arrays of d numbers. */
+  w: number[][];
+  /** β/‖β‖₂ (zeros when β = 0). */
+  direction: number[];
+  /** |β_j|/‖β‖₁. */
+  shares: number[];
+  minMargin: number;
+  marginL1: number;
+  marginL2: number;
+  marginW: number;
+  dominant: number;
+  l1: number;
+  l2: number;
+  wNorm: number;
+}
+
+export interface Result {
+  format: typeof RESULT_FORMAT;
+  spec: Spec;
+  engine: EngineName;
+  data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] };
+  trajectory: Trajectory;
+  final: FinalState;
+  /** Dominant coordinates in the order they take over (from the recorded points). */
+  dominantSequence: DominantChange[];
+  status: {
+    ok: boolean;
+    state: "running" | "finished" | "nonfinite" | "aborted";
+    nonfiniteStep?: number;
+    message?: string;
+  };
+  timing: { ms: number; steps: number; nsPerStep: number };
+}
+
+export interface BuildInput {
+  spec: Spec;
+  engine: EngineName;
+  data: Dataset;
+  magnitudes: number[];
+  rows: Float64Array;
+  stride: number;
+  recordBeta: boolean;
+  w: number[][];
+  status: Result["status"];
+  step: number;
+  t: number;
+  computeMs: number;
+  stepsDone: number;
+  algo: Algo;
+}
+
+const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+export function buildResult(b: BuildInput): Result {
+  const { rows, stride, spec } = b;
+  const m = Math.floor(rows.length / stride);
+  const col = (c: number) => {
+    const out = new Array<number>(m);
+    for (let i = 0; i < m; i++) out[i] = rows[i * stride + c]!;
+    return out;
+  };
+  const L = spec.depth;
+  const minMargin = col(REC.MIN_MARGIN);
+  const l1 = col(REC.L1);
+  const l2 = col(REC.L2);
+  const wNorm = col(REC.WNORM);
+  const trajectory: Trajectory = {
+    step: col(REC.STEP),
+    t: col(REC.T),
+    loss: col(REC.LOSS),
+    l1,
+    l2,
+    wNorm,
+    minMargin,
+    marginL1: minMargin.map((g, i) => safeDiv(g, l1[i]!)),
+    marginL2: minMargin.map((g, i) => safeDiv(g, l2[i]!)),
+    marginW: minMargin.map((g, i) => safeDiv(g, wNorm[i]! ** L)),
+    gradNorm: col(REC.GRAD_NORM),
+    gNorm: col(REC.G_NORM),
+    pertNorm: col(REC.PERT_NORM),
+    dominant: col(REC.DOMINANT),
+    beta: b.recordBeta ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [],
+  };
+
+  const dominantSequence: DominantChange[] = [];
+  for (let i = 0; i < m; i++) {
+    const c = trajectory.dominant[i]!;
+    if (trajectory.l1[i] === 0) continue; // β = 0: nothing is dominant
+    if (dominantSequence.length === 0 || dominantSequence[dominantSequence.length - 1]!.coord !== c) {
+      dominantSequence.push({ coord: c, step: trajectory.step[i]!, t: trajectory.t[i]!, magnitude: b.magnitudes[c]! });
+    }
+  }
+
+  return {
+    format: RESULT_FORMAT,
+    spec,
+    engine: b.engine,
+    data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}) },
+    trajectory,
+    final: finalState(b),
+    dominantSequence,
+    status: b.status,
+    timing: { ms: b.computeMs, steps: b.stepsDone, nsPerStep: b.stepsDone ? (b.computeMs * 1e6) / b.stepsDone : 0 },
+  };
+}
+
+function finalState(b: BuildInput): FinalState {
+  const { data, spec } = b;
+  const net = new DiagonalNet(data.x, data.y, data.n, data.d, spec.depth, spec.loss);
+  const flat = new Float64Array(spec.depth * data.d);
+  b.w.forEach((row, l) => flat.set(row, l * data.d));
+  const G = new Float64Array(flat.length);
+  net.gradient(flat, G);
+  const beta = Array.from(net.beta);
+  let minZ = Infinity;
+  for (const z of net.z) minZ = Math.min(minZ, z);
+  let l1 = 0;
+  let l2 = 0;
+  let dom = 0;
+  for (let j = 0; j < beta.length; j++) {
+    l1 += Math.abs(beta[j]!);
+    l2 += beta[j]! * beta[j]!;
+    if (Math.abs(beta[j]!) > Math.abs(beta[dom]!)) dom = j;
+  }
+  l2 = Math.sqrt(l2);
+  let ww = 0;
+  for (const v of flat) ww += v * v;
+  const wNorm = Math.sqrt(ww);
+  return {
+    step: b.step,
+    t: b.t,
+    loss: net.lossFromMargins(),
+    beta,
+    w: b.w,
+    direction: beta.map((v) => safeDiv(v, l2)),
+    shares: beta.map((v) => safeDiv(Math.abs(v), l1)),
+    minMargin: minZ,
+    marginL1: safeDiv(minZ, l1),
+    marginL2: safeDiv(minZ, l2),
+    marginW: safeDiv(minZ, wNorm ** spec.depth),
+    dominant: dom,
+    l1,
+    l2,
+    wNorm,
+  };
+}
+
+/** The trajectory as CSV: one row per recorded point, β as beta_0 … beta_{d−1} when recorded. */
+export function trajectoryToCsv(r: Result): string {
+  const t = r.trajectory;
+  const cols = ["step", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
+  const d = t.beta.length ? r.data.d : 0;
+  const header = [...cols, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",");
+  const lines = [header];
+  for (let i = 0; i < t.step.length; i++) {
+    const vals = cols.map((c) => String(t[c][i]));
+    if (d) for (const v of t.beta[i]!) vals.push(String(v));
+    lines.push(vals.join(","));
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,248 @@
+/**
+ * The simulation API: `simulate(spec)` runs a spec to its end and returns a {@link Result};
+ * `simulateStream(spec)` yields progress (for progress bars and live charts) and then the Result;
+ * `createSimulation(spec)` is the interactive primitive under both (advance, change η/ρ, snapshot).
+ */
+import { featureMagnitudes, makeDataset, makeInit, type Dataset } from "./data.js";
+import { DiagonalNet, ReferenceRun } from "./engine/reference.js";
+import { REC, type Algo, type EngineRun, type Loss } from "./engine/types.js";
+import { WasmRun, loadWasm } from "./engine/wasm.js";
+import { buildResult, type Result, type Trajectory } from "./result.js";
+import { recordSchedule } from "./schedule.js";
+import { LIMITS, parseSpec, type Spec } from "./spec.js";
+
+export interface SimulateOptions {
+  /** Steps per engine call (the JS↔engine boundary is crossed once per chunk). Default: adaptive, ~50 ms per chunk. */
+  chunkSteps?: number;
+  /** Called after every chunk. */
+  onProgress?: (p: Progress) => void;
+  /** Stops the run after the current chunk; the Result then has status "aborted". */
+  signal?: AbortSignal;
+}
+
+export interface Progress {
+  step: number;
+  steps: number;
+  fraction: number;
+  elapsedMs: number;
+  /** Record rows written so far. */
+  points: number;
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
+
+/** A live run: advance it in chunks, change hyper-parameters mid-run, take snapshots, finish. */
+export class Simulation {
+  readonly spec: Spec;
+  readonly data: Dataset;
+  readonly schedule: Float64Array;
+  readonly recordBeta: boolean;
+  private readonly run: EngineRun;
+  private readonly rows: Float64Array[] = [];
+  private rowsRead = 0;
+  private status: Result["status"] = { ok: true, state: "running" };
+  private computeMs = 0;
+  private stepsDone = 0;
+  private algo: Algo;
+  private loss: Loss;
+  private lr: number;
+  private rho: number;
+
+  constructor(spec: Spec) {
+    this.spec = spec;
+    this.data = makeDataset(spec.data, spec.seed);
+    const { n, d, x, y } = this.data;
+    const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
+    this.schedule = recordSchedule(spec.steps, spec.record);
+    this.recordBeta = spec.record.beta === "auto" ? d <= LIMITS.autoBetaMaxD : spec.record.beta;
+    this.algo = spec.algo;
+    this.loss = spec.loss;
+    this.lr = spec.lr;
+    this.rho = spec.rho;
+    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho };
+    this.run = spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init);
+  }
+
+  get step(): number {
+    return this.run.stepCount();
+  }
+  get done(): boolean {
+    return this.status.state !== "running";
+  }
+  get engine(): EngineRun["engine"] {
+    return this.run.engine;
+  }
+
+  /** Changes η and/or ρ (or the algorithm) from the current step on. */
+  setHyper(h: { lr?: number; rho?: number; algo?: Algo; loss?: Loss }): void {
+    this.lr = h.lr ?? this.lr;
+    this.rho = h.rho ?? this.rho;
+    this.algo = h.algo ?? this.algo;
+    this.loss = h.loss ?? this.loss;
+    this.run.configure(this.algo, this.loss, this.lr, this.rho);
+  }
+
+  /** Advances by up to `k` steps (never past spec.steps). Returns the steps actually taken. */
+  advance(k: number): number {
+    if (this.done) return 0;
+    const start = this.run.stepCount();
+    const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
+    const t0 = now();
+    const ok = this.run.run(until);
+    this.computeMs += now() - t0;
+    const taken = this.run.stepCount() - start;
+    this.stepsDone += taken;
+    if (!ok) {
+      const at = this.run.nonfiniteStep();
+      this.run.recordNow();
+      this.status = {
+        ok: false,
+        state: "nonfinite",
+        nonfiniteStep: at,
+        message: `a non-finite value appeared at step ${at}; the final state is the last finite one (step ${at - 1}); try a smaller step size (lr) than ${this.lr}`,
+      };
+    } else if (this.run.stepCount() >= this.spec.steps) {
+      this.status = { ok: true, state: "finished" };
+    }
+    return taken;
+  }
+
+  /** Marks the run as stopped early (its Result keeps the points recorded so far plus the current state). */
+  abort(reason = "aborted"): void {
+    if (this.done) return;
+    this.run.recordNow();
+    this.status = { ok: false, state: "aborted", message: reason };
+  }
+
+  /** Record rows written since the last call (each `stride` long; see REC). */
+  takeNewRows(): Float64Array {
+    const w = this.run.recordsWritten();
+    const block = this.run.readRecords(this.rowsRead, w);
+    this.rowsRead = w;
+    if (block.length) this.rows.push(block);
+    return block;
+  }
+
+  get pointsRecorded(): number {
+    return this.run.recordsWritten();
+  }
+
+  get stride(): number {
+    return this.run.stride;
+  }
+
+  /** The current parameters as L arrays of d numbers. */
+  currentW(): number[][] {
+    const flat = this.run.readW();
+    const { d } = this.data;
+    return Array.from({ length: this.spec.depth }, (_, l) => Array.from(flat.subarray(l * d, (l + 1) * d)));
+  }
+
+  /** Current β, loss and margin computed from the current parameters (cheap for small n·d). */
+  snapshot(): { step: number; t: number; beta: number[]; loss: number; minMargin: number } {
+    const net = new DiagonalNet(this.data.x, this.data.y, this.data.n, this.data.d, this.spec.depth, this.loss);
+    const w = this.run.readW();
+    const G = new Float64Array(w.length);
+    net.gradient(w, G);
+    let minZ = Infinity;
+    for (const z of net.z) minZ = Math.min(minZ, z);
+    return { step: this.run.stepCount(), t: this.run.time(), beta: Array.from(net.beta), loss: net.lossFromMargins(), minMargin: minZ };
+  }
+
+  /** Exports the checkpointable state: parameters, clock and hyper-parameters. */
+  checkpoint(): { w: number[]; step: number; t: number } {
+    return { w: Array.from(this.run.readW()), step: this.run.stepCount(), t: this.run.time() };
+  }
+
+  /** The Result so far (complete once `done`). */
+  result(): Result {
+    this.takeNewRows();
+    const total = this.rows.reduce((s, r) => s + r.length, 0);
+    const flat = new Float64Array(total);
+    let off = 0;
+    for (const r of this.rows) {
+      flat.set(r, off);
+      off += r.length;
+    }
+    return buildResult({
+      spec: this.spec,
+      engine: this.run.engine,
+      data: this.data,
+      magnitudes: featureMagnitudes(this.data),
+      rows: flat,
+      stride: this.run.stride,
+      recordBeta: this.recordBeta,
+      w: this.currentW(),
+      status: this.status.state === "running" ? { ok: true, state: "running" } : this.status,
+      step: this.run.stepCount(),
+      t: this.run.time(),
+      computeMs: this.computeMs,
+      stepsDone: this.stepsDone,
+      algo: this.algo,
+    });
+  }
+}
+
+/** Validates a spec (or takes a parsed one) and prepares its engine. */
+export async function createSimulation(spec: unknown): Promise<Simulation> {
+  const parsed = parseSpec(spec);
+  if (parsed.engine === "wasm") await loadWasm();
+  return new Simulation(parsed);
+}
+
+/** Cost of one step in units of n·d·L work, for choosing chunk sizes. */
+function chunkFor(spec: Spec, data: Dataset, opt?: number): number {
+  if (opt !== undefined) return Math.max(1, Math.floor(opt));
+  const perStep = (data.n * data.d + spec.depth * data.d) * (spec.algo === "gd" ? 1 : 2);
+  return Math.max(1, Math.min(1_000_000, Math.floor(20_000_000 / perStep)));
+}
+
+/** Runs a spec to the end and returns its Result. */
+export async function simulate(spec: unknown, options: SimulateOptions = {}): Promise<Result> {
+  let result: Result | undefined;
+  for await (const ev of simulateStream(spec, options)) if (ev.type === "result") result = ev.result;
+  return result!;
+}
+
+export type StreamEvent =
+  | { type: "progress"; progress: Progress; rows: Float64Array; stride: number }
+  | { type: "result"; result: Result };
+
+/**
+ * Runs a spec chunk by chunk, yielding after each chunk the progress and the record rows written
+ * in it (for live charts), then the Result. Yields to the event loop between chunks.
+ */
+export async function* simulateStream(spec: unknown, options: SimulateOptions = {}): AsyncGenerator<StreamEvent> {
+  const sim = await createSimulation(spec);
+  const chunk = chunkFor(sim.spec, sim.data, options.chunkSteps);
+  const t0 = now();
+  while (!sim.done) {
+    if (options.signal?.aborted) {
+      sim.abort("aborted by the caller");
+      break;
+    }
+    sim.advance(chunk);
+    const rows = sim.takeNewRows();
+    const progress: Progress = {
+      step: sim.step,
+      steps: sim.spec.steps,
+      fraction: sim.spec.steps ? sim.step / sim.spec.steps : 1,
+      elapsedMs: now() - t0,
+      points: sim.pointsRecorded,
+    };
+    options.onProgress?.(progress);
+    yield { type: "progress", progress, rows, stride: sim.stride };
+    if (!sim.done) await new Promise<void>((r) => setTimeout(r, 0));
+  }
+  yield { type: "result", result: sim.result() };
+}
+
+/** Columns of a record block (e.g. from a progress event) as plain arrays. */
+export function rowsToColumns(rows: Float64Array, stride: number): Pick<Trajectory, "step" | "t" | "loss" | "dominant"> & { beta: number[][] } {
+  const m = Math.floor(rows.length / stride);
+  const col = (c: number) => Array.from({ length: m }, (_, i) => rows[i * stride + c]!);
+  const beta = stride > REC.FIXED ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [];
+  return { step: col(REC.STEP), t: col(REC.T), loss: col(REC.LOSS), dominant: col(REC.DOMINANT), beta };
+}

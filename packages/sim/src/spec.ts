@@ -1,0 +1,244 @@
+/**
+ * The experiment spec, version 1: one JSON format for the API, the CLI's files, the web page's URL
+ * and every Result (which echoes the parsed spec). Validated with zod; every error names the field
+ * and what was expected. docs/SPEC.md documents each field.
+ */
+import { z } from "zod";
+
+export const SPEC_VERSION = 1;
+
+/** Caps that keep any spec (a crafted URL included) bounded in memory and time. */
+export const LIMITS = {
+  maxN: 1_000_000,
+  maxD: 1_000_000,
+  maxCells: 50_000_000, // n·d
+  maxDepth: 64,
+  maxSteps: 1e15,
+  maxPoints: 1_000_000,
+  /** β is recorded at every point when d ≤ this (unless record.beta says otherwise). */
+  autoBetaMaxD: 2048,
+} as const;
+
+const finite = (what = "a finite number") => z.number({ error: `expected ${what}` }).refine(Number.isFinite, `expected ${what}`);
+const int = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what}` })
+    .max(max, { error: `expected ${what}` });
+const seedSchema = int(0, 4294967295, "an integer seed in [0, 2^32−1]");
+const label = z.union([z.literal(1), z.literal(-1)], { error: "expected a label −1 or +1" });
+
+export const DataInlineSchema = z.strictObject({
+  x: z
+    .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), {
+      error: "expected an array of examples (arrays of numbers)",
+    })
+    .min(1, { error: "expected at least one example" }),
+  y: z.array(label, { error: "expected an array of labels −1 or +1" }).optional(),
+});
+
+export const DataSingleSchema = z.strictObject({
+  generator: z.literal("single"),
+  /** x = scale · (1, 2, …, d). */
+  d: int(1, LIMITS.maxD, "an integer dimension d ≥ 1"),
+  scale: finite().optional(),
+  y: label.optional(),
+});
+
+export const DataGaussianSchema = z.strictObject({
+  generator: z.literal("gaussian-sparse"),
+  n: int(1, LIMITS.maxN, "an integer n ≥ 1"),
+  d: int(1, LIMITS.maxD, "an integer d ≥ 1"),
+  /** Non-zeros in the ground truth β*. */
+  k: int(1, LIMITS.maxD, "an integer sparsity k ≥ 1").optional(),
+  /** Points with |<β*, x>| below this (β* unit ℓ2 norm) are redrawn. */
+  minMargin: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).max(10, { error: "expected a number ≤ 10" }).optional(),
+  seed: seedSchema.optional(),
+});
+
+export const InitAlphaSchema = z.strictObject({
+  /** Every entry of every layer = alpha; an array gives one value per coordinate (all layers). */
+  alpha: z.union([finite(), z.array(finite())], { error: "expected a number or an array of d numbers" }),
+});
+export const InitValuesSchema = z.strictObject({
+  /** L rows of d numbers. */
+  values: z.array(z.array(finite(), { error: "expected a row of d numbers" }), { error: "expected L rows of d numbers" }),
+});
+export const InitRandomSchema = z.strictObject({
+  /** abs-gaussian: α·|N(0,1)|; gaussian: α·N(0,1); uniform: α·U(0,1). */
+  random: z.enum(["abs-gaussian", "gaussian", "uniform"], { error: 'expected "abs-gaussian", "gaussian" or "uniform"' }),
+  alpha: finite(),
+  seed: seedSchema.optional(),
+});
+
+export const RecordSchema = z.strictObject({
+  points: int(2, LIMITS.maxPoints, `an integer number of points in [2, ${LIMITS.maxPoints}]`).default(200),
+  spacing: z.enum(["log", "linear"], { error: 'expected "log" or "linear"' }).default("log"),
+  /** Record every k steps (overrides spacing); step 0 and the last step are always recorded. */
+  every: int(1, LIMITS.maxSteps, "an integer k ≥ 1").optional(),
+  /** Record β at every point: true, false, or "auto" (when d ≤ 2048). */
+  beta: z.union([z.boolean(), z.literal("auto")], { error: 'expected true, false or "auto"' }).default("auto"),
+});
+
+const TopSchema = z.strictObject({
+  version: z.literal(SPEC_VERSION, { error: `expected 1 (the only spec version)` }),
+  name: z.string({ error: "expected a string" }).max(200, { error: "expected at most 200 characters" }).optional(),
+  data: z.unknown(),
+  depth: int(1, LIMITS.maxDepth, `an integer depth L in [1, ${LIMITS.maxDepth}]`).default(2),
+  init: z.unknown().optional(),
+  loss: z.enum(["logistic", "exponential"], { error: 'expected "logistic" or "exponential"' }).default("logistic"),
+  algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }).default("gd"),
+  rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").default(0.05),
+  lr: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).refine(Number.isFinite, "expected a finite number > 0").default(0.01),
+  steps: int(0, LIMITS.maxSteps, "an integer number of steps in [0, 1e15]").default(10_000),
+  record: RecordSchema.default({ points: 200, spacing: "log", beta: "auto" }),
+  seed: seedSchema.default(1),
+  engine: z.enum(["wasm", "reference"], { error: 'expected "wasm" or "reference"' }).default("wasm"),
+});
+
+export type DataInline = z.infer<typeof DataInlineSchema>;
+export type DataSingle = z.infer<typeof DataSingleSchema>;
+export type DataGaussian = z.infer<typeof DataGaussianSchema>;
+export type DataSpec = DataInline | DataSingle | DataGaussian;
+export type InitSpec = z.infer<typeof InitAlphaSchema> | z.infer<typeof InitValuesSchema> | z.infer<typeof InitRandomSchema>;
+export type RecordSpec = z.infer<typeof RecordSchema>;
+
+/** A validated spec with every default filled in. */
+export interface Spec extends Omit<z.infer<typeof TopSchema>, "data" | "init"> {
+  data: DataSpec;
+  init: InitSpec;
+}
+
+/** What a person may write: every field but `version` and `data` is optional. */
+export type SpecInput = { version: 1; data: DataSpec } & Partial<Omit<Spec, "version" | "data">> & Record<string, unknown>;
+
+/** A spec that failed validation: `field` is a dotted path (e.g. "init.values[1]"). */
+export class SpecError extends Error {
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+  ) {
+    super(`${field}: ${expected}`);
+    this.name = "SpecError";
+  }
+}
+
+function pathString(prefix: string, path: readonly PropertyKey[]): string {
+  let s = prefix;
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s || "spec";
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  if (issue.code === "unrecognized_keys") {
+    const keys = (issue as { keys: string[] }).keys;
+    throw new SpecError(pathString(prefix, [...issue.path, keys[0]!]), `unknown field (check its spelling)`);
+  }
+  if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined && issue.path.length > 0) {
+    throw new SpecError(pathString(prefix, issue.path), `required: ${issue.message.replace(/^expected /, "expected ")}`);
+  }
+  throw new SpecError(pathString(prefix, issue.path), issue.message);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function parseData(v: unknown): DataSpec {
+  if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\", … }");
+  if (!isObject(v)) throw new SpecError("data", "expected an object: { x, y } or { generator, … }");
+  if ("generator" in v) {
+    if (v.generator === "single") return check(DataSingleSchema, v, "data");
+    if (v.generator === "gaussian-sparse") return check(DataGaussianSchema, v, "data");
+    throw new SpecError("data.generator", 'expected "single" or "gaussian-sparse"');
+  }
+  if ("file" in v || "source" in v) throw new SpecError("data", "file and named data sources are not supported by this version of samlab");
+  const data = check(DataInlineSchema, v, "data");
+  const d = data.x[0]!.length;
+  if (d < 1) throw new SpecError("data.x[0]", "expected at least one coordinate");
+  data.x.forEach((row, i) => {
+    if (row.length !== d) throw new SpecError(`data.x[${i}]`, `expected ${d} numbers like data.x[0], got ${row.length}`);
+  });
+  if (data.x.length > LIMITS.maxN) throw new SpecError("data.x", `expected at most ${LIMITS.maxN} examples`);
+  if (data.x.length * d > LIMITS.maxCells) throw new SpecError("data.x", `expected at most ${LIMITS.maxCells} numbers in all`);
+  if (data.y !== undefined && data.y.length !== data.x.length) {
+    throw new SpecError("data.y", `expected ${data.x.length} labels (one per example), got ${data.y.length}`);
+  }
+  return data;
+}
+
+function parseInit(v: unknown, depth: number, d: number): InitSpec {
+  if (v === undefined) return { alpha: 0.1 };
+  if (!isObject(v)) throw new SpecError("init", "expected { alpha }, { values } or { random, alpha }");
+  if ("random" in v) return check(InitRandomSchema, v, "init");
+  if ("values" in v) {
+    const init = check(InitValuesSchema, v, "init");
+    if (init.values.length !== depth) throw new SpecError("init.values", `expected ${depth} rows (one per layer, depth = ${depth}), got ${init.values.length}`);
+    init.values.forEach((row, l) => {
+      if (row.length !== d) throw new SpecError(`init.values[${l}]`, `expected ${d} numbers (the data dimension), got ${row.length}`);
+    });
+    return init;
+  }
+  if ("alpha" in v) {
+    const init = check(InitAlphaSchema, v, "init");
+    if (Array.isArray(init.alpha) && init.alpha.length !== d) {
+      throw new SpecError("init.alpha", `expected a number or ${d} numbers (the data dimension), got ${init.alpha.length}`);
+    }
+    return init;
+  }
+  throw new SpecError("init", "expected { alpha }, { values } or { random, alpha }");
+}
+
+/** The data dimension a data spec implies. */
+export function dataDimension(data: DataSpec): number {
+  return "x" in data ? data.x[0]!.length : data.d;
+}
+
+/** The number of examples a data spec implies. */
+export function dataCount(data: DataSpec): number {
+  if ("x" in data) return data.x.length;
+  return data.generator === "single" ? 1 : data.n;
+}
+
+/**
+ * Validates a spec (a parsed JSON value) and fills in defaults. Throws {@link SpecError} naming the
+ * first offending field and what was expected.
+ */
+export function parseSpec(input: unknown): Spec {
+  if (!isObject(input)) throw new SpecError("spec", "expected a JSON object");
+  if (input.version === undefined) throw new SpecError("version", "required: expected 1");
+  const top = check(TopSchema, input, "");
+  const data = parseData(top.data);
+  const d = dataDimension(data);
+  const n = dataCount(data);
+  if (n * d > LIMITS.maxCells) throw new SpecError("data", `expected at most ${LIMITS.maxCells} numbers (n·d) in all, got ${n * d}`);
+  if ("k" in data && data.k !== undefined && data.k > data.d) throw new SpecError("data.k", `expected k ≤ d = ${data.d}`);
+  if (top.depth * d > LIMITS.maxCells) throw new SpecError("depth", `expected depth·d ≤ ${LIMITS.maxCells}`);
+  const init = parseInit(top.init, top.depth, d);
+  const rec = top.record;
+  if (rec.every !== undefined) {
+    const count = Math.floor(top.steps / rec.every) + 2;
+    if (count > rec.points) {
+      throw new SpecError(
+        "record.every",
+        `expected every ≥ ${Math.ceil(top.steps / Math.max(1, rec.points - 2))}: every ${rec.every} over ${top.steps} steps gives up to ${count} points, more than record.points = ${rec.points}`,
+      );
+    }
+  }
+  return { ...top, data, init } as Spec;
+}
+
+/** Parses JSON text and validates it; JSON syntax errors become a SpecError too. */
+export function parseSpecJson(text: string): Spec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError("spec", `expected valid JSON (${(e as Error).message})`);
+  }
+  return parseSpec(value);
+}

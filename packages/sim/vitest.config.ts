@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  ssr: { resolve: { conditions: ["@samlab/source"] } },
+  test: {
+    include: ["src/**/*.test.ts"],
+    reporters: ["default", "json"],
+    outputFile: { json: "../../.reports/sim.json" },
+    testTimeout: 60_000,
+  },
+});
