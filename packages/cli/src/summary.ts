@@ -1,0 +1,33 @@
+/**
+ * The human summary of a Result (what `samlab run` prints without --json).
+ */
+import type { Result } from "@samlab/sim";
+
+const trimZeros = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+const fmt = (v: number, digits = 4) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? trimZeros(v.toPrecision(digits)) : v.toExponential(digits - 1));
+const vec = (a: number[], max = 12) => `[${a.slice(0, max).map((v) => fmt(v, 3)).join(", ")}${a.length > max ? `, … (${a.length} in all)` : ""}]`;
+
+export function humanSummary(r: Result): string {
+  const s = r.spec;
+  const f = r.final;
+  const lines: string[] = [];
+  const hyper = s.algo === "gd" ? `η=${s.lr}` : `ρ=${s.rho} η=${s.lr}`;
+  lines.push(`samlab run · ${s.algo} · L=${s.depth} · ${s.loss} · ${hyper} · ${s.steps} steps · n=${r.data.n} d=${r.data.d} · engine ${r.engine}`);
+  const secs = r.timing.ms / 1000;
+  const state = r.status.state === "finished" ? "finished" : r.status.state;
+  lines.push(`${state} after ${f.step} steps in ${secs.toFixed(secs < 10 ? 3 : 1)} s (${r.timing.nsPerStep.toFixed(1)} ns/step)`);
+  if (r.status.message) lines.push(`note: ${r.status.message}`);
+  lines.push(`final loss        ${fmt(f.loss)}   (t = ${fmt(f.t)})`);
+  lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
+  lines.push(`ℓ1 shares         ${vec(f.shares)}`);
+  lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
+  const seq = r.dominantSequence;
+  if (seq.length) {
+    const shown = seq.length > 12 ? [...seq.slice(0, 6), null, ...seq.slice(-5)] : seq;
+    const parts = shown.map((c) => (c === null ? "…" : `x${c.coord} (|x|=${fmt(c.magnitude, 3)}) @${c.step}`));
+    lines.push(`dominant sequence ${parts.join(" → ")}${seq.length > 12 ? `  (${seq.length} takeovers)` : ""}`);
+  } else {
+    lines.push(`dominant sequence (β = 0 at every recorded point)`);
+  }
+  return lines.join("\n") + "\n";
+}
