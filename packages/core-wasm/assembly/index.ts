@@ -344,8 +344,8 @@ function record(): void {
 }
 
 /**
- * Advances until the step counter equals `until`, recording at scheduled steps (including `until`
- * itself when it is scheduled). Called once per chunk. Returns 0, or 1 when a non-finite value
+ * Advances until the step counter equals `until`, recording at scheduled steps (`until` itself
+ * only when it is the schedule's last point). Called once per chunk. Returns 0, or 1 when a non-finite value
  * appeared (the state stays at the last finite step; `nonfinite_step` tells which step failed).
  */
 export function run(until: f64): i32 {
@@ -357,7 +357,10 @@ export function run(until: f64): i32 {
     }
     stepCount += 1;
   }
-  if (recIdx < schedLen && ld(schedPtr, recIdx) == stepCount) record();
+  // Only the schedule's last point is recorded here; any other point at `until` is recorded at the
+  // start of the next call, after a possible `configure`, so a row always shows the ρ and η that
+  // the step leaving it uses.
+  if (recIdx == schedLen - 1 && ld(schedPtr, recIdx) == stepCount) record();
   return 0;
 }
 

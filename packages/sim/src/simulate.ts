@@ -140,6 +140,13 @@ export class Simulation {
     return Array.from({ length: this.spec.depth }, (_, l) => Array.from(flat.subarray(l * d, (l + 1) * d)));
   }
 
+  /** ∇_w L at the current parameters, as L arrays of d numbers (computed by the run's engine). */
+  currentGradient(): number[][] {
+    const flat = this.run.gradient();
+    const { d } = this.data;
+    return Array.from({ length: this.spec.depth }, (_, l) => Array.from(flat.subarray(l * d, (l + 1) * d)));
+  }
+
   /** Current β, loss and margin computed from the current parameters (cheap for small n·d). */
   snapshot(): { step: number; t: number; beta: number[]; loss: number; minMargin: number } {
     const net = new DiagonalNet(this.data.x, this.data.y, this.data.n, this.data.d, this.spec.depth, this.loss);

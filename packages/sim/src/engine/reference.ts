@@ -265,7 +265,8 @@ export class ReferenceRun implements EngineRun {
       }
       this.step += 1;
     }
-    if (this.scheduledNow()) this.record();
+    // the schedule's last point only; others at `until` are recorded by the next call (see the AS core)
+    if (this.recIdx === this.schedule.length - 1 && this.scheduledNow()) this.record();
     return true;
   }
 
@@ -283,6 +284,12 @@ export class ReferenceRun implements EngineRun {
 
   readW(): Float64Array {
     return Float64Array.from(this.w);
+  }
+
+  gradient(): Float64Array {
+    const G = new Float64Array(this.net.LD);
+    this.net.gradient(this.w, G);
+    return G;
   }
 
   restore(w: Float64Array, step: number, t: number): void {

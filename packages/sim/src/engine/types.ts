@@ -47,6 +47,8 @@ export interface EngineRun {
   readRecords(from: number, to: number): Float64Array;
   /** A copy of the current parameters, L×d layer-major. */
   readW(): Float64Array;
+  /** ∇_w L at the current parameters (L×d, layer-major), a copy. */
+  gradient(): Float64Array;
   /** Overwrites the parameters and the clock (checkpoint resume). */
   restore(w: Float64Array, step: number, t: number): void;
   stepCount(): number;

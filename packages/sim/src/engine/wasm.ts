@@ -62,6 +62,10 @@ export class WasmRun implements EngineRun {
   readW(): Float64Array {
     return f64(this.core, this.core.ptr_w(), this.LD).slice();
   }
+  gradient(): Float64Array {
+    this.core.eval_gradient();
+    return f64(this.core, this.core.ptr_grad(), this.LD).slice();
+  }
   restore(w: Float64Array, step: number, t: number): void {
     f64(this.core, this.core.ptr_w(), this.LD).set(w);
     this.core.set_clock(step, t);

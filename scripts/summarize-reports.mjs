@@ -1,0 +1,23 @@
+// Reads the vitest JSON reports in .reports/ and prints the plain line CI reads: "N passed, N failed".
+// A package whose report is missing (its vitest crashed or never ran) counts as one failure.
+import { existsSync, readFileSync } from "node:fs";
+
+const expected = ["core-wasm", "sim", "cli", "web", "test"];
+let passed = 0;
+let failed = 0;
+const missing = [];
+for (const name of expected) {
+  const file = `.reports/${name}.json`;
+  if (!existsSync(file)) {
+    missing.push(name);
+    failed += 1;
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0) - 0;
+  if (r.numPendingTests || r.numTodoTests) console.log(`note: ${name}: ${r.numPendingTests} skipped, ${r.numTodoTests} todo`);
+}
+if (missing.length) console.log(`missing test reports (counted as failures): ${missing.join(", ")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
