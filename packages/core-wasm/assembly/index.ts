@@ -6,114 +6,46 @@
 // schedule through Float64Array views of linear memory, then calls `run(untilStep)` once per chunk
 // of (typically 10^4 … 10^6) steps. Nothing crosses the boundary per step. Every f64 operation is
 // ordered exactly as in packages/sim/src/engine/reference.ts, so the two engines agree to rounding.
+//
+// Files: model.ts holds the shared state and the math (gradients, perturbations, record rows);
+// this file is the discrete engine (its hot loop is `doStep`, below); flow.ts integrates the flows
+// (docs/FLOWS.md) with the same buffers and record layout.
 
-// ---- algorithm and loss codes (mirrored in packages/sim/src/engine/codes.ts) ----
-const ALGO_GD: i32 = 0;
-const ALGO_SAM_L2: i32 = 1;
-const ALGO_SAM_LINF: i32 = 2;
-const ALGO_USAM: i32 = 3;
-const LOSS_LOGISTIC: i32 = 0;
-// const LOSS_EXPONENTIAL: i32 = 1;
+import {
+  ALGO_GD,
+  n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
+  betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
+  ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, perturbScaled, writeRecord,
+} from "./model";
 
-// ---- record row layout (mirrored in packages/sim/src/engine/codes.ts) ----
-const REC_STEP: i32 = 0;
-const REC_T: i32 = 1;
-const REC_LOSS: i32 = 2;
-const REC_L1: i32 = 3;
-const REC_L2: i32 = 4;
-const REC_WNORM: i32 = 5;
-const REC_MIN_MARGIN: i32 = 6;
-const REC_GRAD_NORM: i32 = 7;
-const REC_PERT_NORM: i32 = 8;
-const REC_DOMINANT: i32 = 9;
-const REC_G_NORM: i32 = 10;
-const REC_FIXED: i32 = 11;
+// The flows (ODE integration, docs/FLOWS.md) share the buffers and the record layout.
+export {
+  flow_configure, flow_run, flow_time, flow_steps, flow_rejected, flow_evaluations, flow_switches, flow_step_size,
+  flow_restore, flow_record_now, flow_nonfinite_time,
+} from "./flow";
 
-// ---- state (one run per instance) ----
-let n: i32 = 0;
-let d: i32 = 0;
-let L: i32 = 0;
-let LD: i32 = 0;
-let invN: f64 = 0;
+// ---- step-size schedules of discrete runs (mirrored in packages/core-wasm/src/index.ts, LR_SCHEDULE) ----
+const SCHED_CONSTANT: i32 = 0; // η_k = η; t = tBase + η·(step − stepBase), exactly as before schedules existed
+const SCHED_LOSS_NORMALIZED: i32 = 1; // η_k = η / L(w_k), computed in the log domain; t = Σ η_k
+const SCHED_INV_SQRT: i32 = 2; // η_k = η / √(k+1), k the global step index; t = Σ η_k
 
-let algo: i32 = 0;
-let lossKind: i32 = 0;
+// ---- discrete-run state ----
 let lr: f64 = 0;
-let rho: f64 = 0;
-
-let xPtr: usize = 0; // n*d, row-major: x_i = x[i*d .. i*d+d)
-let yPtr: usize = 0; // n
-let yxPtr: usize = 0; // n*d, y_i * x_i (exact: y is ±1)
-let wCur: usize = 0; // L*d, layer-major: w_l = w[l*d .. l*d+d)
-let wNxt: usize = 0; // L*d, double buffer for the update (so a non-finite step leaves wCur intact)
-let wPert: usize = 0; // L*d, w + eps
-let gradPtr: usize = 0; // L*d, ∇_w L at w
-let gradPertPtr: usize = 0; // L*d, ∇_w L at w + eps
-let betaPtr: usize = 0; // d
-let gPtr: usize = 0; // d, ∂L/∂beta
-let zPtr: usize = 0; // n, margins
-let rPtr: usize = 0; // n, ℓ'(z_i)/n
-
-let schedPtr: usize = 0; // maxRecords f64 step numbers, strictly increasing
-let schedLen: i32 = 0;
-let recPtr: usize = 0; // maxRecords * stride
-let recStride: i32 = 0;
-let recBeta: i32 = 0;
-let recIdx: i32 = 0;
-let maxRecords: i32 = 0;
-
+let lrSchedule: i32 = SCHED_CONSTANT;
 let stepCount: f64 = 0;
 let stepBase: f64 = 0;
 let tBase: f64 = 0;
+let tAcc: f64 = 0; // Σ η_k for the non-constant schedules
 let nonfiniteAt: f64 = -1;
-
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-function allocF64(count: i32): usize {
-  const c: i32 = count > 0 ? count : 1;
-  const bytes: usize = (<usize>c) << 3;
-  const p = heap.alloc(bytes + 16);
-  const aligned = (p + 15) & ~(<usize>15);
-  memory.fill(aligned, 0, bytes);
-  return aligned;
-}
 
 /** Allocates every buffer of a run. Called once per instance, before any other export. */
 export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: i32): void {
-  n = nEx;
-  d = dim;
-  L = depth;
-  LD = depth * dim;
-  invN = 1.0 / <f64>nEx;
-  xPtr = allocF64(n * d);
-  yPtr = allocF64(n);
-  yxPtr = allocF64(n * d);
-  wCur = allocF64(LD);
-  wNxt = allocF64(LD);
-  wPert = allocF64(LD);
-  gradPtr = allocF64(LD);
-  gradPertPtr = allocF64(LD);
-  betaPtr = allocF64(d);
-  gPtr = allocF64(d);
-  zPtr = allocF64(n);
-  rPtr = allocF64(n);
-  maxRecords = records;
-  schedPtr = allocF64(records);
-  recBeta = recordBeta;
-  recStride = REC_FIXED + (recordBeta != 0 ? d : 0);
-  recPtr = allocF64(records * recStride);
-  schedLen = 0;
-  recIdx = 0;
+  allocModel(nEx, dim, depth, records, recordBeta);
   stepCount = 0;
   stepBase = 0;
   tBase = 0;
+  tAcc = 0;
+  lrSchedule = SCHED_CONSTANT;
   nonfiniteAt = -1;
 }
 
@@ -127,7 +59,11 @@ export function ptr_beta(): usize { return betaPtr; }
 export function record_stride(): i32 { return recStride; }
 export function records_written(): i32 { return recIdx; }
 export function step_count(): f64 { return stepCount; }
-export function time_now(): f64 { return tBase + lr * (stepCount - stepBase); }
+/** Continuous time of the current step: η·(steps) for a constant η (exact form kept), Σ η_k otherwise. */
+export function time_now(): f64 {
+  if (lrSchedule == SCHED_CONSTANT) return tBase + lr * (stepCount - stepBase);
+  return tAcc;
+}
 /** The step at which a non-finite value first appeared, or -1. */
 export function nonfinite_step(): f64 { return nonfiniteAt; }
 
@@ -150,6 +86,7 @@ export function set_schedule_len(len: i32): void {
 /** Sets the algorithm, loss and hyper-parameters; may be called between chunks (η, ρ change mid-run). */
 export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64): void {
   tBase = time_now();
+  tAcc = tBase;
   stepBase = stepCount;
   algo = algorithm;
   lossKind = loss;
@@ -157,139 +94,44 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   rho = radius;
 }
 
+/** Sets the step-size schedule (SCHED_*) from the current step on; the clock continues. */
+export function set_lr_schedule(kind: i32): void {
+  tBase = time_now();
+  tAcc = tBase;
+  stepBase = stepCount;
+  lrSchedule = kind;
+}
+
 /** Restores the clock (checkpoint resume): the step counter and the time at that step. */
 export function set_clock(step: f64, t: f64): void {
   stepCount = step;
   stepBase = step;
   tBase = t;
+  tAcc = t;
   recIdx = 0;
   while (recIdx < schedLen && ld(schedPtr, recIdx) < stepCount) recIdx++;
 }
 
-// ---- the math ----
+// ---- the discrete hot loop (the math is in model.ts) ----
 
-// @ts-ignore: decorator
-@inline function lossPrime(z: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) return -1.0 / (1.0 + Math.exp(z));
-  return -Math.exp(-z);
-}
-
-// @ts-ignore: decorator
-@inline function lossValue(z: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) {
-    return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-  }
-  return Math.exp(-z);
-}
-
-/** beta = w_1 ⊙ … ⊙ w_L (left-to-right products) into betaPtr. */
-function computeBeta(W: usize): void {
-  for (let j = 0; j < d; j++) {
-    let p = ld(W, j);
-    for (let l = 1; l < L; l++) p *= ld(W, l * d + j);
-    st(betaPtr, j, p);
-  }
-}
-
-/** Margins z_i = <beta, y_i x_i> (j ascending). Requires computeBeta. */
-function computeMargins(): void {
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
-    let s: f64 = 0;
-    for (let j = 0; j < d; j++) s += ld(betaPtr, j) * ld(yxPtr, row + j);
-    st(zPtr, i, s);
-  }
-}
-
-/** g = ∂L/∂beta = Σ_i (ℓ'(z_i)/n) y_i x_i (i ascending). Requires computeMargins. */
-function computeG(): void {
-  for (let j = 0; j < d; j++) st(gPtr, j, 0);
-  for (let i = 0; i < n; i++) {
-    const r = lossPrime(ld(zPtr, i)) * invN;
-    st(rPtr, i, r);
-    const row = i * d;
-    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
-  }
-}
-
-/** ∂L/∂w_l = g ⊙ (P_l · S_l), P_l = Π_{k<l} w_k left to right, S_l = Π_{k>l} w_k right to left. No division. */
-function layerGrads(W: usize, G: usize): void {
-  if (L == 1) {
-    for (let j = 0; j < d; j++) st(G, j, ld(gPtr, j));
-    return;
-  }
-  for (let j = 0; j < d; j++) {
-    // prefix products into G
-    let p: f64 = 1;
-    for (let l = 0; l < L; l++) {
-      st(G, l * d + j, p);
-      p *= ld(W, l * d + j);
-    }
-    let s: f64 = 1;
-    const gj = ld(gPtr, j);
-    for (let l = L - 1; l >= 0; l--) {
-      st(G, l * d + j, gj * (ld(G, l * d + j) * s));
-      s *= ld(W, l * d + j);
-    }
-  }
-}
-
-/** Full gradient ∇_w L at W into G. */
-function gradient(W: usize, G: usize): void {
-  computeBeta(W);
-  computeMargins();
-  computeG();
-  layerGrads(W, G);
-}
-
-function sumSq(p: usize, count: i32): f64 {
-  let s: f64 = 0;
-  for (let k = 0; k < count; k++) {
-    const v = ld(p, k);
-    s += v * v;
-  }
-  return s;
-}
-
-/** wPert = w + eps(grad); returns ‖eps‖₂. */
-function perturb(W: usize, G: usize): f64 {
-  if (algo == ALGO_SAM_L2) {
-    const norm = Math.sqrt(sumSq(G, LD));
-    if (norm == 0) {
-      for (let k = 0; k < LD; k++) st(wPert, k, ld(W, k));
-      return 0;
-    }
-    const scale = rho / norm;
-    for (let k = 0; k < LD; k++) st(wPert, k, ld(W, k) + scale * ld(G, k));
-    return rho;
-  }
-  if (algo == ALGO_SAM_LINF) {
-    let nz: i32 = 0;
-    for (let k = 0; k < LD; k++) {
-      const gk = ld(G, k);
-      let e: f64 = 0;
-      if (gk > 0) { e = rho; nz++; } else if (gk < 0) { e = -rho; nz++; }
-      st(wPert, k, ld(W, k) + e);
-    }
-    return rho * Math.sqrt(<f64>nz);
-  }
-  // USAM
-  for (let k = 0; k < LD; k++) st(wPert, k, ld(W, k) + rho * ld(G, k));
-  return rho * Math.sqrt(sumSq(G, LD));
-}
-
-/** One step from wCur into wNxt; returns false (and leaves wCur untouched) if a value is non-finite. */
+/**
+ * One step from wCur into wNxt; returns false (and leaves wCur untouched) if a value is non-finite.
+ * Called once per step: this is the hot loop. The constant schedule's arithmetic is the original
+ * one (lrk == lr), so results without a schedule are unchanged to the bit.
+ */
 function doStep(): bool {
+  if (lrSchedule == SCHED_LOSS_NORMALIZED) return doStepLossNormalized();
+  const lrk = lrSchedule == SCHED_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
   gradient(wCur, gradPtr);
   let upd = gradPtr;
   if (algo != ALGO_GD) {
-    perturb(wCur, gradPtr);
+    perturb(wCur, gradPtr, wPert);
     gradient(wPert, gradPertPtr);
     upd = gradPertPtr;
   }
   let acc: f64 = 0;
   for (let k = 0; k < LD; k++) {
-    const v = ld(wCur, k) - lr * ld(upd, k);
+    const v = ld(wCur, k) - lrk * ld(upd, k);
     st(wNxt, k, v);
     acc += v * 0; // NaN iff some entry is non-finite
   }
@@ -297,50 +139,43 @@ function doStep(): bool {
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;
+  if (lrSchedule != SCHED_CONSTANT) tAcc += lrk;
+  return true;
+}
+
+/**
+ * η_k = η / L(w_k) in the log domain: with G = e^κ ∇L(w), Ls = e^κ L(w) and G̃ = e^κ̃ ∇L(w̃),
+ * w ← w − η e^{κ−κ̃} G̃ / Ls, and t += η e^κ / Ls (which may overflow to Infinity when the loss
+ * underflows; the step itself stays exact).
+ */
+function doStepLossNormalized(): bool {
+  const kappa = gradientScaled(wCur, gradPtr);
+  const ls = lossScaled(kappa);
+  let upd = gradPtr;
+  let kU = kappa;
+  if (algo != ALGO_GD) {
+    perturbScaled(wCur, gradPtr, kappa, wPert);
+    kU = gradientScaled(wPert, gradPertPtr);
+    upd = gradPertPtr;
+  }
+  const coef = lr * Math.exp(kappa - kU) / ls;
+  let acc: f64 = 0;
+  for (let k = 0; k < LD; k++) {
+    const v = ld(wCur, k) - coef * ld(upd, k);
+    st(wNxt, k, v);
+    acc += v * 0;
+  }
+  if (acc != acc) return false;
+  const tmp = wCur;
+  wCur = wNxt;
+  wNxt = tmp;
+  tAcc += lr * Math.exp(kappa) / ls;
   return true;
 }
 
 /** Writes one record row for the current state (gradient evaluated at wCur). */
 function record(): void {
-  const row = recPtr + (<usize>(recIdx * recStride) << 3);
-  gradient(wCur, gradPtr);
-  let loss: f64 = 0;
-  let minZ: f64 = Infinity;
-  for (let i = 0; i < n; i++) {
-    const z = ld(zPtr, i);
-    loss += lossValue(z);
-    if (z < minZ) minZ = z;
-  }
-  loss *= invN;
-  let l1: f64 = 0;
-  let l2: f64 = 0;
-  let dom: i32 = 0;
-  let domAbs: f64 = -1;
-  for (let j = 0; j < d; j++) {
-    const b = ld(betaPtr, j);
-    const a = Math.abs(b);
-    l1 += a;
-    l2 += b * b;
-    if (a > domAbs) { domAbs = a; dom = j; }
-  }
-  const gradNorm = Math.sqrt(sumSq(gradPtr, LD));
-  let pert: f64 = 0;
-  if (algo != ALGO_GD) pert = perturb(wCur, gradPtr);
-  st(row, REC_STEP, stepCount);
-  st(row, REC_T, time_now());
-  st(row, REC_LOSS, loss);
-  st(row, REC_L1, l1);
-  st(row, REC_L2, Math.sqrt(l2));
-  st(row, REC_WNORM, Math.sqrt(sumSq(wCur, LD)));
-  st(row, REC_MIN_MARGIN, minZ);
-  st(row, REC_GRAD_NORM, gradNorm);
-  st(row, REC_PERT_NORM, pert);
-  st(row, REC_DOMINANT, <f64>dom);
-  st(row, REC_G_NORM, Math.sqrt(sumSq(gPtr, d)));
-  if (recBeta != 0) {
-    for (let j = 0; j < d; j++) st(row, REC_FIXED + j, ld(betaPtr, j));
-  }
-  recIdx++;
+  writeRecord(wCur, gradPtr, wPert, stepCount, time_now());
 }
 
 /**

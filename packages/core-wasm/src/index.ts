@@ -27,8 +27,21 @@ export const REC = {
   PERT_NORM: 8,
   DOMINANT: 9,
   G_NORM: 10,
-  FIXED: 11,
+  /** log L(w), computed in the log domain (finite where LOSS underflows to 0). */
+  LOG_LOSS: 11,
+  /** log ‖∇_w L(w)‖₂, computed in the log domain. */
+  LOG_GRAD_NORM: 12,
+  FIXED: 13,
 } as const;
+
+/** Step-size schedules of discrete runs, for `set_lr_schedule` (mirrors assembly/index.ts). */
+export const LR_SCHEDULE = { constant: 0, "loss-normalized": 1, "inv-sqrt": 2 } as const;
+/** Flow kinds for `flow_configure` (mirrors assembly/flow.ts). */
+export const FLOW = { gradient: 0, sam: 1, rescaled: 2 } as const;
+/** Integration variable of flows: t throughout, or s = log t from `tLogFrom` on. */
+export const TIME_SCALE = { linear: 0, log: 1 } as const;
+/** Return codes of `flow_run`. */
+export const FLOW_RUN = { reached: 0, nonfinite: 1, budget: 2, stepUnderflow: 3 } as const;
 
 /** The raw exports of one core instance. Pointers are byte offsets into `memory.buffer`. */
 export interface CoreExports {
@@ -49,6 +62,20 @@ export interface CoreExports {
   ptr_beta(): number;
   ptr_grad(): number;
   ptr_margins(): number;
+  set_lr_schedule(kind: number): void;
+  // flows (assembly/flow.ts, docs/FLOWS.md)
+  flow_configure(kind: number, timeScale: number, tLogFrom: number, rtol: number, atol: number): void;
+  /** Integrates until t = untilT or maxSteps attempted steps; returns a FLOW_RUN code. */
+  flow_run(untilT: number, maxSteps: number): number;
+  flow_restore(t: number, steps: number): void;
+  flow_record_now(): void;
+  flow_time(): number;
+  flow_steps(): number;
+  flow_rejected(): number;
+  flow_evaluations(): number;
+  flow_switches(): number;
+  flow_step_size(): number;
+  flow_nonfinite_time(): number;
   record_stride(): number;
   records_written(): number;
   step_count(): number;

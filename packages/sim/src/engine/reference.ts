@@ -3,7 +3,8 @@
  * as the WebAssembly core (so the engines agree to the last few ulps, and tests can demand 1e-12).
  * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
  */
-import { REC, type Algo, type EngineInit, type EngineRun, type Loss } from "./types.js";
+import { ScaledGradient, perturbScaled } from "./logdomain.js";
+import { REC, type Algo, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}. */
 export function lossPrime(loss: Loss, z: number): number {
@@ -141,12 +142,17 @@ export class ReferenceRun implements EngineRun {
   private readonly wPert: Float64Array;
   private readonly grad: Float64Array;
   private readonly gradPert: Float64Array;
+  private readonly gradScaled: Float64Array;
   private readonly schedule: Float64Array;
   private readonly records: Float64Array;
   private recIdx = 0;
   private step = 0;
   private stepBase = 0;
   private tBase = 0;
+  /** Σ η_k for the non-constant step-size schedules. */
+  private tAcc = 0;
+  private lrSchedule: LrSchedule;
+  private readonly scaled: ScaledGradient;
   private nonfinite = -1;
   private algo: Algo;
   private lr: number;
@@ -161,6 +167,7 @@ export class ReferenceRun implements EngineRun {
     this.wPert = new Float64Array(LD);
     this.grad = new Float64Array(LD);
     this.gradPert = new Float64Array(LD);
+    this.gradScaled = new Float64Array(LD);
     this.schedule = Float64Array.from(init.schedule);
     this.recordBeta = init.recordBeta;
     this.stride = REC.FIXED + (init.recordBeta ? init.d : 0);
@@ -168,11 +175,14 @@ export class ReferenceRun implements EngineRun {
     this.records = new Float64Array((this.schedule.length + 1) * this.stride);
     this.algo = init.algo;
     this.lr = init.lr;
+    this.lrSchedule = init.lrSchedule ?? "constant";
+    this.scaled = new ScaledGradient(this.net);
     this.rho = init.rho;
   }
 
   configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
     this.tBase = this.time();
+    this.tAcc = this.tBase;
     this.stepBase = this.step;
     this.algo = algo;
     this.net.loss = loss;
@@ -181,7 +191,8 @@ export class ReferenceRun implements EngineRun {
   }
 
   time(): number {
-    return this.tBase + this.lr * (this.step - this.stepBase);
+    if (this.lrSchedule === "constant") return this.tBase + this.lr * (this.step - this.stepBase);
+    return this.tAcc;
   }
 
   stepCount(): number {
@@ -193,6 +204,8 @@ export class ReferenceRun implements EngineRun {
   }
 
   private doStep(): boolean {
+    if (this.lrSchedule === "loss-normalized") return this.doStepLossNormalized();
+    const lrk = this.lrSchedule === "inv-sqrt" ? this.lr / Math.sqrt(this.step + 1) : this.lr;
     const { net, w, grad } = this;
     net.gradient(w, grad);
     let upd = grad;
@@ -204,13 +217,41 @@ export class ReferenceRun implements EngineRun {
     const next = this.wNext;
     let acc = 0;
     for (let k = 0; k < net.LD; k++) {
-      const v = w[k]! - this.lr * upd[k]!;
+      const v = w[k]! - lrk * upd[k]!;
       next[k] = v;
       acc += v * 0;
     }
     if (acc !== acc) return false;
     this.wNext = w;
     this.w = next;
+    if (this.lrSchedule !== "constant") this.tAcc += lrk;
+    return true;
+  }
+
+  /** η_k = η/L(w_k) in the log domain (mirrors doStepLossNormalized in the AS core). */
+  private doStepLossNormalized(): boolean {
+    const { net, w, grad, scaled } = this;
+    const kappa = scaled.eval(w, grad);
+    const ls = scaled.lossScaled(kappa);
+    let upd = grad;
+    let kU = kappa;
+    if (this.algo !== "gd") {
+      perturbScaled(this.algo, this.rho, w, grad, kappa, this.wPert, perturb);
+      kU = scaled.eval(this.wPert, this.gradPert);
+      upd = this.gradPert;
+    }
+    const coef = (this.lr * Math.exp(kappa - kU)) / ls;
+    const next = this.wNext;
+    let acc = 0;
+    for (let k = 0; k < net.LD; k++) {
+      const v = w[k]! - coef * upd[k]!;
+      next[k] = v;
+      acc += v * 0;
+    }
+    if (acc !== acc) return false;
+    this.wNext = w;
+    this.w = next;
+    this.tAcc += (this.lr * Math.exp(kappa)) / ls;
     return true;
   }
 
@@ -218,6 +259,10 @@ export class ReferenceRun implements EngineRun {
     const { net, stride } = this;
     const row = this.recIdx * stride;
     const R = this.records;
+    // log-domain columns first, as in the AS core's writeRecord (they reuse the net's workspaces)
+    const kappa = this.scaled.eval(this.w, this.gradScaled);
+    const logLoss = Math.log(this.scaled.lossScaled(kappa)) - kappa;
+    const logGradNorm = 0.5 * Math.log(sumSq(this.gradScaled, net.LD)) - kappa;
     net.gradient(this.w, this.grad);
     let minZ = Infinity;
     for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
@@ -248,6 +293,8 @@ export class ReferenceRun implements EngineRun {
     R[row + REC.PERT_NORM] = pert;
     R[row + REC.DOMINANT] = dom;
     R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
+    R[row + REC.LOG_LOSS] = logLoss;
+    R[row + REC.LOG_GRAD_NORM] = logGradNorm;
     if (this.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
     this.recIdx++;
   }
@@ -297,6 +344,7 @@ export class ReferenceRun implements EngineRun {
     this.step = step;
     this.stepBase = step;
     this.tBase = t;
+    this.tAcc = t;
     this.recIdx = 0;
     while (this.recIdx < this.schedule.length && this.schedule[this.recIdx]! < step) this.recIdx++;
   }

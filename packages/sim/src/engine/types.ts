@@ -3,11 +3,13 @@
  * reference — implement {@link EngineRun}; everything above this file (simulate, CLI, web) is
  * engine-agnostic. Record rows use the column layout {@link REC} of @samlab/core-wasm.
  */
-export { ALGO, LOSS, REC } from "@samlab/core-wasm";
+export { ALGO, LOSS, REC, LR_SCHEDULE, FLOW, TIME_SCALE, FLOW_RUN } from "@samlab/core-wasm";
 
 export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam";
 export type Loss = "logistic" | "exponential";
 export type EngineName = "wasm" | "reference";
+/** Step-size schedule of a discrete run: η, η/L(w_k) (log domain), η/√(k+1). */
+export type LrSchedule = "constant" | "loss-normalized" | "inv-sqrt";
 
 /** Everything an engine needs to start a run; arrays are copied in. */
 export interface EngineInit {
@@ -28,6 +30,8 @@ export interface EngineInit {
   loss: Loss;
   lr: number;
   rho: number;
+  /** Discrete runs: the step-size schedule (default "constant"). */
+  lrSchedule?: LrSchedule;
 }
 
 /** One run inside one engine instance. Methods are called once per chunk, never per step. */

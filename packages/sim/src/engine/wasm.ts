@@ -2,7 +2,7 @@
  * The WebAssembly engine: binds one @samlab/core-wasm instance per run (compiled once per realm).
  * Views into linear memory are re-derived after every call that may allocate (only `setup`).
  */
-import { ALGO, LOSS, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
+import { ALGO, LOSS, LR_SCHEDULE, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
 import type { Algo, EngineInit, EngineRun, Loss } from "./types.js";
 
 let module: WebAssembly.Module | undefined;
@@ -40,6 +40,7 @@ export class WasmRun implements EngineRun {
     core.prepare();
     core.set_schedule_len(init.schedule.length);
     core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+    if (init.lrSchedule && init.lrSchedule !== "constant") core.set_lr_schedule(LR_SCHEDULE[init.lrSchedule]);
     this.stride = core.record_stride();
   }
 

@@ -1,0 +1,124 @@
+/**
+ * The log-domain gradient and loss: the TypeScript mirror of `gradientScaled`, `lossScaled` and
+ * `perturbScaled` in packages/core-wasm/assembly/model.ts, operation for operation.
+ *
+ * With c = min_i z_i, the scale exponent is κ = c (exponential loss) or κ = max(c, 0) (logistic).
+ * Then G_s = e^κ ∇_w L has entries of ordinary size however large the margins are, while ∇_w L itself
+ * underflows to 0 once the margins pass ~745. The flows and the loss-normalized step only need
+ * G_s, κ and the scaled loss / normalizer (docs/FLOWS.md, "Huge margins").
+ */
+import type { DiagonalNet } from "./reference.js";
+import type { Algo, Loss } from "./types.js";
+
+/** e^κ·ℓ'(z). Logistic with κ > 0 (so z ≥ κ > 0): −e^{κ−z}/(1+e^{−z}). */
+export function lossPrimeScaled(loss: Loss, z: number, kappa: number): number {
+  if (loss === "logistic") {
+    if (kappa === 0) return -1 / (1 + Math.exp(z));
+    return -Math.exp(kappa - z) / (1 + Math.exp(-z));
+  }
+  return -Math.exp(kappa - z);
+}
+
+/** e^κ·ℓ(z). Logistic with κ > 0: e^{κ−z}·log1p(u)/u, u = e^{−z} (the ratio → 1 as u → 0). */
+export function lossValueScaled(loss: Loss, z: number, kappa: number): number {
+  if (loss === "logistic") {
+    if (kappa === 0) return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+    const u = Math.exp(-z);
+    const h = u === 0 ? 1 : Math.log1p(u) / u;
+    return Math.exp(kappa - z) * h;
+  }
+  return Math.exp(kappa - z);
+}
+
+/** Scaled gradients of one network (shares the net's β, z, g workspaces). */
+export class ScaledGradient {
+  /** (1/n) Σ −e^κ ℓ'(z_i) of the last `eval` (the rescaled flow's normalizer, scaled like G). */
+  meanAbsLossPrime = 0;
+
+  constructor(readonly net: DiagonalNet) {}
+
+  /** κ of the margins in net.z. */
+  scaleExponent(): number {
+    const { n, z, loss } = this.net;
+    let c = Infinity;
+    for (let i = 0; i < n; i++) if (z[i]! < c) c = z[i]!;
+    if (c !== c || c === Infinity) return 0;
+    if (loss === "logistic" && c < 0) return 0;
+    return c;
+  }
+
+  /** G = e^κ ∇_w L(w); returns κ. Leaves β, z and the scaled g in the net. */
+  eval(w: Float64Array, G: Float64Array): number {
+    const net = this.net;
+    const { n, d, depth, beta, yx, z, g, invN, loss } = net;
+    net.computeBeta(w);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += beta[j]! * yx[i * d + j]!;
+      z[i] = s;
+    }
+    const kappa = this.scaleExponent();
+    g.fill(0);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const lp = lossPrimeScaled(loss, z[i]!, kappa);
+      s -= lp;
+      const r = lp * invN;
+      for (let j = 0; j < d; j++) g[j] = g[j]! + r * yx[i * d + j]!;
+    }
+    this.meanAbsLossPrime = s * invN;
+    if (depth === 1) {
+      for (let j = 0; j < d; j++) G[j] = g[j]!;
+      return kappa;
+    }
+    for (let j = 0; j < d; j++) {
+      let p = 1;
+      for (let l = 0; l < depth; l++) {
+        G[l * d + j] = p;
+        p *= w[l * d + j]!;
+      }
+      let q = 1;
+      const gj = g[j]!;
+      for (let l = depth - 1; l >= 0; l--) {
+        G[l * d + j] = gj * (G[l * d + j]! * q);
+        q *= w[l * d + j]!;
+      }
+    }
+    return kappa;
+  }
+
+  /** (1/n) Σ e^κ ℓ(z_i) over the margins in net.z; log L = log(this) − κ. */
+  lossScaled(kappa: number): number {
+    const { n, z, invN, loss } = this.net;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += lossValueScaled(loss, z[i]!, kappa);
+    return s * invN;
+  }
+}
+
+function sumSq(a: Float64Array, count: number): number {
+  let s = 0;
+  for (let k = 0; k < count; k++) s += a[k]! * a[k]!;
+  return s;
+}
+
+/**
+ * out = w + ε from the scaled gradient Gs: ℓ2 and ℓ∞ are scale-free (the plain `perturb` on Gs),
+ * USAM's ε = ρ e^{−κ} Gs. Returns ‖ε‖₂. `perturb` is passed in to avoid an import cycle.
+ */
+export function perturbScaled(
+  algo: Algo,
+  rho: number,
+  w: Float64Array,
+  Gs: Float64Array,
+  kappa: number,
+  out: Float64Array,
+  perturb: (algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array) => number,
+): number {
+  if (algo === "usam") {
+    const scale = rho * Math.exp(-kappa);
+    for (let k = 0; k < w.length; k++) out[k] = w[k]! + scale * Gs[k]!;
+    return scale * Math.sqrt(sumSq(Gs, w.length));
+  }
+  return perturb(algo, rho, w, Gs, out);
+}
