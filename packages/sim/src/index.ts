@@ -20,3 +20,5 @@ export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engi
 export { WasmRun, loadWasm } from "./engine/wasm.js";
 export { ALGO, LOSS, REC } from "./engine/types.js";
 export type { Algo, Loss, EngineName, EngineInit, EngineRun } from "./engine/types.js";
+export { SWEEP_VERSION, SWEEP_LIMITS, SweepError, expandSweep, expandSweepJson, parseShard, shardIndices, canonicalJson, parsePath, getPath } from "./sweep.js";
+export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
