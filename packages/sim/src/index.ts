@@ -22,3 +22,6 @@ export { ALGO, LOSS, REC } from "./engine/types.js";
 export type { Algo, Loss, EngineName, EngineInit, EngineRun } from "./engine/types.js";
 export { SWEEP_VERSION, SWEEP_LIMITS, SweepError, expandSweep, expandSweepJson, parseShard, shardIndices, canonicalJson, parsePath, getPath } from "./sweep.js";
 export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
+export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./experiments/registry.js";
+export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, Sabotage } from "./experiments/types.js";
+export * as measure from "./experiments/util.js";

@@ -72,7 +72,7 @@ export interface Result {
   data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] };
   trajectory: Trajectory;
   final: FinalState;
-  /** Dominant coordinates in the order they take over (from the recorded points). */
+  /** Dominant coordinates in the order they take over (from the recorded points; points where β = 0 or the largest |β_j| is tied are skipped). */
   dominantSequence: DominantChange[];
   status: {
     ok: boolean;
@@ -101,6 +101,20 @@ export interface BuildInput {
 }
 
 const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/** Whether the largest |β_j| is attained by more than one coordinate (to 1e-12 relative). */
+function tiedMax(beta: number[]): boolean {
+  let top = -1;
+  let second = -1;
+  for (const v of beta) {
+    const a = Math.abs(v);
+    if (a > top) {
+      second = top;
+      top = a;
+    } else if (a > second) second = a;
+  }
+  return beta.length > 1 && top - second <= 1e-12 * top;
+}
 
 export function buildResult(b: BuildInput): Result {
   const { rows, stride, spec } = b;
@@ -137,6 +151,7 @@ export function buildResult(b: BuildInput): Result {
   for (let i = 0; i < m; i++) {
     const c = trajectory.dominant[i]!;
     if (trajectory.l1[i] === 0) continue; // β = 0: nothing is dominant
+    if (b.recordBeta && tiedMax(trajectory.beta[i]!)) continue; // e.g. step 0 of a constant init: no coordinate leads
     if (dominantSequence.length === 0 || dominantSequence[dominantSequence.length - 1]!.coord !== c) {
       dominantSequence.push({ coord: c, step: trajectory.step[i]!, t: trajectory.t[i]!, magnitude: b.magnitudes[c]! });
     }

@@ -111,7 +111,7 @@ export interface Spec extends Omit<z.infer<typeof TopSchema>, "data" | "init"> {
 }
 
 /** What a person may write: every field but `version` and `data` is optional. */
-export type SpecInput = { version: 1; data: DataSpec } & Partial<Omit<Spec, "version" | "data">> & Record<string, unknown>;
+export type SpecInput = { version: 1; data: DataSpec; record?: Partial<RecordSpec> } & Partial<Omit<Spec, "version" | "data" | "record">> & Record<string, unknown>;
 
 /** A spec that failed validation: `field` is a dotted path (e.g. "init.values[1]"). */
 export class SpecError extends Error {

@@ -1,0 +1,32 @@
+/**
+ * Each reproduction experiment's pass criterion holds on its quick variant, and fails when fed a
+ * deliberately wrong setting (the algorithm swapped behind the experiment's back), so no check is
+ * vacuous (issue 5).
+ */
+import { describe, expect, it } from "vitest";
+import { EXPERIMENTS, runExperiment } from "../index.js";
+import type { Sabotage } from "./types.js";
+
+/** For each experiment, the swap that must break it. */
+const SABOTAGE: Record<string, Sabotage> = {
+  "sequential-time": { algo: { "sam-l2": "usam" } },
+  "sequential-alpha": { algo: { "sam-l2": "usam" } },
+  "usam-control": { algo: { usam: "sam-l2" } },
+};
+
+describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (id, exp) => {
+  it("passes on the quick variant", async () => {
+    const o = await runExperiment(exp, { quick: true });
+    for (const c of o.checks) expect.soft(c.pass, `${c.name}: ${c.measured}`).toBe(true);
+    expect(o.pass).toBe(true);
+    expect(o.figures.length).toBeGreaterThan(0);
+    for (const f of o.figures) expect(f.specs.length).toBeGreaterThan(0);
+  });
+
+  it("fails when fed a deliberately wrong setting", async () => {
+    const sabotage = SABOTAGE[id];
+    expect(sabotage, `no sabotage defined for ${id}`).toBeDefined();
+    const o = await runExperiment(exp, { quick: true, sabotage });
+    expect(o.pass).toBe(false);
+  });
+});

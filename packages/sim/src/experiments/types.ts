@@ -1,0 +1,86 @@
+/**
+ * The reproduction experiments' vocabulary: an Experiment turns runs into Checks (claim → measured
+ * → pass/fail with a stated tolerance) and Figures (declarative, rendered by the CLI in Node and by
+ * the web page in browsers, both with chart.js).
+ */
+import type { Algo } from "../engine/types.js";
+import type { Result } from "../result.js";
+import type { Spec } from "../spec.js";
+
+/** A line chart: one or more series over a shared x axis. */
+export interface LineFigure {
+  kind: "line";
+  id: string;
+  title: string;
+  caption: string;
+  x: { label: string; log?: boolean };
+  y: { label: string; log?: boolean; min?: number; max?: number };
+  series: { label: string; x: number[]; y: number[]; dashed?: boolean }[];
+  /** The spec(s) behind the figure, so `samlab run --spec` re-runs them. */
+  specs: Spec[];
+}
+
+/** A categorical heatmap over a grid (e.g. limit classes over (α₁, α₂)). */
+export interface HeatmapFigure {
+  kind: "heatmap";
+  id: string;
+  title: string;
+  caption: string;
+  x: { label: string; values: number[]; log?: boolean };
+  y: { label: string; values: number[]; log?: boolean };
+  /** cells[iy][ix]: an index into `classes`. */
+  cells: number[][];
+  classes: { label: string; color: string }[];
+  /** Lines to overlay (e.g. the predicted boundaries α = ρ), in data coordinates. */
+  guides?: { label: string; x?: number; y?: number }[];
+  /** One representative spec; the grid varies `init.alpha` as described in the caption. */
+  specs: Spec[];
+}
+
+export type Figure = LineFigure | HeatmapFigure;
+
+/** One checked statement: the claim, what was measured, the criterion and whether it held. */
+export interface Check {
+  name: string;
+  measured: string;
+  criterion: string;
+  pass: boolean;
+}
+
+export interface Outcome {
+  id: string;
+  title: string;
+  /** The paper's claim being tested (MODEL.md numbering). */
+  claim: string;
+  checks: Check[];
+  pass: boolean;
+  figures: Figure[];
+  /** What the measurement does not settle, and why. */
+  notes: string[];
+  ms: number;
+  runs: number;
+}
+
+/** What an experiment may use. `run` is the only way experiments reach an engine. */
+export interface ExperimentContext {
+  quick: boolean;
+  run(spec: unknown): Promise<Result>;
+  log(message: string): void;
+}
+
+export interface Experiment {
+  id: string;
+  title: string;
+  claim: string;
+  /** Rough relative cost (for scheduling the longest first). */
+  cost: number;
+  execute(ctx: ExperimentContext): Promise<Omit<Outcome, "id" | "title" | "claim" | "pass" | "ms" | "runs">>;
+}
+
+/**
+ * Deliberately wrong settings, used by tests to show that no check is vacuous: the context
+ * replaces every run's algorithm (e.g. ℓ∞-SAM → GD, ℓ2-SAM → USAM) without the experiment knowing.
+ */
+export interface Sabotage {
+  algo?: Partial<Record<Algo, Algo>>;
+}

@@ -1,0 +1,66 @@
+/** Small measurement helpers shared by the experiments. */
+import type { Result } from "../result.js";
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    s += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : s / Math.sqrt(na * nb);
+}
+
+/** The angle in degrees between two vectors. */
+export function angleDeg(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return (Math.acos(Math.min(1, Math.max(-1, cosine(a, b)))) * 180) / Math.PI;
+}
+
+export function logspace(lo: number, hi: number, n: number): number[] {
+  if (n === 1) return [lo];
+  const a = Math.log10(lo);
+  const b = Math.log10(hi);
+  return Array.from({ length: n }, (_, k) => 10 ** (a + ((b - a) * k) / (n - 1)));
+}
+
+export const fmt = (v: number, digits = 3): string =>
+  v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
+
+/** The distinct coordinates in the order they first become dominant (ignoring returns). */
+export function firstTakeovers(r: Result): number[] {
+  const seen: number[] = [];
+  for (const c of r.dominantSequence) if (!seen.includes(c.coord)) seen.push(c.coord);
+  return seen;
+}
+
+/** The dominant coordinate at the recorded point closest to (not after) time t. */
+export function dominantAt(r: Result, t: number): number {
+  const tr = r.trajectory;
+  let k = 0;
+  for (let i = 0; i < tr.t.length; i++) if (tr.t[i]! <= t) k = i;
+  return tr.dominant[k]!;
+}
+
+/** Whether β vanished: ‖β‖₁ at the end below `tol` times its start value. */
+export function collapsed(r: Result, tol = 1e-3): boolean {
+  const l1 = r.trajectory.l1;
+  return r.final.l1 < tol * Math.max(l1[0]!, 1e-300);
+}
+
+/** Shares |β_j|/‖β‖₁ over the trajectory as one series per coordinate. */
+export function shareSeries(r: Result): { label: string; x: number[]; y: number[] }[] {
+  const tr = r.trajectory;
+  return Array.from({ length: r.data.d }, (_, j) => ({
+    label: `|β${j + 1}|/‖β‖₁ (x${j + 1} = ${fmt(r.data.magnitudes[j]!)})`,
+    x: tr.t.slice(1),
+    y: tr.beta.slice(1).map((b, i) => (tr.l1[i + 1]! > 0 ? Math.abs(b[j]!) / tr.l1[i + 1]! : 0)),
+  }));
+}
+
+/** True when the list is non-decreasing. */
+export function nonDecreasing(v: number[]): boolean {
+  for (let i = 1; i < v.length; i++) if (v[i]! < v[i - 1]!) return false;
+  return true;
+}
