@@ -3,6 +3,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { runCommand } from "./commands/run.js";
+import { sweepCommand } from "./commands/sweep.js";
+import { mergeCommand } from "./commands/merge.js";
 import { EXIT, reportError } from "./errors.js";
 
 export { EXIT, CliError } from "./errors.js";
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (str, write) => write(`samlab: ${str.replace(/^error: /, "")}`) });
   program.addCommand(runCommand());
+  program.addCommand(sweepCommand());
+  program.addCommand(mergeCommand());
   return program;
 }
 

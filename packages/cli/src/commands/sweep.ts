@@ -1,0 +1,251 @@
+/**
+ * `samlab sweep FILE --out DIR`: expands a sweep file (a grid and/or a list over spec fields), checks
+ * every run's spec, runs the runs (or one shard of them) on a pool of worker threads, and writes
+ * DIR/runs.csv, DIR/results/run-NNNNN.json and DIR/sweep.json. docs/SWEEP.md is the manual.
+ */
+import { existsSync, readdirSync, unlinkSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { expandSweep, getPath, parseShard, shardIndices, SweepError, type Shard, type Sweep } from "@samlab/sim";
+import cliProgress from "cli-progress";
+import { Command } from "commander";
+import Tinypool from "tinypool";
+import { CliError, EXIT, reportError } from "../errors.js";
+import { readJsonFile, writeFileAtomic } from "../io.js";
+import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest } from "../sweep-output.js";
+import type { SweepTask } from "../sweep-worker.js";
+
+const VERSION = "0.1.0";
+
+/** Reads and expands a sweep file; every problem becomes a one-line CliError (exit 2). */
+export function loadSweep(file: string): Sweep {
+  const input = readJsonFile(file, "sweep");
+  try {
+    return expandSweep(input);
+  } catch (e) {
+    if (e instanceof SweepError) throw new CliError(`invalid sweep ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Progress on stderr: a cli-progress bar on a terminal; plain lines every few seconds with --progress. */
+class SweepProgress {
+  private bar?: cliProgress.SingleBar;
+  private lastLine = 0;
+  private readonly t0 = Date.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly mode: "bar" | "lines" | "off",
+  ) {
+    if (mode === "bar") {
+      this.bar = new cliProgress.SingleBar(
+        { format: "  {bar} {percentage}% | run {value}/{total} | eta {eta_formatted}", hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(total, 0);
+    }
+  }
+
+  /** Called once per finished run. */
+  update(done: number): void {
+    if (this.bar) this.bar.update(done);
+    else if (this.mode === "lines") {
+      const now = Date.now();
+      if (now - this.lastLine >= 2000 || done === this.total) {
+        this.lastLine = now;
+        const s = (now - this.t0) / 1000;
+        const eta = done ? (s / done) * (this.total - done) : NaN;
+        process.stderr.write(`samlab sweep: ${done}/${this.total} runs (${Math.floor((100 * done) / Math.max(1, this.total))}%), ${s.toFixed(1)} s elapsed${done < this.total && Number.isFinite(eta) ? `, eta ${eta.toFixed(0)} s` : ""}\n`);
+      }
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+  }
+}
+
+function positiveInt(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1 || v > 1024) throw new CliError(`${flag}: expected an integer from 1 to 1024, got "${text}"`);
+  return v;
+}
+
+interface SweepOptions {
+  out?: string;
+  workers?: string;
+  shard?: string;
+  results: boolean;
+  progress?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+export function sweepCommand(): Command {
+  const cmd = new Command("sweep")
+    .description("run every spec of a sweep file (a grid and/or list over spec fields) on all cores and write one table")
+    .argument("<file>", "sweep JSON file (docs/SWEEP.md)")
+    .option("--out <dir>", "output folder: runs.csv, results/run-NNNNN.json, sweep.json")
+    .option("--workers <n>", `worker threads (default: os.availableParallelism() = ${availableParallelism()})`)
+    .option("--shard <i/N>", "run only shard i of N (runs with index ≡ i mod N); join shards with samlab merge")
+    .option("--no-results", "write runs.csv and sweep.json only, no per-run Result files")
+    .option("--progress", "print plain progress lines on stderr when it is not a terminal")
+    .option("-q, --quiet", "no progress and no summary")
+    .option("--force", "overwrite a folder that already holds sweep output")
+    .option("--dry-run", "validate and list the runs (of the shard), run nothing");
+  cmd.addHelpText(
+    "after",
+    `
+Examples:
+  samlab sweep sweep.json --out runs/
+  samlab sweep sweep.json --out shard-1 --shard 1/4 --workers 2
+  samlab merge shard-0 shard-1 shard-2 shard-3 --out all
+
+Exit codes: 0 every run completed (diverged runs are rows with status "nonfinite"), 1 a run failed
+with an internal error, 2 bad input, 130 interrupted (the runs finished so far are written).`,
+  );
+  cmd.action(async (file: string, opts: SweepOptions) => {
+    try {
+      process.exitCode = await sweepAction(file, opts);
+    } catch (e) {
+      process.exitCode = reportError(e);
+    }
+  });
+  return cmd;
+}
+
+async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
+  const workers = opts.workers === undefined ? availableParallelism() : positiveInt(opts.workers, "--workers");
+  let shard: Shard | null = null;
+  if (opts.shard !== undefined) {
+    try {
+      shard = parseShard(opts.shard);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  if (!opts.dryRun && opts.out === undefined) throw new CliError("--out <dir>: required (the folder for runs.csv, results/ and sweep.json)");
+  const sweep = loadSweep(file);
+  const total = sweep.runs.length;
+  const indices = shard ? shardIndices(total, shard) : sweep.runs.map((r) => r.index);
+  const shardText = shard ? ` (shard ${shard.index}/${shard.count}: ${indices.length} runs)` : "";
+
+  if (opts.dryRun) {
+    process.stdout.write(`${total} runs${shardText}; swept: ${sweep.keys.join(", ")}\n`);
+    for (const i of indices) {
+      const o = sweep.runs[i]!.overrides;
+      process.stdout.write(`run ${i}  ${Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("  ")}\n`);
+    }
+    return EXIT.ok;
+  }
+
+  const out = resolve(opts.out!);
+  if (existsSync(join(out, "sweep.json")) || existsSync(join(out, "runs.csv"))) {
+    if (!opts.force) throw new CliError(`--out ${opts.out}: already holds sweep output (sweep.json or runs.csv); use --force to overwrite it, or another folder`);
+    const res = join(out, "results");
+    if (existsSync(res)) for (const f of readdirSync(res)) if (/^run-\d+\.json$/.test(f)) unlinkSync(join(res, f));
+  }
+  const hash = sweepHash(sweep);
+  const betaCols = betaColumns(sweep);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const mode = opts.quiet ? "off" : process.stderr.isTTY ? "bar" : opts.progress ? "lines" : "off";
+  const progress = new SweepProgress(indices.length, mode);
+
+  const pool = new Tinypool({ filename: new URL("../sweep-worker.js", import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  const rows = new Map<number, RunRow>();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    void pool.destroy();
+  };
+  process.on("SIGINT", onSigint);
+
+  // A bounded window of tasks in flight keeps memory flat for sweeps of many runs.
+  let next = 0;
+  const window = workers * 2;
+  try {
+    await new Promise<void>((done, fail) => {
+      let inFlight = 0;
+      const pump = () => {
+        if (interrupted) {
+          if (inFlight === 0) done();
+          return;
+        }
+        while (inFlight < window && next < indices.length) {
+          const index = indices[next++]!;
+          const task: SweepTask = { index, spec: sweep.runs[index]!.spec, ...(opts.results ? { resultPath: join(out, resultFile(index)) } : {}) };
+          inFlight++;
+          pool.run(task).then(
+            (row: RunRow) => {
+              inFlight--;
+              rows.set(index, row);
+              progress.update(rows.size);
+              pump();
+            },
+            (e: unknown) => {
+              inFlight--;
+              if (interrupted) pump();
+              else fail(e);
+            },
+          );
+        }
+        if (inFlight === 0 && next >= indices.length) done();
+      };
+      pump();
+    });
+  } finally {
+    progress.stop();
+    process.off("SIGINT", onSigint);
+    if (!interrupted) await pool.destroy();
+  }
+  const wallMs = performance.now() - t0;
+
+  // runs.csv, sorted by run index; then sweep.json (written last: its presence marks a finished folder).
+  const done = indices.filter((i) => rows.has(i));
+  const lines = [csvHeader(sweep.keys, betaCols)];
+  for (const i of done) lines.push(csvRow(rows.get(i)!, sweep.keys.map((k) => (k in sweep.runs[i]!.overrides ? sweep.runs[i]!.overrides[k] : getPath(sweep.runs[i]!.spec, k))), betaCols));
+  writeFileAtomic(join(out, "runs.csv"), lines.join("\n") + "\n");
+  const status: Record<string, number> = {};
+  let runMsTotal = 0;
+  for (const i of done) {
+    const r = rows.get(i)!;
+    status[r.status] = (status[r.status] ?? 0) + 1;
+    runMsTotal += r.ms ?? 0;
+  }
+  const manifest: SweepManifest = {
+    format: SWEEP_OUTPUT_FORMAT,
+    sweep: sweep.input,
+    hash,
+    totalRuns: total,
+    keys: sweep.keys,
+    shard,
+    runs: done.length,
+    complete: done.length === indices.length,
+    results: opts.results,
+    status,
+    timing: { startedAt, wallMs: Math.round(wallMs), workers, runMsTotal: Math.round(runMsTotal) },
+    samlab: { version: VERSION, node: process.version },
+  };
+  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
+
+  if (!opts.quiet) {
+    const counts = Object.entries(status).map(([k, v]) => `${v} ${k}`).join(", ");
+    process.stdout.write(`samlab sweep: ${done.length} runs${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${workers} worker${workers > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
+  }
+  if (interrupted) {
+    process.stderr.write(`samlab: interrupted after ${done.length} of ${indices.length} runs; ${join(opts.out!, "runs.csv")} holds those (sweep.json says complete: false)\n`);
+    return EXIT.interrupted;
+  }
+  if (status.error) {
+    const first = done.map((i) => rows.get(i)!).find((r) => r.status === "error")!;
+    process.stderr.write(`samlab: ${status.error} run${status.error > 1 ? "s" : ""} failed; first: run ${first.index}: ${first.message}\n`);
+    return EXIT.internal;
+  }
+  if (status.nonfinite && !opts.quiet) process.stderr.write(`samlab: ${status.nonfinite} run${status.nonfinite > 1 ? "s" : ""} diverged (status "nonfinite" in runs.csv)\n`);
+  return EXIT.ok;
+}
