@@ -1,0 +1,61 @@
+// One benchmark engine in its own process (spawned by bench/run.mjs, so every engine starts cold
+// and cannot disturb another's JIT or heap):
+//   node bench/engines.mjs <engine> single|batch <data.bin> <steps> <reps>
+// engine: wasm | reference | wasm-batch (the batched kernel, one thread) | wasm-batch-2t (two workers)
+// Prints one JSON line {"ns": [per rep], "beta": [final β, d per run]}. Setup is not timed.
+import { performance } from "node:perf_hooks";
+import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/index.js";
+import { readData } from "./workloads.mjs";
+
+const [engine, mode, path, stepsArg, repsArg] = process.argv.slice(2);
+const steps = Number(stepsArg);
+const reps = Number(repsArg);
+const D = readData(path);
+const { n, d, L, R } = D;
+const LD = L * d;
+
+function betaOf(w) {
+  const b = new Array(d);
+  for (let j = 0; j < d; j++) {
+    let p = w[j];
+    for (let l = 1; l < L; l++) p *= w[l * d + j];
+    b[j] = p;
+  }
+  return b;
+}
+
+function makeRun(kind, w0) {
+  const init = { x: D.x, y: D.y, n, d, depth: L, w0, schedule: Float64Array.of(0, steps), recordBeta: false, algo: D.algo, loss: D.loss, lr: D.lr, rho: D.rho };
+  return kind === "wasm" ? new WasmRun(init) : new ReferenceRun(init);
+}
+
+async function main() {
+  await loadWasm();
+  const ns = [];
+  let beta = [];
+  if (engine === "wasm" || engine === "reference") {
+    const runs = mode === "batch" ? R : 1;
+    for (let rep = 0; rep < reps; rep++) {
+      const made = Array.from({ length: runs }, (_, r) => makeRun(engine, D.w0.subarray(r * LD, (r + 1) * LD)));
+      const t0 = performance.now();
+      for (const run of made) if (!run.run(steps)) console.error(`non-finite at step ${run.nonfiniteStep()}`);
+      ns.push((performance.now() - t0) * 1e6);
+      beta = made.flatMap((run) => betaOf(run.readW()));
+    }
+  } else if (engine === "wasm-batch" || engine === "wasm-batch-2t") {
+    const { runBatchTimed } = await import("./batch-engine.mjs");
+    for (let rep = 0; rep < reps; rep++) {
+      const r = await runBatchTimed(D, steps, engine === "wasm-batch-2t" ? 2 : 1);
+      ns.push(r.ns);
+      beta = r.beta;
+    }
+  } else {
+    throw new Error(`unknown engine ${engine}`);
+  }
+  process.stdout.write(JSON.stringify({ ns, beta }) + "\n");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
