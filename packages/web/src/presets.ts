@@ -1,0 +1,126 @@
+/**
+ * Presets: one per reproduction experiment of the paper (Moon, Si, Yun, ICLR 2026). Each is a plain
+ * spec (version 1) plus which views tell its story best. Loadable as `?preset=<id>`.
+ */
+import type { SpecInput } from "@samlab/sim";
+
+export interface Preset {
+  id: string;
+  title: string;
+  /** One sentence: what to look for. */
+  claim: string;
+  spec: SpecInput;
+  /** Views to highlight (a subset of VIEW_IDS). */
+  views: string[];
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: "l1-max-margin",
+    title: "L = 1: GD and SAM find the ℓ2 max-margin direction",
+    claim: "With a plain linear model every algorithm converges in direction to the ℓ2 max-margin classifier (claim 1).",
+    spec: {
+      version: 1,
+      name: "L=1, ℓ2-SAM → ℓ2 max-margin",
+      data: { x: [[1, 2, 0.5], [0.5, -1, 2], [2, 1, 1]], y: [1, -1, 1] },
+      depth: 1,
+      algo: "sam-l2",
+      rho: 0.05,
+      lr: 0.1,
+      init: { alpha: 0 },
+      steps: 100000,
+    },
+    views: ["shares", "cosine", "compare", "loss"],
+  },
+  {
+    id: "l2-gd",
+    title: "L = 2, GD, one example x = (1, 2): the major coordinate wins",
+    claim: "Depth 2 changes GD's limit to the ℓ1 max-margin direction: all weight on the dominant data coordinate (claim 2).",
+    spec: {
+      version: 1,
+      name: "L=2 GD, x=(1,2)",
+      data: { x: [[1, 2]], y: [1] },
+      depth: 2,
+      algo: "gd",
+      rho: 0,
+      lr: 0.01,
+      init: { alpha: 0.1 },
+      steps: 100000,
+    },
+    views: ["shares", "dominant", "margins", "cosine"],
+  },
+  {
+    id: "linf-phase",
+    title: "L = 2, ℓ∞-SAM: the outcome depends on the initialization",
+    claim: "ℓ∞-SAM's limit can be any basis vector, minor ones included, or 0, depending on each coordinate's initial size relative to ρ (claim 3).",
+    spec: {
+      version: 1,
+      name: "L=2 ℓ∞-SAM, x=(1,2), α=(0.2, 0.05)",
+      data: { x: [[1, 2]], y: [1] },
+      depth: 2,
+      algo: "sam-linf",
+      rho: 0.1,
+      lr: 0.01,
+      init: { alpha: [0.2, 0.05] },
+      steps: 20000,
+    },
+    views: ["phase", "shares", "margins"],
+  },
+  {
+    id: "l2-sam-sequential",
+    title: "L = 2, ℓ2-SAM on x = (1, 2, 3, 4, 5): minor first, major last",
+    claim: "ℓ2-SAM leans on minor coordinates first and hands over to larger ones as training proceeds: sequential feature amplification (claims 4–5).",
+    spec: {
+      version: 1,
+      name: "L=2 ℓ2-SAM, x=(1..5)",
+      data: { x: [[1, 2, 3, 4, 5]], y: [1] },
+      depth: 2,
+      algo: "sam-l2",
+      rho: 0.1,
+      lr: 0.001,
+      init: { alpha: 0.05 },
+      steps: 200000,
+    },
+    views: ["shares", "dominant", "compare", "loss"],
+  },
+  {
+    id: "usam-control",
+    title: "Control: USAM (no gradient normalization) on the same data",
+    claim: "Without the normalization in the perturbation there is no sequential amplification: the cause is the normalization (claim 6).",
+    spec: {
+      version: 1,
+      name: "L=2 USAM, x=(1..5)",
+      data: { x: [[1, 2, 3, 4, 5]], y: [1] },
+      depth: 2,
+      algo: "usam",
+      rho: 0.1,
+      lr: 0.001,
+      init: { alpha: 0.05 },
+      steps: 200000,
+    },
+    views: ["shares", "dominant", "compare", "loss"],
+  },
+  {
+    id: "depth3",
+    title: "Depth L = 3, ℓ2-SAM on x = (1, 2, 3, 4, 5)",
+    claim: "Deeper networks show the same depth-induced bias (claim 7).",
+    spec: {
+      version: 1,
+      name: "L=3 ℓ2-SAM, x=(1..5)",
+      data: { x: [[1, 2, 3, 4, 5]], y: [1] },
+      depth: 3,
+      algo: "sam-l2",
+      rho: 0.1,
+      lr: 0.001,
+      init: { alpha: 0.2 },
+      steps: 200000,
+    },
+    views: ["shares", "dominant", "loss", "margins"],
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+export const DEFAULT_PRESET = "l2-sam-sequential";

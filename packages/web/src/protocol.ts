@@ -1,0 +1,48 @@
+/**
+ * Messages between the page (or an embedded element) and its simulation worker. One worker per
+ * `<samlab-explorer>`; it hosts several runs at once (the main run, the two runs of the comparison
+ * view) and the phase-diagram job, all keyed by ids chosen by the page.
+ */
+import type { Result } from "@samlab/sim";
+
+/** The state shown in the table view, computed from the current parameters (not only recorded points). */
+export interface Snapshot {
+  step: number;
+  t: number;
+  beta: number[];
+  loss: number;
+  minMargin: number;
+}
+
+export type ToWorker =
+  /** Creates a run from a spec (validated again in the worker). */
+  | { type: "start"; run: number; spec: unknown }
+  /** Advances a run by `steps` steps, or for about `budgetMs` of compute when `steps` is absent. */
+  | { type: "advance"; run: number; steps?: number; budgetMs?: number; snapshot: boolean }
+  /** Changes η and/or ρ from the current step on. */
+  | { type: "hyper"; run: number; lr?: number; rho?: number }
+  /** Asks for the Result so far (complete once the run is done). */
+  | { type: "result"; run: number }
+  | { type: "drop"; run: number }
+  /** Runs each spec to its end, one after another, posting one `cell` per spec. */
+  | { type: "phase"; job: number; specs: unknown[] }
+  | { type: "cancel"; job: number };
+
+export interface CellSummary {
+  index: number;
+  dominant: number;
+  shares: number[];
+  /** ‖β‖₂ / ‖w‖₂^L: about 1/L^(L/2) when one coordinate carries everything, → 0 when β vanishes relative to w. */
+  ratio: number;
+  l1: number;
+  ok: boolean;
+}
+
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "started"; run: number; n: number; d: number; steps: number; stride: number; recordBeta: boolean; magnitudes: number[]; engine: string }
+  | { type: "progress"; run: number; step: number; t: number; rows: Float64Array; stride: number; snapshot?: Snapshot; done: boolean; ms: number }
+  | { type: "result"; run: number; result: Result }
+  | { type: "error"; run?: number; job?: number; field?: string; message: string }
+  | { type: "cell"; job: number; cell: CellSummary }
+  | { type: "phase-done"; job: number; ms: number };

@@ -1,0 +1,164 @@
+/**
+ * The simulation worker: every step of every run happens here, on the same WASM core as the CLI
+ * (through @samlab/sim's `createSimulation`), so the page's main thread only draws.
+ *
+ * Called once per animation frame per run while a run plays (`advance`), and cooperatively for the
+ * phase-diagram job: that job works in slices of ≤ ~15 ms and yields between slices so that the
+ * interactive runs stay responsive.
+ */
+import { createSimulation, SpecError, type Simulation } from "@samlab/sim";
+import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
+
+interface Scope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as Scope;
+const post = (m: FromWorker, transfer?: Transferable[]) => scope.postMessage(m, transfer ?? []);
+
+const runs = new Map<number, Simulation>();
+/** Estimated ms per step, per run (for time-budgeted advances). */
+const msPerStep = new Map<number, number>();
+const cancelled = new Set<number>();
+const now = () => performance.now();
+
+function errorOf(e: unknown): { field?: string; message: string } {
+  if (e instanceof SpecError) return { field: e.field, message: e.message };
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Advances by a step count, or by a time budget with an adaptive chunk size. */
+function advance(run: number, sim: Simulation, steps: number | undefined, budgetMs: number): void {
+  if (steps !== undefined) {
+    sim.advance(steps);
+    return;
+  }
+  const t0 = now();
+  let est = msPerStep.get(run);
+  while (!sim.done) {
+    const left = budgetMs - (now() - t0);
+    if (left <= 0) break;
+    const k = est === undefined ? 64 : Math.max(1, Math.min(5_000_000, Math.floor(left / Math.max(est, 1e-7))));
+    const c0 = now();
+    const taken = sim.advance(k);
+    const dt = now() - c0;
+    if (taken > 0 && dt > 0) est = est === undefined ? dt / taken : 0.5 * est + 0.5 * (dt / taken);
+    if (taken === 0) break;
+  }
+  if (est !== undefined) msPerStep.set(run, est);
+}
+
+async function runPhase(job: number, specs: unknown[]): Promise<void> {
+  const t0 = now();
+  for (let index = 0; index < specs.length; index++) {
+    if (cancelled.has(job)) return;
+    let sim: Simulation;
+    try {
+      sim = await createSimulation(specs[index]);
+    } catch (e) {
+      post({ type: "error", job, ...errorOf(e) });
+      return;
+    }
+    while (!sim.done) {
+      advance(-job - 1, sim, undefined, 15);
+      if (!sim.done) {
+        await new Promise<void>((r) => setTimeout(r, 0));
+        if (cancelled.has(job)) return;
+      }
+    }
+    const f = sim.result().final;
+    const cell: CellSummary = {
+      index,
+      dominant: f.dominant,
+      shares: f.shares,
+      ratio: f.wNorm > 0 ? f.l2 / f.wNorm ** sim.spec.depth : 0,
+      l1: f.l1,
+      ok: Number.isFinite(f.l1),
+    };
+    post({ type: "cell", job, cell });
+    await new Promise<void>((r) => setTimeout(r, 0));
+  }
+  post({ type: "phase-done", job, ms: now() - t0 });
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  switch (m.type) {
+    case "start": {
+      try {
+        const sim = await createSimulation(m.spec);
+        runs.set(m.run, sim);
+        msPerStep.delete(m.run);
+        post({
+          type: "started",
+          run: m.run,
+          n: sim.data.n,
+          d: sim.data.d,
+          steps: sim.spec.steps,
+          stride: sim.stride,
+          recordBeta: sim.recordBeta,
+          magnitudes: Array.from({ length: sim.data.d }, (_, j) => {
+            let s = 0;
+            for (let i = 0; i < sim.data.n; i++) s += Math.abs(sim.data.x[i * sim.data.d + j]!);
+            return s / sim.data.n;
+          }),
+          engine: sim.engine,
+        });
+        // Row 0 (step 0) is recorded by the engine at setup; send it at once so charts start drawing.
+        const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
+        post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: sim.snapshot(), done: sim.done, ms: 0 }, [rows.buffer]);
+        if (sim.done) post({ type: "result", run: m.run, result: sim.result() });
+      } catch (e) {
+        post({ type: "error", run: m.run, ...errorOf(e) });
+      }
+      return;
+    }
+    case "advance": {
+      const sim = runs.get(m.run);
+      if (!sim || sim.done) return;
+      const t0 = now();
+      try {
+        advance(m.run, sim, m.steps, m.budgetMs ?? 12);
+      } catch (e) {
+        post({ type: "error", run: m.run, ...errorOf(e) });
+        return;
+      }
+      const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
+      const snap = m.snapshot || sim.done ? sim.snapshot() : undefined;
+      post({ type: "progress", run: m.run, step: sim.step, t: snap?.t ?? 0, rows, stride: sim.stride, snapshot: snap, done: sim.done, ms: now() - t0 }, [rows.buffer]);
+      if (sim.done) post({ type: "result", run: m.run, result: sim.result() });
+      return;
+    }
+    case "hyper": {
+      const sim = runs.get(m.run);
+      if (!sim) return;
+      sim.setHyper({ ...(m.lr !== undefined ? { lr: m.lr } : {}), ...(m.rho !== undefined ? { rho: m.rho } : {}) });
+      return;
+    }
+    case "result": {
+      const sim = runs.get(m.run);
+      if (sim) post({ type: "result", run: m.run, result: sim.result() });
+      return;
+    }
+    case "drop":
+      runs.delete(m.run);
+      msPerStep.delete(m.run);
+      return;
+    case "phase":
+      cancelled.delete(m.job);
+      void runPhase(m.job, m.specs);
+      return;
+    case "cancel":
+      cancelled.add(m.job);
+      return;
+  }
+}
+
+// Messages are handled strictly in order (a `start` must finish before the `advance` after it).
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (e) => {
+  queue = queue.then(() => handle(e.data));
+};
+
+// Last top-level statement: tell the page we are listening (a message posted before the worker's
+// module finished evaluating can be lost in Chromium; see docs/TOOLCHAIN.md pitfall 1).
+post({ type: "ready" });
