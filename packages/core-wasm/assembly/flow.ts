@@ -20,7 +20,7 @@
 // at steps ≈ hEvent; the caller's step budget bounds the cost.
 
 import {
-  ALGO_SAM_LINF, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
+  ALGO_GD, ALGO_SAM_LINF, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
   meanAbsLossPrimeScaled, ld, st, allocF64, gradientScaled, perturbScaled, writeRecord,
 } from "./model";
 
@@ -140,7 +140,7 @@ function rhs(W: usize, sig: f64, out: usize): void {
   const logJ = phase == 1 ? sig : 0.0;
   let src = gA;
   let kap: f64 = 0;
-  if (flowKind == FLOW_GRADIENT) {
+  if (flowKind == FLOW_GRADIENT || algo == ALGO_GD) {
     kap = gradientScaled(W, gA);
   } else {
     if (algo == ALGO_SAM_LINF) {

@@ -20,6 +20,12 @@ export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engi
 export { WasmRun, loadWasm } from "./engine/wasm.js";
 export { ALGO, LOSS, REC } from "./engine/types.js";
 export type { Algo, Loss, EngineName, EngineInit, EngineRun } from "./engine/types.js";
+export { LR_SCHEDULE, FLOW, TIME_SCALE } from "./engine/types.js";
+export type { LrSchedule, FlowKind, TimeScale, FlowInit, FlowStats, FlowEngineRun, FlowRunStatus } from "./engine/types.js";
+export { ReferenceFlowRun } from "./engine/flow-reference.js";
+export { WasmFlowRun } from "./engine/flow-wasm.js";
+export { ScaledGradient, lossPrimeScaled, lossValueScaled } from "./engine/logdomain.js";
+export { flowRecordTimes, isFlowSpec, type FlowSpec } from "./flow.js";
 export { SWEEP_VERSION, SWEEP_LIMITS, SweepError, expandSweep, expandSweepJson, parseShard, shardIndices, canonicalJson, parsePath, getPath } from "./sweep.js";
 export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
 export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./experiments/registry.js";

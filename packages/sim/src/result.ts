@@ -4,7 +4,8 @@
  */
 import type { Dataset } from "./data.js";
 import { DiagonalNet } from "./engine/reference.js";
-import { REC, type Algo, type EngineName } from "./engine/types.js";
+import { ScaledGradient } from "./engine/logdomain.js";
+import { REC, type Algo, type EngineName, type FlowStats } from "./engine/types.js";
 import type { Spec } from "./spec.js";
 
 export const RESULT_FORMAT = "samlab.result/1";
@@ -15,6 +16,10 @@ export interface Trajectory {
   /** Continuous time t = Σ η over the steps taken (η·step for a constant η). */
   t: number[];
   loss: number[];
+  /** log L(w), computed in the log domain: finite where `loss` underflows to 0 (margins ≳ 745). */
+  logLoss: number[];
+  /** log ‖∇_w L(w)‖₂, computed in the log domain (finite where `gradNorm` underflows). */
+  logGradNorm: number[];
   /** ‖β‖₁, ‖β‖₂, ‖w‖₂ (over all L·d entries). */
   l1: number[];
   l2: number[];
@@ -48,6 +53,8 @@ export interface FinalState {
   step: number;
   t: number;
   loss: number;
+  /** log of the loss, in the log domain (finite where `loss` underflows). */
+  logLoss: number;
   beta: number[];
   /** L arrays of d numbers. */
   w: number[][];
@@ -81,6 +88,8 @@ export interface Result {
     message?: string;
   };
   timing: { ms: number; steps: number; nsPerStep: number };
+  /** "mode": "flow" only: integrator counters (timing.steps counts accepted integrator steps). */
+  flow?: FlowStats;
 }
 
 export interface BuildInput {
@@ -98,6 +107,7 @@ export interface BuildInput {
   computeMs: number;
   stepsDone: number;
   algo: Algo;
+  flow?: FlowStats;
 }
 
 const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -133,6 +143,8 @@ export function buildResult(b: BuildInput): Result {
     step: col(REC.STEP),
     t: col(REC.T),
     loss: col(REC.LOSS),
+    logLoss: col(REC.LOG_LOSS),
+    logGradNorm: col(REC.LOG_GRAD_NORM),
     l1,
     l2,
     wNorm,
@@ -167,6 +179,7 @@ export function buildResult(b: BuildInput): Result {
     dominantSequence,
     status: b.status,
     timing: { ms: b.computeMs, steps: b.stepsDone, nsPerStep: b.stepsDone ? (b.computeMs * 1e6) / b.stepsDone : 0 },
+    ...(b.flow ? { flow: b.flow } : {}),
   };
 }
 
@@ -176,6 +189,9 @@ function finalState(b: BuildInput): FinalState {
   const flat = new Float64Array(spec.depth * data.d);
   b.w.forEach((row, l) => flat.set(row, l * data.d));
   const G = new Float64Array(flat.length);
+  const sg = new ScaledGradient(net);
+  const kappa = sg.eval(flat, G);
+  const logLoss = Math.log(sg.lossScaled(kappa)) - kappa;
   net.gradient(flat, G);
   const beta = Array.from(net.beta);
   let minZ = Infinity;
@@ -196,6 +212,7 @@ function finalState(b: BuildInput): FinalState {
     step: b.step,
     t: b.t,
     loss: net.lossFromMargins(),
+    logLoss,
     beta,
     w: b.w,
     direction: beta.map((v) => safeDiv(v, l2)),
@@ -214,7 +231,7 @@ function finalState(b: BuildInput): FinalState {
 /** The trajectory as CSV: one row per recorded point, β as beta_0 … beta_{d−1} when recorded. */
 export function trajectoryToCsv(r: Result): string {
   const t = r.trajectory;
-  const cols = ["step", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
+  const cols = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
   const d = t.beta.length ? r.data.d : 0;
   const header = [...cols, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",");
   const lines = [header];

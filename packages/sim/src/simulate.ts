@@ -7,6 +7,8 @@ import { featureMagnitudes, makeDataset, makeInit, type Dataset } from "./data.j
 import { DiagonalNet, ReferenceRun } from "./engine/reference.js";
 import { REC, type Algo, type EngineRun, type Loss } from "./engine/types.js";
 import { WasmRun, loadWasm } from "./engine/wasm.js";
+import { createFlowRun, flowRecordTimes, isFlowSpec } from "./flow.js";
+import type { FlowEngineRun } from "./engine/types.js";
 import { buildResult, type Result, type Trajectory } from "./result.js";
 import { recordSchedule } from "./schedule.js";
 import { LIMITS, parseSpec, type Spec } from "./spec.js";
@@ -49,24 +51,31 @@ export class Simulation {
   private loss: Loss;
   private lr: number;
   private rho: number;
+  /** Set for "mode": "flow" (the same object as `run`). */
+  private readonly flowRun?: FlowEngineRun;
 
   constructor(spec: Spec) {
     this.spec = spec;
     this.data = makeDataset(spec.data, spec.seed);
     const { n, d, x, y } = this.data;
     const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
-    this.schedule = recordSchedule(spec.steps, spec.record);
+    this.schedule = isFlowSpec(spec) ? flowRecordTimes(spec.tMax, spec.tMin, spec.record) : recordSchedule(spec.steps, spec.record);
     this.recordBeta = spec.record.beta === "auto" ? d <= LIMITS.autoBetaMaxD : spec.record.beta;
     this.algo = spec.algo;
     this.loss = spec.loss;
     this.lr = spec.lr;
     this.rho = spec.rho;
-    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho };
-    this.run = spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init);
+    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule };
+    if (isFlowSpec(spec)) this.flowRun = createFlowRun(spec, init);
+    this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init));
   }
 
   get step(): number {
     return this.run.stepCount();
+  }
+  /** The current time t (η·steps, Σ η_k, or the flow's t). */
+  get time(): number {
+    return this.run.time();
   }
   get done(): boolean {
     return this.status.state !== "running";
@@ -87,6 +96,7 @@ export class Simulation {
   /** Advances by up to `k` steps (never past spec.steps). Returns the steps actually taken. */
   advance(k: number): number {
     if (this.done) return 0;
+    if (this.flowRun) return this.advanceFlow(this.flowRun, k);
     const start = this.run.stepCount();
     const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
     const t0 = now();
@@ -107,6 +117,43 @@ export class Simulation {
       this.status = { ok: true, state: "finished" };
     }
     return taken;
+  }
+
+  /** Flows: up to `k` integrator steps (accepted or rejected) towards tMax. Returns the accepted ones. */
+  private advanceFlow(run: FlowEngineRun, k: number): number {
+    const spec = this.spec;
+    const start = run.stepCount();
+    const s0 = run.flowStats();
+    const budget = Math.max(1, Math.min(Math.floor(k), (spec.maxSteps ?? Infinity) - (s0.accepted + s0.rejected)));
+    const t0 = now();
+    const code = run.runFlow(spec.tMax!, budget);
+    this.computeMs += now() - t0;
+    const taken = run.stepCount() - start;
+    this.stepsDone += taken;
+    const s = run.flowStats();
+    if (code === "reached") this.status = { ok: true, state: "finished" };
+    else if (code === "nonfinite") {
+      run.recordNow();
+      this.status = { ok: false, state: "nonfinite", message: `the flow reached a non-finite value at t = ${run.time()} (after ${s.accepted} steps); the final state is the last finite one` };
+    } else if (code === "stepUnderflow") {
+      run.recordNow();
+      this.status = { ok: false, state: "aborted", message: `step size underflow at t = ${run.time()}: the flow is too stiff for rtol = ${spec.rtol}` };
+    } else if (s.accepted + s.rejected >= (spec.maxSteps ?? Infinity)) {
+      run.recordNow();
+      this.status = {
+        ok: false,
+        state: "aborted",
+        message:
+          `maxSteps = ${spec.maxSteps} integrator steps used up at t = ${run.time()}` +
+          (s.switches > 0 ? ` (${s.switches} ℓ∞ switching-surface crossings: the flow is probably sliding; see docs/FLOWS.md)` : ""),
+      };
+    }
+    return taken;
+  }
+
+  /** Integrator counters of a flow run (undefined for discrete runs). */
+  flowStats(): ReturnType<FlowEngineRun["flowStats"]> | undefined {
+    return this.flowRun?.flowStats();
   }
 
   /** Marks the run as stopped early (its Result keeps the points recorded so far plus the current state). */
@@ -188,6 +235,7 @@ export class Simulation {
       computeMs: this.computeMs,
       stepsDone: this.stepsDone,
       algo: this.algo,
+      ...(this.flowRun ? { flow: this.flowRun.flowStats() } : {}),
     });
   }
 }
@@ -202,7 +250,8 @@ export async function createSimulation(spec: unknown): Promise<Simulation> {
 /** Cost of one step in units of n·d·L work, for choosing chunk sizes. */
 function chunkFor(spec: Spec, data: Dataset, opt?: number): number {
   if (opt !== undefined) return Math.max(1, Math.floor(opt));
-  const perStep = (data.n * data.d + spec.depth * data.d) * (spec.algo === "gd" ? 1 : 2);
+  let perStep = (data.n * data.d + spec.depth * data.d) * (spec.algo === "gd" ? 1 : 2);
+  if (spec.mode === "flow") perStep *= 8; // an integrator step: ~7 right-hand sides
   return Math.max(1, Math.min(1_000_000, Math.floor(20_000_000 / perStep)));
 }
 
@@ -235,7 +284,7 @@ export async function* simulateStream(spec: unknown, options: SimulateOptions = 
     const progress: Progress = {
       step: sim.step,
       steps: sim.spec.steps,
-      fraction: sim.spec.steps ? sim.step / sim.spec.steps : 1,
+      fraction: flowFraction(sim) ?? (sim.spec.steps ? sim.step / sim.spec.steps : 1),
       elapsedMs: now() - t0,
       points: sim.pointsRecorded,
     };
@@ -244,6 +293,16 @@ export async function* simulateStream(spec: unknown, options: SimulateOptions = 
     if (!sim.done) await new Promise<void>((r) => setTimeout(r, 0));
   }
   yield { type: "result", result: sim.result() };
+}
+
+/** Progress of a flow: the fraction of log(t/tMin) (log time) or of t (linear) covered. */
+function flowFraction(sim: Simulation): number | undefined {
+  const s = sim.spec;
+  if (s.mode !== "flow") return undefined;
+  const t = sim.time;
+  if (sim.done) return 1;
+  if (s.timeScale === "linear" || t <= s.tMin!) return (s.timeScale === "linear" ? t / s.tMax! : 0);
+  return Math.log(t / s.tMin!) / Math.log(s.tMax! / s.tMin!);
 }
 
 /** Columns of a record block (e.g. from a progress event) as plain arrays. */

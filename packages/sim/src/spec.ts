@@ -95,6 +95,16 @@ const TopSchema = z.strictObject({
   record: RecordSchema.default({ points: 200, spacing: "log", beta: "auto" }),
   seed: seedSchema.default(1),
   engine: z.enum(["wasm", "reference"], { error: 'expected "wasm" or "reference"' }).default("wasm"),
+  // ---- continuous time and step-size schedules (docs/FLOWS.md); absent = discrete, constant η ----
+  mode: z.enum(["discrete", "flow"], { error: 'expected "discrete" or "flow"' }).optional(),
+  lrSchedule: z.enum(["constant", "loss-normalized", "inv-sqrt"], { error: 'expected "constant", "loss-normalized" or "inv-sqrt"' }).optional(),
+  flow: z.enum(["gradient", "sam", "rescaled"], { error: 'expected "gradient", "sam" or "rescaled"' }).optional(),
+  tMax: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),
+  tMin: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),
+  timeScale: z.enum(["log", "linear"], { error: 'expected "log" or "linear"' }).optional(),
+  rtol: z.number({ error: "expected a number in [1e-14, 0.1]" }).min(1e-14, { error: "expected a number in [1e-14, 0.1]" }).max(0.1, { error: "expected a number in [1e-14, 0.1]" }).optional(),
+  atol: z.number({ error: "expected a number in [0, 1]" }).min(0, { error: "expected a number in [0, 1]" }).max(1, { error: "expected a number in [0, 1]" }).optional(),
+  maxSteps: int(1, 1e12, "an integer number of integrator steps in [1, 1e12]").optional(),
 });
 
 export type DataInline = z.infer<typeof DataInlineSchema>;
@@ -229,7 +239,27 @@ export function parseSpec(input: unknown): Spec {
       );
     }
   }
-  return { ...top, data, init } as Spec;
+  return { ...top, data, init, ...flowFields(top) } as Spec;
+}
+
+const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxSteps"] as const;
+
+/** Checks the fields of continuous-time runs and fills in their defaults (docs/FLOWS.md). */
+function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopSchema>> {
+  if (top.mode !== "flow") {
+    for (const f of FLOW_ONLY) if (top[f] !== undefined) throw new SpecError(f, 'applies to "mode": "flow" only');
+    return {};
+  }
+  if (top.lrSchedule !== undefined && top.lrSchedule !== "constant") throw new SpecError("lrSchedule", 'applies to "mode": "discrete" only (a flow has no step size)');
+  if (top.record.every !== undefined) throw new SpecError("record.every", 'expected no "every" with "mode": "flow" (use record.points and record.spacing)');
+  const flow = top.flow ?? (top.algo === "gd" ? "gradient" : "sam");
+  if (flow === "gradient" && top.algo !== "gd") throw new SpecError("flow", `expected "sam" or "rescaled" with algo "${top.algo}" ("gradient" is the flow of GD)`);
+  if (flow === "sam" && top.algo === "gd") throw new SpecError("flow", 'expected "gradient" or "rescaled" with algo "gd" ("sam" needs algo "sam-l2", "sam-linf" or "usam")');
+  const tMax = top.tMax ?? top.lr * top.steps;
+  if (!(tMax > 0) || !Number.isFinite(tMax)) throw new SpecError("tMax", "expected a number > 0 (the default, lr·steps, is 0 here)");
+  const tMin = top.tMin ?? Math.min(top.lr, tMax / 10);
+  if (tMin >= tMax) throw new SpecError("tMin", `expected a number < tMax = ${tMax}`);
+  return { flow, tMax, tMin, timeScale: top.timeScale ?? "log", rtol: top.rtol ?? 1e-8, atol: top.atol ?? 1e-12, maxSteps: top.maxSteps ?? 1_000_000 };
 }
 
 /** Parses JSON text and validates it; JSON syntax errors become a SpecError too. */

@@ -60,3 +60,41 @@ export interface EngineRun {
   /** The step at which a non-finite value first appeared, or −1. */
   nonfiniteStep(): number;
 }
+
+/** Flows (docs/FLOWS.md): dw/dt = −∇L(w), −∇L(w + ε(w)), or that velocity rescaled by 1/((1/n) Σ −ℓ'(z̃_i)). */
+export type FlowKind = "gradient" | "sam" | "rescaled";
+/** The integration variable: t throughout, or s = log t from `tLogFrom` on. */
+export type TimeScale = "linear" | "log";
+export type FlowRunStatus = "reached" | "nonfinite" | "budget" | "stepUnderflow";
+
+/** A flow run's init: `schedule` holds record *times* (strictly increasing, starting at 0). */
+export interface FlowInit extends EngineInit {
+  flow: FlowKind;
+  timeScale: TimeScale;
+  /** With timeScale "log": the time from which s = log t is integrated (t is integrated before). */
+  tLogFrom: number;
+  rtol: number;
+  atol: number;
+}
+
+/** Integrator counters. */
+export interface FlowStats {
+  accepted: number;
+  rejected: number;
+  /** Right-hand-side evaluations (each one or two gradient evaluations). */
+  evaluations: number;
+  /** ℓ∞-SAM: switching surfaces crossed (sign-pattern changes of ∇L). */
+  switches: number;
+  /** The proposed next step in the integration variable. */
+  stepSize: number;
+}
+
+/**
+ * A flow inside one engine. `run(untilT)` integrates to time untilT; `stepCount()` is the number of
+ * accepted steps; `nonfiniteStep()` is the time at which a non-finite value stopped it (or −1).
+ */
+export interface FlowEngineRun extends EngineRun {
+  /** Integrates until t = untilT or until maxSteps steps were attempted in this call. */
+  runFlow(untilT: number, maxSteps: number): FlowRunStatus;
+  flowStats(): FlowStats;
+}

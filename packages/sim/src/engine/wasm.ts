@@ -16,6 +16,12 @@ export function wasmReady(): boolean {
   return module !== undefined;
 }
 
+/** The compiled core module (for other engines of this package); requires `loadWasm()` first. */
+export function compiledCore(): WebAssembly.Module {
+  if (!module) throw new Error("samlab: call `await loadWasm()` before creating a WebAssembly run");
+  return module;
+}
+
 function f64(core: CoreExports, ptr: number, len: number): Float64Array {
   return new Float64Array(core.memory.buffer, ptr, len);
 }
