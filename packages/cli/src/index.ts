@@ -2,6 +2,7 @@
  * @samlab/cli — the samlab command as a library: `main(argv)` runs it and resolves to an exit code.
  */
 import { Command, CommanderError } from "commander";
+import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (str, write) => write(`samlab: ${str.replace(/^error: /, "")}`) });
   program.addCommand(runCommand());
+  program.addCommand(reproduceCommand());
   program.addCommand(sweepCommand());
   program.addCommand(mergeCommand());
   return program;

@@ -43,10 +43,13 @@ export function dominantAt(r: Result, t: number): number {
   return tr.dominant[k]!;
 }
 
-/** Whether β vanished: ‖β‖₁ at the end below `tol` times its start value. */
-export function collapsed(r: Result, tol = 1e-3): boolean {
-  const l1 = r.trajectory.l1;
-  return r.final.l1 < tol * Math.max(l1[0]!, 1e-300);
+/**
+ * Whether the run collapsed: β shrank instead of growing and the loss stayed near ℓ(0) (β ≈ 0).
+ * A run that separates the data has its loss far below ℓ(0)/2 by then.
+ */
+export function collapsed(r: Result): boolean {
+  const loss0 = r.spec.loss === "logistic" ? Math.LN2 : 1;
+  return r.final.loss > 0.5 * loss0 && r.final.l1 < r.trajectory.l1[0]!;
 }
 
 /** Shares |β_j|/‖β‖₁ over the trajectory as one series per coordinate. */

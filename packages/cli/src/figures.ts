@@ -1,0 +1,127 @@
+/**
+ * Renders the experiments' declarative figures (LineFigure, HeatmapFigure from @samlab/sim) to PNG
+ * and SVG in Node: chart.js drawing on @napi-rs/canvas (a prebuilt Skia binding: no native build,
+ * no system libraries), heatmaps with chartjs-chart-matrix.
+ */
+import { createCanvas, SvgExportFlag, type SKRSContext2D } from "@napi-rs/canvas";
+import type { Figure, HeatmapFigure, LineFigure } from "@samlab/sim";
+import { Chart, registerables, type ChartConfiguration } from "chart.js";
+import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
+
+Chart.register(...registerables, MatrixController, MatrixElement);
+Chart.defaults.font.family = "DejaVu Sans, Liberation Sans, sans-serif";
+
+/** A colour-blind-safe palette (Okabe–Ito), then greys. */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999", "#666666"];
+
+const WIDTH = 900;
+const HEIGHT = 520;
+
+function lineConfig(f: LineFigure): ChartConfiguration {
+  return {
+    type: "line",
+    data: {
+      datasets: f.series.map((s, i) => ({
+        label: s.label,
+        data: s.x.map((x, k) => ({ x, y: s.y[k]! })).filter((p) => Number.isFinite(p.y) && (!f.x.log || p.x > 0) && (!f.y.log || p.y > 0)),
+        borderColor: PALETTE[i % PALETTE.length],
+        backgroundColor: PALETTE[i % PALETTE.length],
+        borderWidth: 2,
+        borderDash: s.dashed ? [6, 4] : [],
+        pointRadius: s.x.length <= 40 ? 3 : 0,
+        tension: 0,
+      })),
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      devicePixelRatio: 1,
+      parsing: false,
+      plugins: {
+        title: { display: true, text: f.title, font: { size: 15 } },
+        legend: { position: "bottom" },
+      },
+      scales: {
+        x: { type: f.x.log ? "logarithmic" : "linear", title: { display: true, text: f.x.label } },
+        y: { type: f.y.log ? "logarithmic" : "linear", title: { display: true, text: f.y.label }, min: f.y.min, max: f.y.max },
+      },
+    },
+  } as ChartConfiguration;
+}
+
+function heatmapConfig(f: HeatmapFigure): ChartConfiguration {
+  const nx = f.x.values.length;
+  const ny = f.y.values.length;
+  const data = [];
+  for (let iy = 0; iy < ny; iy++) for (let ix = 0; ix < nx; ix++) data.push({ x: ix, y: iy, v: f.cells[iy]![ix]! });
+  // a legend through one empty dataset per class
+  const legend = f.classes.map((c) => ({ type: "matrix" as const, label: c.label, data: [], backgroundColor: c.color }));
+  // ticks at cell centres, labelled with the grid values (about 8 per axis)
+  const ticksAt = (values: number[]) => (axis: { ticks: { value: number }[] }) => {
+    const every = Math.ceil(values.length / 8);
+    axis.ticks = values.map((_, i) => ({ value: i })).filter((t) => t.value % every === 0);
+  };
+  const label = (values: number[]) => (v: number | string) => {
+    const i = Number(v);
+    return Number.isInteger(i) && i >= 0 && i < values.length ? Number(values[i]!.toPrecision(2)) : "";
+  };
+  return {
+    type: "matrix",
+    data: {
+      datasets: [
+        {
+          label: "",
+          data,
+          backgroundColor: (ctx: { raw?: { v: number } }) => f.classes[ctx.raw?.v ?? 0]?.color ?? "#ccc",
+          borderWidth: 0,
+          width: ({ chart }: { chart: Chart }) => (chart.chartArea?.width ?? WIDTH) / nx,
+          height: ({ chart }: { chart: Chart }) => (chart.chartArea?.height ?? HEIGHT) / ny,
+        },
+        ...legend,
+      ],
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      devicePixelRatio: 1,
+      plugins: {
+        title: { display: true, text: f.title, font: { size: 15 } },
+        legend: { position: "bottom", labels: { filter: (item: { text: string }) => item.text !== "" } },
+        tooltip: { enabled: false },
+      },
+      scales: {
+        x: { type: "linear", min: -0.5, max: nx - 0.5, offset: false, afterBuildTicks: ticksAt(f.x.values), ticks: { callback: label(f.x.values) }, grid: { display: false }, title: { display: true, text: f.x.label } },
+        y: { type: "linear", reverse: false, min: -0.5, max: ny - 0.5, offset: false, afterBuildTicks: ticksAt(f.y.values), ticks: { callback: label(f.y.values) }, grid: { display: false }, title: { display: true, text: f.y.label } },
+      },
+    },
+  } as unknown as ChartConfiguration;
+}
+
+export function chartConfig(f: Figure): ChartConfiguration {
+  return f.kind === "line" ? lineConfig(f) : heatmapConfig(f);
+}
+
+/** Draws the figure synchronously (animation off); the caller must `destroy()` the chart after reading the canvas (destroy clears it). */
+function draw(ctx: SKRSContext2D, f: Figure): Chart {
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  return new Chart(ctx as unknown as CanvasRenderingContext2D, chartConfig(f));
+}
+
+/** The figure as PNG bytes. */
+export async function renderPng(f: Figure): Promise<Uint8Array> {
+  const canvas = createCanvas(WIDTH, HEIGHT);
+  const chart = draw(canvas.getContext("2d"), f);
+  const png = await canvas.encode("png");
+  chart.destroy();
+  return png;
+}
+
+/** The figure as an SVG document (text converted to paths, so it renders identically anywhere). */
+export function renderSvg(f: Figure): string {
+  const canvas = createCanvas(WIDTH, HEIGHT, SvgExportFlag.ConvertTextToPaths);
+  const chart = draw(canvas.getContext("2d"), f);
+  const svg = canvas.getContent().toString("utf8");
+  chart.destroy();
+  return svg;
+}
