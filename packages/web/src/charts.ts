@@ -40,6 +40,20 @@ export function decimateIndices(len: number, max: number): number[] {
   return out;
 }
 
+/**
+ * Log axes: ticks at powers of ten only (at most ~7 of them). Chart.js's default log ticks (1…9 per
+ * decade) plus auto-skipping measure every label on every update, which cost tens of ms per chart.
+ */
+function decadeTicks(axis: { ticks: { value: number }[]; min: number; max: number }): void {
+  const lo = Math.ceil(Math.log10(Math.max(axis.min, 1e-300)) - 1e-9);
+  const hi = Math.floor(Math.log10(Math.max(axis.max, 1e-300)) + 1e-9);
+  const span = hi - lo + 1;
+  const every = Math.max(1, Math.ceil(span / 7));
+  const ticks: { value: number }[] = [];
+  for (let k = lo; k <= hi; k++) if ((k - lo) % every === 0) ticks.push({ value: 10 ** k });
+  if (ticks.length) axis.ticks = ticks;
+}
+
 export interface LineOptions {
   xTitle: string;
   yTitle: string;
@@ -51,6 +65,8 @@ export interface LineOptions {
   stepped?: boolean;
   /** Tick labels for an integer y axis (the dominant-coordinate timeline). */
   yTickLabel?: (v: number) => string;
+  /** Exact tick values for the y axis (e.g. the integers 1…d). */
+  yTickValues?: () => number[];
 }
 
 export function lineChart(canvas: HTMLCanvasElement, o: LineOptions): Chart<"line", XY[]> {
@@ -72,15 +88,22 @@ export function lineChart(canvas: HTMLCanvasElement, o: LineOptions): Chart<"lin
         tooltip: { enabled: true, animation: false },
       },
       scales: {
-        x: { type: o.xLog ? "logarithmic" : "linear", title: { display: true, text: o.xTitle }, ticks: { maxTicksLimit: 6, autoSkip: true } },
+        x: {
+          type: o.xLog ? "logarithmic" : "linear",
+          title: { display: true, text: o.xTitle },
+          ticks: { maxTicksLimit: 6, autoSkip: !o.xLog, maxRotation: 0 },
+          ...(o.xLog ? { afterBuildTicks: decadeTicks } : {}),
+        },
         y: {
           type: o.yLog ? "logarithmic" : "linear",
           title: { display: true, text: o.yTitle },
+          ...(o.yLog ? { afterBuildTicks: decadeTicks } : {}),
+          ...(o.yTickValues ? { afterBuildTicks: (axis: { ticks: { value: number }[] }) => (axis.ticks = o.yTickValues!().map((value) => ({ value }))) } : {}),
           ...(o.yMin !== undefined ? { min: o.yMin } : {}),
           ...(o.yMax !== undefined ? { max: o.yMax } : {}),
           ticks: {
             maxTicksLimit: 7,
-            ...(o.yTickLabel ? { stepSize: 1, callback: (v: number | string) => o.yTickLabel!(Number(v)) } : {}),
+            ...(o.yTickLabel ? { callback: (v: number | string) => o.yTickLabel!(Number(v)) } : {}),
           },
         },
       },
@@ -126,6 +149,18 @@ export function heatmapPlugin(cells: () => HeatCell[]): Plugin<"scatter"> {
   };
 }
 
+/** 1, 2, 5 × 10^k ticks inside the axis range (the phase diagram's α axes span two decades). */
+function niceLogTicks(axis: { ticks: { value: number }[]; min: number; max: number }): void {
+  const out: { value: number }[] = [];
+  for (let k = Math.floor(Math.log10(axis.min)); k <= Math.ceil(Math.log10(axis.max)); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** k;
+      if (v >= axis.min * 0.999 && v <= axis.max * 1.001) out.push({ value: Number(v.toPrecision(6)) });
+    }
+  }
+  axis.ticks = out;
+}
+
 export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[], xTitle: string, yTitle: string, range: [number, number]): Chart<"scatter", XY[]> {
   return new Chart(canvas, {
     type: "scatter",
@@ -138,8 +173,8 @@ export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[],
       events: ["click", "mousemove", "mouseout"],
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: {
-        x: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: xTitle } },
-        y: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: yTitle } },
+        x: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: xTitle }, afterBuildTicks: niceLogTicks, ticks: { autoSkip: false, maxRotation: 0 } },
+        y: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: yTitle }, afterBuildTicks: niceLogTicks, ticks: { autoSkip: false } },
       },
     },
     plugins: [heatmapPlugin(cells)],

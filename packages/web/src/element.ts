@@ -33,7 +33,7 @@ const EDITOR_MAX_N = 20;
 const EDITOR_MAX_D = 12;
 /** Coordinates drawn in the share charts (the largest current shares when d is larger). */
 const MAX_LINES = 12;
-const MAX_POINTS_DRAWN = 400;
+const MAX_POINTS_DRAWN = 200;
 
 declare const __SAMLAB_APP_URL__: string;
 
@@ -132,6 +132,11 @@ export class SamlabExplorer extends HTMLElement {
   private dirty = new Set<string>();
   private lastDrawn = new Map<string, number>();
   private raf = 0;
+  /** Views whose charts are still to be created, one per frame, before any run advances. */
+  private warmup: string[] = [];
+  /** Views currently on screen (IntersectionObserver); off-screen views are redrawn when they scroll in. */
+  private visible = new Set<string>();
+  private observer?: IntersectionObserver;
   private connected = false;
   private built = false;
   private lastStatusAt = 0;
@@ -227,6 +232,7 @@ export class SamlabExplorer extends HTMLElement {
     document.removeEventListener("keydown", this.keyHandler);
     cancelAnimationFrame(this.raf);
     this.raf = 0;
+    this.observer?.disconnect();
     this.client?.terminate();
     this.client = undefined;
     this.specValue = undefined;
@@ -350,6 +356,21 @@ export class SamlabExplorer extends HTMLElement {
     this.shadow.append(style, root);
     if (controls.length) this.buildControls(form, controls);
     for (const v of views) viewBox.append(this.buildView(v));
+    this.warmup = views.map((v) => (v === "compare" ? "cmp" : v));
+    this.observer?.disconnect();
+    this.visible.clear();
+    if (typeof IntersectionObserver === "function") {
+      this.observer = new IntersectionObserver((entries) => {
+        for (const e of entries) {
+          const v = (e.target as HTMLElement).dataset.view!;
+          const id = v === "compare" ? "cmp" : v;
+          if (e.isIntersecting) this.visible.add(id);
+          else this.visible.delete(id);
+        }
+        this.kick();
+      });
+      for (const f of viewBox.querySelectorAll("figure")) this.observer.observe(f);
+    } else for (const v of this.warmup) this.visible.add(v);
   }
 
   private field(label: string, control: HTMLElement, id: string): HTMLElement {
@@ -995,12 +1016,20 @@ export class SamlabExplorer extends HTMLElement {
 
   /** Called once per animation frame while something plays or is dirty. */
   private frame(): void {
+    const first = this.warmup.shift();
+    if (first !== undefined) {
+      // Creating a chart is the most expensive draw (~10–50 ms): do it before the run starts, one per frame.
+      this.drawView(first);
+      this.kick();
+      return;
+    }
     if (this.stateValue === "playing") {
       const k = this.stepsPerFrame();
       for (const r of this.runs) this.advanceRun(r, k, true);
     }
     this.draw();
-    if (this.stateValue === "playing" || this.dirty.size > 0 || this.runs.some((r) => r.outstanding)) this.kick();
+    const pending = [...this.dirty].some((v) => v === "main" || v === "compare" || this.visible.has(v));
+    if (this.stateValue === "playing" || pending || this.runs.some((r) => r.outstanding)) this.kick();
   }
 
   /** Redraws dirty views: each at most every 100 ms (1 s with reduced motion), within ~10 ms per frame. */
@@ -1018,11 +1047,15 @@ export class SamlabExplorer extends HTMLElement {
       this.dirty.delete("compare");
     }
     for (const v of this.dirty) want.push(v);
+    // One view per frame: a chart.js update costs ~5–30 ms here, so this keeps every task short.
+    let drawn = 0;
     for (const v of want) {
-      if (performance.now() - t0 > 10) break;
+      if (drawn >= 1) break;
+      if (!this.visible.has(v)) continue;
       if (t0 - (this.lastDrawn.get(v) ?? -1e9) < minGap) continue;
       this.dirty.delete(v);
       this.lastDrawn.set(v, t0);
+      drawn++;
       this.drawView(v);
     }
     if (playing) this.announce(this.statusText());
@@ -1173,7 +1206,11 @@ export class SamlabExplorer extends HTMLElement {
   private drawDominant(r: RunView): void {
     const d = r.d || 1;
     const chart = this.chart("dominant", (c) =>
-      lineChart(c, { xTitle: "step (log)", yTitle: "coordinate", xLog: true, legend: false, stepped: true, yMin: 0.5, yMax: d + 0.5, yTickLabel: (v) => (Number.isInteger(v) && v >= 1 && v <= d ? `x${v}` : "") }),
+      lineChart(c, { xTitle: "step (log)", yTitle: "coordinate", xLog: true, legend: false, stepped: true, yMin: 0.5, yMax: d + 0.5, yTickLabel: (v) => `x${v}`, yTickValues: () => {
+        const dd = this.runs.find((x) => x.role === "main")?.d ?? d;
+        const every = Math.ceil(dd / 12);
+        return Array.from({ length: dd }, (_, j) => j + 1).filter((v) => (v - 1) % every === 0);
+      } }),
     ) as Chart<"line", XY[]> | undefined;
     if (!chart) return;
     const s = r.series;
