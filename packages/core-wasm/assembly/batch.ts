@@ -1,0 +1,346 @@
+// samlab batched kernel: R independent discrete runs that share one data set (x, y), one algorithm,
+// one loss and one (η, ρ), but start from different parameters — e.g. the ℓ∞-SAM phase diagram, a
+// grid of per-coordinate initial scales. Compiled as its own module (dist/batch.wasm; see
+// scripts/build.mjs), so a batch instance carries no single-run state.
+//
+// Vectorized across runs: an f64x2 lane is one run, so each pass advances two runs with exactly the
+// operations of the single-run engine (model.ts `gradient`, `perturb`, index.ts `doStep`) in the same
+// order, and e^x is evaluated by simd-exp.ts, bit-identical to Math.exp. Every run of a batch is
+// therefore bit-identical to the same run in the single-run engine with a constant step size.
+//
+// Boundary (mirrored in src/batch.ts): `batch_setup` once; JS writes x, y and every run's w0
+// (run-major, each L×d layer-major) through Float64Array views; `batch_prepare`; `batch_configure`;
+// then `batch_run(steps)` once per chunk. Runs that hit a non-finite value are frozen at their last
+// finite parameters and their failing step is written to the `nonfinite` array (−1 otherwise).
+
+import { expV } from "./simd-exp";
+
+const ALGO_GD: i32 = 0;
+const ALGO_SAM_L2: i32 = 1;
+const ALGO_SAM_LINF: i32 = 2;
+const LOSS_LOGISTIC: i32 = 0;
+
+let n: i32 = 0;
+let d: i32 = 0;
+let L: i32 = 0;
+let LD: i32 = 0;
+let R: i32 = 0;
+let invN: f64 = 1;
+let algo: i32 = 0;
+let lossKind: i32 = 0;
+let lr: f64 = 0;
+let rho: f64 = 0;
+let stepsDone: f64 = 0;
+
+let xPtr: usize = 0; // n·d
+let yPtr: usize = 0; // n
+let yxPtr: usize = 0; // n·d, y_i x_i
+let wPtr: usize = 0; // R·L·d, run-major: run r at r·L·d
+let nfPtr: usize = 0; // R, the step at which run r became non-finite, or −1
+// per-pair scratch, v128 entries (lane 0 = run 2p, lane 1 = run 2p+1)
+let W: usize = 0; // L·d
+let Wn: usize = 0; // L·d
+let Wp: usize = 0; // L·d
+let G: usize = 0; // L·d
+let Gp: usize = 0; // L·d
+let B: usize = 0; // d
+let Gb: usize = 0; // d
+
+// @ts-ignore: decorator
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function vl(p: usize, i: i32): v128 { return v128.load(p + (<usize>i << 4)); }
+// @ts-ignore: decorator
+@inline function vs(p: usize, i: i32, v: v128): void { v128.store(p + (<usize>i << 4), v); }
+// @ts-ignore: decorator
+@inline function sp(v: f64): v128 { return f64x2.splat(v); }
+
+function alloc(bytes: i32): usize {
+  const b: usize = <usize>(bytes > 0 ? bytes : <i32>16);
+  const p = heap.alloc(b + 16);
+  const a = (p + 15) & ~(<usize>15);
+  memory.fill(a, 0, b);
+  return a;
+}
+
+/** Allocates a batch of `runs` runs on n examples of dimension d, depth `depth`. Called once per instance. */
+export function batch_setup(nEx: i32, dim: i32, depth: i32, runs: i32): void {
+  n = nEx;
+  d = dim;
+  L = depth;
+  LD = depth * dim;
+  R = runs;
+  invN = 1.0 / <f64>nEx;
+  xPtr = alloc(n * d * 8);
+  yPtr = alloc(n * 8);
+  yxPtr = alloc(n * d * 8);
+  wPtr = alloc(R * LD * 8);
+  nfPtr = alloc(R * 8);
+  for (let r = 0; r < R; r++) st(nfPtr, r, -1);
+  W = alloc(LD * 16);
+  Wn = alloc(LD * 16);
+  Wp = alloc(LD * 16);
+  G = alloc(LD * 16);
+  Gp = alloc(LD * 16);
+  B = alloc(d * 16);
+  Gb = alloc(d * 16);
+  stepsDone = 0;
+}
+
+export function batch_ptr_x(): usize { return xPtr; }
+export function batch_ptr_y(): usize { return yPtr; }
+/** Every run's parameters, run-major (run r's L×d block at r·L·d). Stable for the instance's life. */
+export function batch_ptr_w(): usize { return wPtr; }
+export function batch_ptr_nonfinite(): usize { return nfPtr; }
+export function batch_steps(): f64 { return stepsDone; }
+
+/** y_i x_i from the x and y that JS wrote. Called once after they are written. */
+export function batch_prepare(): void {
+  for (let i = 0; i < n; i++) {
+    const yi = ld(yPtr, i);
+    for (let j = 0; j < d; j++) st(yxPtr, i * d + j, yi * ld(xPtr, i * d + j));
+  }
+}
+
+/** Algorithm, loss, η and ρ (codes as in index.ts); may be called between chunks. */
+export function batch_configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64): void {
+  algo = algorithm;
+  lossKind = loss;
+  lr = stepSize;
+  rho = radius;
+}
+
+// ---- the math, two runs per v128, in model.ts's operation order ----
+
+// @ts-ignore: decorator
+@inline function lossPrimeV(z: v128): v128 {
+  if (lossKind == LOSS_LOGISTIC) return f64x2.div(sp(-1.0), f64x2.add(sp(1.0), expV(z)));
+  return f64x2.neg(expV(f64x2.neg(z)));
+}
+
+/** ∇_w L at Wv into Gv for one pair (general n, d, L): β, then per example z_i, r_i and g += r_i y_i x_i. */
+function gradientV(Wv: usize, Gv: usize): void {
+  for (let j = 0; j < d; j++) {
+    let p = vl(Wv, j);
+    for (let l = 1; l < L; l++) p = f64x2.mul(p, vl(Wv, l * d + j));
+    vs(B, j, p);
+    vs(Gb, j, sp(0));
+  }
+  const iv = sp(invN);
+  for (let i = 0; i < n; i++) {
+    const row = yxPtr + (<usize>(i * d) << 3);
+    let s = sp(0);
+    for (let j = 0; j < d; j++) s = f64x2.add(s, f64x2.mul(vl(B, j), v128.load64_splat(row + (<usize>j << 3))));
+    const r = f64x2.mul(lossPrimeV(s), iv);
+    for (let j = 0; j < d; j++) vs(Gb, j, f64x2.add(vl(Gb, j), f64x2.mul(r, v128.load64_splat(row + (<usize>j << 3)))));
+  }
+  if (L == 1) {
+    for (let j = 0; j < d; j++) vs(Gv, j, vl(Gb, j));
+    return;
+  }
+  for (let j = 0; j < d; j++) {
+    let p = sp(1);
+    for (let l = 0; l < L; l++) {
+      vs(Gv, l * d + j, p);
+      p = f64x2.mul(p, vl(Wv, l * d + j));
+    }
+    let s = sp(1);
+    const gj = vl(Gb, j);
+    for (let l = L - 1; l >= 0; l--) {
+      vs(Gv, l * d + j, f64x2.mul(gj, f64x2.mul(vl(Gv, l * d + j), s)));
+      s = f64x2.mul(s, vl(Wv, l * d + j));
+    }
+  }
+}
+
+/** out = w + ε(∇L) for one pair. */
+function perturbV(Wv: usize, Gv: usize, out: usize): void {
+  if (algo == ALGO_SAM_L2) {
+    let ss = sp(0);
+    for (let k = 0; k < LD; k++) {
+      const g = vl(Gv, k);
+      ss = f64x2.add(ss, f64x2.mul(g, g));
+    }
+    const norm = f64x2.sqrt(ss);
+    const zero = f64x2.eq(norm, sp(0)); // ε = 0 where the gradient is exactly 0
+    const scale = f64x2.div(sp(rho), norm);
+    for (let k = 0; k < LD; k++) {
+      const w = vl(Wv, k);
+      vs(out, k, v128.bitselect(w, f64x2.add(w, f64x2.mul(scale, vl(Gv, k))), zero));
+    }
+  } else if (algo == ALGO_SAM_LINF) {
+    const pr = sp(rho);
+    const nr = sp(-rho);
+    for (let k = 0; k < LD; k++) {
+      const g = vl(Gv, k);
+      const e = v128.bitselect(pr, v128.and(nr, f64x2.lt(g, sp(0))), f64x2.gt(g, sp(0)));
+      vs(out, k, f64x2.add(vl(Wv, k), e));
+    }
+  } else {
+    const pr = sp(rho);
+    for (let k = 0; k < LD; k++) vs(out, k, f64x2.add(vl(Wv, k), f64x2.mul(pr, vl(Gv, k))));
+  }
+}
+
+/**
+ * Advances one pair by `steps` steps (general kernel). `alive` has all bits set in the lanes that are
+ * still finite; returns it updated. A lane that fails keeps its last finite W.
+ */
+function pairRunGeneral(steps: i32, alive0: v128, p: i32): v128 {
+  let alive = alive0;
+  let cur = W;
+  let nxt = Wn;
+  const lrv = sp(lr);
+  for (let s = 0; s < steps; s++) {
+    gradientV(cur, G);
+    let upd = G;
+    if (algo != ALGO_GD) {
+      perturbV(cur, G, Wp);
+      gradientV(Wp, Gp);
+      upd = Gp;
+    }
+    let acc = sp(0);
+    for (let k = 0; k < LD; k++) {
+      const w = vl(cur, k);
+      const v = f64x2.sub(w, f64x2.mul(lrv, vl(upd, k)));
+      acc = f64x2.add(acc, f64x2.mul(v, sp(0)));
+      vs(nxt, k, v);
+    }
+    const ok = f64x2.eq(acc, acc);
+    if (!v128.all_true<i64>(v128.and(ok, alive))) {
+      alive = markFailed(alive, ok, p, s);
+      for (let k = 0; k < LD; k++) vs(nxt, k, v128.bitselect(vl(nxt, k), vl(cur, k), alive));
+    }
+    const t = cur;
+    cur = nxt;
+    nxt = t;
+  }
+  if (cur != W) memory.copy(W, cur, <usize>LD << 4);
+  return alive;
+}
+
+/** Records the failing step of lanes that were alive and are not ok; returns the new alive mask. */
+function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
+  const dead = v128.andnot(alive, ok);
+  if (i64x2.extract_lane(dead, 0) != 0) st(nfPtr, 2 * p, stepsDone + <f64>s + 1);
+  if (i64x2.extract_lane(dead, 1) != 0 && 2 * p + 1 < R) st(nfPtr, 2 * p + 1, stepsDone + <f64>s + 1);
+  return v128.and(alive, ok);
+}
+
+/**
+ * The paper's canonical case, n = 1, d = 2, L = 2, everything in registers. Same operations as
+ * gradientV/perturbV with the exact identities 1·a = a (layer products) and a·1 = a (1/n with n = 1),
+ * so it is bit-identical to the general kernel.
+ */
+function pairRunTiny(steps: i32, alive0: v128, p: i32): v128 {
+  let alive = alive0;
+  let a0 = vl(W, 0); // w_1, coordinate 0
+  let a1 = vl(W, 1);
+  let b0 = vl(W, 2); // w_2
+  let b1 = vl(W, 3);
+  const x0 = sp(ld(yxPtr, 0));
+  const x1 = sp(ld(yxPtr, 1));
+  const zero = sp(0);
+  const lrv = sp(lr);
+  const rv = sp(rho);
+  const nrv = sp(-rho);
+  const isL2 = algo == ALGO_SAM_L2;
+  const isLinf = algo == ALGO_SAM_LINF;
+  const isGD = algo == ALGO_GD;
+  for (let s = 0; s < steps; s++) {
+    // gradient at w: g_j = 0 + r x_j; ∂/∂w_1j = g_j w_2j, ∂/∂w_2j = g_j w_1j
+    let z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(a0, b0), x0)), f64x2.mul(f64x2.mul(a1, b1), x1));
+    let r = lossPrimeV(z);
+    let g0 = f64x2.add(zero, f64x2.mul(r, x0));
+    let g1 = f64x2.add(zero, f64x2.mul(r, x1));
+    let ga0 = f64x2.mul(g0, b0);
+    let ga1 = f64x2.mul(g1, b1);
+    let gb0 = f64x2.mul(g0, a0);
+    let gb1 = f64x2.mul(g1, a1);
+    if (!isGD) {
+      let pa0: v128, pa1: v128, pb0: v128, pb1: v128;
+      if (isL2) {
+        const ss = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(ga0, ga0)), f64x2.mul(ga1, ga1)), f64x2.mul(gb0, gb0)), f64x2.mul(gb1, gb1));
+        const norm = f64x2.sqrt(ss);
+        const nz = f64x2.eq(norm, zero);
+        const sc = f64x2.div(rv, norm);
+        pa0 = v128.bitselect(a0, f64x2.add(a0, f64x2.mul(sc, ga0)), nz);
+        pa1 = v128.bitselect(a1, f64x2.add(a1, f64x2.mul(sc, ga1)), nz);
+        pb0 = v128.bitselect(b0, f64x2.add(b0, f64x2.mul(sc, gb0)), nz);
+        pb1 = v128.bitselect(b1, f64x2.add(b1, f64x2.mul(sc, gb1)), nz);
+      } else if (isLinf) {
+        pa0 = f64x2.add(a0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga0, zero)), f64x2.gt(ga0, zero)));
+        pa1 = f64x2.add(a1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga1, zero)), f64x2.gt(ga1, zero)));
+        pb0 = f64x2.add(b0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb0, zero)), f64x2.gt(gb0, zero)));
+        pb1 = f64x2.add(b1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb1, zero)), f64x2.gt(gb1, zero)));
+      } else {
+        pa0 = f64x2.add(a0, f64x2.mul(rv, ga0));
+        pa1 = f64x2.add(a1, f64x2.mul(rv, ga1));
+        pb0 = f64x2.add(b0, f64x2.mul(rv, gb0));
+        pb1 = f64x2.add(b1, f64x2.mul(rv, gb1));
+      }
+      z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(pa0, pb0), x0)), f64x2.mul(f64x2.mul(pa1, pb1), x1));
+      r = lossPrimeV(z);
+      g0 = f64x2.add(zero, f64x2.mul(r, x0));
+      g1 = f64x2.add(zero, f64x2.mul(r, x1));
+      ga0 = f64x2.mul(g0, pb0);
+      ga1 = f64x2.mul(g1, pb1);
+      gb0 = f64x2.mul(g0, pa0);
+      gb1 = f64x2.mul(g1, pa1);
+    }
+    const na0 = f64x2.sub(a0, f64x2.mul(lrv, ga0));
+    const na1 = f64x2.sub(a1, f64x2.mul(lrv, ga1));
+    const nb0 = f64x2.sub(b0, f64x2.mul(lrv, gb0));
+    const nb1 = f64x2.sub(b1, f64x2.mul(lrv, gb1));
+    // finite iff v·0 == 0 for all four (NaN otherwise)
+    const acc = f64x2.add(f64x2.add(f64x2.mul(na0, zero), f64x2.mul(na1, zero)), f64x2.add(f64x2.mul(nb0, zero), f64x2.mul(nb1, zero)));
+    const ok = f64x2.eq(acc, acc);
+    if (v128.all_true<i64>(v128.and(ok, alive))) {
+      a0 = na0; a1 = na1; b0 = nb0; b1 = nb1;
+    } else {
+      alive = markFailed(alive, ok, p, s);
+      a0 = v128.bitselect(na0, a0, alive);
+      a1 = v128.bitselect(na1, a1, alive);
+      b0 = v128.bitselect(nb0, b0, alive);
+      b1 = v128.bitselect(nb1, b1, alive);
+    }
+  }
+  vs(W, 0, a0);
+  vs(W, 1, a1);
+  vs(W, 2, b0);
+  vs(W, 3, b1);
+  return alive;
+}
+
+/**
+ * Advances every run by `steps` steps (pairs of runs one after another). Called once per chunk.
+ * Returns how many runs are non-finite so far.
+ */
+export function batch_run(steps: i32): i32 {
+  const tiny = n == 1 && d == 2 && L == 2;
+  const pairs = (R + 1) >> 1;
+  for (let p = 0; p < pairs; p++) {
+    const r0 = 2 * p;
+    const r1 = r0 + 1 < R ? r0 + 1 : r0; // an odd last run is duplicated into lane 1 (discarded)
+    const w0 = wPtr + (<usize>(r0 * LD) << 3);
+    const w1 = wPtr + (<usize>(r1 * LD) << 3);
+    for (let k = 0; k < LD; k++) vs(W, k, f64x2.replace_lane(sp(ld(w0, k)), 1, ld(w1, k)));
+    const live0: i64 = ld(nfPtr, r0) < 0 ? -1 : 0;
+    const live1: i64 = ld(nfPtr, r1) < 0 ? -1 : 0;
+    if (live0 == 0 && live1 == 0) continue;
+    const alive = i64x2.replace_lane(i64x2.splat(live0), 1, live1);
+    if (tiny) pairRunTiny(steps, alive, p);
+    else pairRunGeneral(steps, alive, p);
+    for (let k = 0; k < LD; k++) {
+      const v = vl(W, k);
+      st(w0, k, f64x2.extract_lane(v, 0));
+      if (r1 != r0) st(w1, k, f64x2.extract_lane(v, 1));
+    }
+  }
+  stepsDone += <f64>steps;
+  let bad = 0;
+  for (let r = 0; r < R; r++) if (ld(nfPtr, r) >= 0) bad++;
+  return bad;
+}
