@@ -15,8 +15,9 @@ import {
   ALGO_GD,
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
-  ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, perturbScaled, writeRecord,
+  ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
+import { fastPrepare, fastStep } from "./fast";
 
 // The flows (ODE integration, docs/FLOWS.md) share the buffers and the record layout.
 export {
@@ -28,6 +29,7 @@ export {
 const SCHED_CONSTANT: i32 = 0; // η_k = η; t = tBase + η·(step − stepBase), exactly as before schedules existed
 const SCHED_LOSS_NORMALIZED: i32 = 1; // η_k = η / L(w_k), computed in the log domain; t = Σ η_k
 const SCHED_INV_SQRT: i32 = 2; // η_k = η / √(k+1), k the global step index; t = Σ η_k
+const SCHED_RESCALED: i32 = 3; // the Euler step of the rescaled flow: η_k = η / ((1/n)Σ|ℓ'(z̃_i)|) at the perturbed point; t = Σ η_k
 
 // ---- discrete-run state ----
 let lr: f64 = 0;
@@ -74,6 +76,7 @@ export function prepare(): void {
     const row = i * d;
     for (let j = 0; j < d; j++) st(yxPtr, row + j, yi * ld(xPtr, row + j));
   }
+  fastPrepare();
 }
 
 /** Sets how many entries of the schedule are valid (the schedule itself is written by JS). */
@@ -120,22 +123,10 @@ export function set_clock(step: f64, t: f64): void {
  * one (lrk == lr), so results without a schedule are unchanged to the bit.
  */
 function doStep(): bool {
-  if (lrSchedule == SCHED_LOSS_NORMALIZED) return doStepLossNormalized();
+  if (lrSchedule == SCHED_LOSS_NORMALIZED || lrSchedule == SCHED_RESCALED) return doStepLossNormalized();
   const lrk = lrSchedule == SCHED_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
-  gradient(wCur, gradPtr);
-  let upd = gradPtr;
-  if (algo != ALGO_GD) {
-    perturb(wCur, gradPtr, wPert);
-    gradient(wPert, gradPertPtr);
-    upd = gradPertPtr;
-  }
-  let acc: f64 = 0;
-  for (let k = 0; k < LD; k++) {
-    const v = ld(wCur, k) - lrk * ld(upd, k);
-    st(wNxt, k, v);
-    acc += v * 0; // NaN iff some entry is non-finite
-  }
-  if (acc != acc) return false;
+  // model.ts `gradient` + `perturb` + the update, bit for bit, in the fast kernels of fast.ts
+  if (!fastStep(lrk)) return false;
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;
@@ -144,6 +135,10 @@ function doStep(): bool {
 }
 
 /**
+ * Also the rescaled schedule (SCHED_RESCALED): η_k = η/((1/n)Σ|ℓ'(z̃_i)|), whose step moves w by
+ * exactly η times the rescaled flow's velocity (for one example, η y x ⊙ Π_{k≠l}(w_k + ε_k)); its t
+ * may overflow to Infinity, the step never does.
+ *
  * η_k = η / L(w_k) in the log domain: with G = e^κ ∇L(w), Ls = e^κ L(w) and G̃ = e^κ̃ ∇L(w̃),
  * w ← w − η e^{κ−κ̃} G̃ / Ls, and t += η e^κ / Ls (which may overflow to Infinity when the loss
  * underflows; the step itself stays exact).
@@ -158,7 +153,10 @@ function doStepLossNormalized(): bool {
     kU = gradientScaled(wPert, gradPertPtr);
     upd = gradPertPtr;
   }
-  const coef = lr * Math.exp(kappa - kU) / ls;
+  // rescaled: G̃s = e^κ̃ ∇L(w̃) and S̃ = e^κ̃ (1/n)Σ|ℓ'(z̃_i)| (left by gradientScaled), so the step is η G̃s/S̃
+  const rescaled = lrSchedule == SCHED_RESCALED;
+  const sU = meanAbsLossPrimeScaled;
+  const coef = rescaled ? lr / sU : lr * Math.exp(kappa - kU) / ls;
   let acc: f64 = 0;
   for (let k = 0; k < LD; k++) {
     const v = ld(wCur, k) - coef * ld(upd, k);
@@ -169,7 +167,7 @@ function doStepLossNormalized(): bool {
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;
-  tAcc += lr * Math.exp(kappa) / ls;
+  tAcc += rescaled ? lr * Math.exp(kU) / sU : lr * Math.exp(kappa) / ls;
   return true;
 }
 

@@ -35,7 +35,7 @@ export const REC = {
 } as const;
 
 /** Step-size schedules of discrete runs, for `set_lr_schedule` (mirrors assembly/index.ts). */
-export const LR_SCHEDULE = { constant: 0, "loss-normalized": 1, "inv-sqrt": 2 } as const;
+export const LR_SCHEDULE = { constant: 0, "loss-normalized": 1, "inv-sqrt": 2, rescaled: 3 } as const;
 /** Flow kinds for `flow_configure` (mirrors assembly/flow.ts). */
 export const FLOW = { gradient: 0, sam: 1, rescaled: 2 } as const;
 /** Integration variable of flows: t throughout, or s = log t from `tLogFrom` on. */

@@ -97,7 +97,7 @@ const TopSchema = z.strictObject({
   engine: z.enum(["wasm", "reference"], { error: 'expected "wasm" or "reference"' }).default("wasm"),
   // ---- continuous time and step-size schedules (docs/FLOWS.md); absent = discrete, constant η ----
   mode: z.enum(["discrete", "flow"], { error: 'expected "discrete" or "flow"' }).optional(),
-  lrSchedule: z.enum(["constant", "loss-normalized", "inv-sqrt"], { error: 'expected "constant", "loss-normalized" or "inv-sqrt"' }).optional(),
+  lrSchedule: z.enum(["constant", "loss-normalized", "inv-sqrt", "rescaled"], { error: 'expected "constant", "loss-normalized", "inv-sqrt" or "rescaled"' }).optional(),
   flow: z.enum(["gradient", "sam", "rescaled"], { error: 'expected "gradient", "sam" or "rescaled"' }).optional(),
   tMax: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),
   tMin: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),

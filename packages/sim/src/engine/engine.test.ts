@@ -153,6 +153,27 @@ describe.each(engines)("engine %s", (engine) => {
     expect(r.status.message).toMatch(/smaller step size/);
   });
 
+  it.each(["gd", "sam-l2", "sam-linf"] as const)("the rescaled schedule's step is η·(rescaled-flow velocity): one example, %s", async (algo) => {
+    // MODEL.md: for one example the rescaled flow is dw_l/dt = y x ⊙ Π_{k≠l}(w_k + ε_k), so one step is
+    // w_l ← w_l + η y x ⊙ Π_{k≠l} w̃_k — no loss factor at all (scale 40 puts the margin near −320).
+    const x = [1, 2, 0.5];
+    for (const scale of [0.3, 40]) {
+      const w0 = [[0.3 * scale, 0.5 * scale, -0.2 * scale], [0.4 * scale, 0.1 * scale, 0.2 * scale]];
+      const sim = await createSimulation({ version: 1, data: { x: [x], y: [-1] }, depth: 2, init: { values: w0 }, algo, rho: 0.05, lr: 0.1, steps: 1, lrSchedule: "rescaled", engine });
+      const G = Float64Array.from(sim.currentGradient().flat());
+      const flat = Float64Array.from(w0.flat());
+      const wt = new Float64Array(6);
+      if (algo === "gd") wt.set(flat);
+      else perturb(algo, 0.05, flat, G, wt);
+      sim.advance(1);
+      const w1 = sim.currentW().flat();
+      for (let j = 0; j < 3; j++) {
+        expect(w1[j]).toBeCloseTo(flat[j]! + 0.1 * -1 * x[j]! * wt[3 + j]!, 12);
+        expect(w1[3 + j]).toBeCloseTo(flat[3 + j]! + 0.1 * -1 * x[j]! * wt[j]!, 12);
+      }
+    }
+  });
+
   it("changing η and ρ mid-run takes effect from the current step, and t accumulates Σ η", async () => {
     const sim = await createSimulation({ version: 1, data: { x: [[1, 2]] }, depth: 2, algo: "sam-l2", lr: 0.1, rho: 0.05, steps: 30, record: { every: 1, points: 40 }, engine });
     sim.advance(10);

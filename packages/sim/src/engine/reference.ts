@@ -204,7 +204,7 @@ export class ReferenceRun implements EngineRun {
   }
 
   private doStep(): boolean {
-    if (this.lrSchedule === "loss-normalized") return this.doStepLossNormalized();
+    if (this.lrSchedule === "loss-normalized" || this.lrSchedule === "rescaled") return this.doStepLossNormalized();
     const lrk = this.lrSchedule === "inv-sqrt" ? this.lr / Math.sqrt(this.step + 1) : this.lr;
     const { net, w, grad } = this;
     net.gradient(w, grad);
@@ -228,7 +228,7 @@ export class ReferenceRun implements EngineRun {
     return true;
   }
 
-  /** η_k = η/L(w_k) in the log domain (mirrors doStepLossNormalized in the AS core). */
+  /** η_k = η/L(w_k), or the rescaled η/mean|ℓ'(z̃)|, in the log domain (mirrors doStepLossNormalized in the AS core). */
   private doStepLossNormalized(): boolean {
     const { net, w, grad, scaled } = this;
     const kappa = scaled.eval(w, grad);
@@ -240,7 +240,9 @@ export class ReferenceRun implements EngineRun {
       kU = scaled.eval(this.wPert, this.gradPert);
       upd = this.gradPert;
     }
-    const coef = (this.lr * Math.exp(kappa - kU)) / ls;
+    const rescaled = this.lrSchedule === "rescaled";
+    const sU = scaled.meanAbsLossPrime;
+    const coef = rescaled ? this.lr / sU : (this.lr * Math.exp(kappa - kU)) / ls;
     const next = this.wNext;
     let acc = 0;
     for (let k = 0; k < net.LD; k++) {
@@ -251,7 +253,7 @@ export class ReferenceRun implements EngineRun {
     if (acc !== acc) return false;
     this.wNext = w;
     this.w = next;
-    this.tAcc += (this.lr * Math.exp(kappa)) / ls;
+    this.tAcc += rescaled ? (this.lr * Math.exp(kU)) / sU : (this.lr * Math.exp(kappa)) / ls;
     return true;
   }
 

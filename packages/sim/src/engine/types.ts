@@ -9,7 +9,7 @@ export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam";
 export type Loss = "logistic" | "exponential";
 export type EngineName = "wasm" | "reference";
 /** Step-size schedule of a discrete run: η, η/L(w_k) (log domain), η/√(k+1). */
-export type LrSchedule = "constant" | "loss-normalized" | "inv-sqrt";
+export type LrSchedule = "constant" | "loss-normalized" | "inv-sqrt" | "rescaled";
 
 /** Everything an engine needs to start a run; arrays are copied in. */
 export interface EngineInit {
