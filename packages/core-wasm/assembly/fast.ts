@@ -1,0 +1,395 @@
+// samlab core, the discrete step's fast kernels. `fastStep` computes exactly what model.ts's
+// `gradient` + `perturb` and index.ts's update loop compute — the same f64 operations in the same
+// order, so results are bit-identical (and the reference engine, reference.ts, needs no change) —
+// but organised for speed:
+//   - n = 1, d = 2, L = 2 (the paper's canonical case): everything in registers, no memory traffic;
+//   - otherwise: one pass over the data per gradient (margin z_i, then r_i, then g += r_i y_i x_i,
+//     row by row: the order of every sum is unchanged), rows in blocks of 8 held as row pairs
+//     (lane 0 = row i, lane 1 = row i+1) so each margin is a sequential f64x2 dot product of two rows
+//     at once and the g update uses full f64x2 vectors over j; e^x of two margins at once
+//     (simd-exp.ts, bit-identical to Math.exp); elementwise loops over j in f64x2.
+// Called once per step from index.ts `doStep` (constant and 1/√k schedules).
+
+import {
+  ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF, LOSS_LOGISTIC,
+  n, d, L, LD, invN, algo, lossKind, rho, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr, betaPtr, gPtr,
+  ld, st, allocF64, gradient, perturb,
+} from "./model";
+import { expV } from "./simd-exp";
+
+// y_i x_i in row pairs: pair p, column j at ((p·d + j)·2 + lane)·8; an odd last row is paired with zeros.
+let pairPtr: usize = 0;
+let pairFor: usize = 0; // the yxPtr the pairs were built from
+let pairN: i32 = 0;
+let pairD: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function vl(p: usize, i: i32): v128 { return v128.load(p + (<usize>i << 4)); }
+// @ts-ignore: decorator
+@inline function vs(p: usize, i: i32, v: v128): void { v128.store(p + (<usize>i << 4), v); }
+// @ts-ignore: decorator
+@inline function sp(v: f64): v128 { return f64x2.splat(v); }
+
+/** Builds the row-pair copy of y_i x_i. Called from index.ts `prepare` (once per run). */
+export function fastPrepare(): void {
+  const np = (n + 1) >> 1;
+  if (pairPtr == 0 || pairN != n || pairD != d) pairPtr = allocF64(np * 2 * d);
+  pairFor = yxPtr;
+  pairN = n;
+  pairD = d;
+  for (let p = 0; p < np; p++) {
+    const i0 = 2 * p;
+    for (let j = 0; j < d; j++) {
+      const a = ld(yxPtr, i0 * d + j);
+      const b = i0 + 1 < n ? ld(yxPtr, (i0 + 1) * d + j) : 0.0;
+      vs(pairPtr, p * d + j, f64x2.replace_lane(sp(a), 1, b));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function lossPrime1(z: f64, logistic: bool): f64 {
+  return logistic ? -1.0 / (1.0 + Math.exp(z)) : -Math.exp(-z);
+}
+
+// @ts-ignore: decorator
+@inline function lossPrimeV(z: v128, logistic: bool): v128 {
+  return logistic ? f64x2.div(sp(-1.0), f64x2.add(sp(1.0), expV(z))) : f64x2.neg(expV(f64x2.neg(z)));
+}
+
+/**
+ * g = ∂L/∂β at β (in betaPtr) into gPtr: per block of rows, the margins (sequential over j), r_i, and
+ * g_j ← (((g_j + r_i x_ij) + r_{i+1} x_{i+1,j}) + …) in row order.
+ */
+function gradG(): void {
+  const nn = n;
+  const dd = d;
+  const B = betaPtr;
+  const g = gPtr;
+  const P = pairPtr;
+  const logistic = lossKind == LOSS_LOGISTIC;
+  const iv = sp(invN);
+  const rowBytes: usize = <usize>dd << 4; // one row pair
+  const dEven = dd & ~1;
+  for (let j = 0; j < dd; j++) st(g, j, 0);
+  const np = nn >> 1; // full pairs
+  let p = 0;
+  // blocks of 4 pairs (8 rows)
+  for (; p + 4 <= np; p += 4) {
+    const p0 = P + <usize>p * rowBytes;
+    const p1 = p0 + rowBytes;
+    const p2 = p1 + rowBytes;
+    const p3 = p2 + rowBytes;
+    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
+    for (let j = 0; j < dd; j++) {
+      const o = <usize>j << 4;
+      const b = v128.load64_splat(B + (<usize>j << 3));
+      s0 = f64x2.add(s0, f64x2.mul(b, v128.load(p0 + o)));
+      s1 = f64x2.add(s1, f64x2.mul(b, v128.load(p1 + o)));
+      s2 = f64x2.add(s2, f64x2.mul(b, v128.load(p2 + o)));
+      s3 = f64x2.add(s3, f64x2.mul(b, v128.load(p3 + o)));
+    }
+    const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
+    const r1 = f64x2.mul(lossPrimeV(s1, logistic), iv);
+    const r2 = f64x2.mul(lossPrimeV(s2, logistic), iv);
+    const r3 = f64x2.mul(lossPrimeV(s3, logistic), iv);
+    // per row: r splatted
+    const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
+    const rc = v128.shuffle<f64>(r1, r1, 0, 0), rd = v128.shuffle<f64>(r1, r1, 1, 1);
+    const re = v128.shuffle<f64>(r2, r2, 0, 0), rf = v128.shuffle<f64>(r2, r2, 1, 1);
+    const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
+    let j = 0;
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 4;
+      // pair loads at columns j and j+1, regrouped into rows: [x_i,j, x_i,j+1]
+      const u0 = v128.load(p0 + o), v0 = v128.load(p0 + o + 16);
+      const u1 = v128.load(p1 + o), v1 = v128.load(p1 + o + 16);
+      const u2 = v128.load(p2 + o), v2 = v128.load(p2 + o + 16);
+      const u3 = v128.load(p3 + o), v3 = v128.load(p3 + o + 16);
+      let acc = v128.load(g + (<usize>j << 3));
+      acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(rc, v128.shuffle<f64>(u1, v1, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rd, v128.shuffle<f64>(u1, v1, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(re, v128.shuffle<f64>(u2, v2, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rf, v128.shuffle<f64>(u2, v2, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(rg, v128.shuffle<f64>(u3, v3, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rh, v128.shuffle<f64>(u3, v3, 1, 3)));
+      v128.store(g + (<usize>j << 3), acc);
+    }
+    if (j < dd) {
+      const o = <usize>j << 4;
+      const u0 = v128.load(p0 + o), u1 = v128.load(p1 + o), u2 = v128.load(p2 + o), u3 = v128.load(p3 + o);
+      let a = ld(g, j);
+      a += f64x2.extract_lane(ra, 0) * f64x2.extract_lane(u0, 0);
+      a += f64x2.extract_lane(rb, 0) * f64x2.extract_lane(u0, 1);
+      a += f64x2.extract_lane(rc, 0) * f64x2.extract_lane(u1, 0);
+      a += f64x2.extract_lane(rd, 0) * f64x2.extract_lane(u1, 1);
+      a += f64x2.extract_lane(re, 0) * f64x2.extract_lane(u2, 0);
+      a += f64x2.extract_lane(rf, 0) * f64x2.extract_lane(u2, 1);
+      a += f64x2.extract_lane(rg, 0) * f64x2.extract_lane(u3, 0);
+      a += f64x2.extract_lane(rh, 0) * f64x2.extract_lane(u3, 1);
+      st(g, j, a);
+    }
+  }
+  // remaining pairs one at a time
+  for (; p < np; p++) {
+    const p0 = P + <usize>p * rowBytes;
+    let s0 = sp(0);
+    for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), v128.load(p0 + (<usize>j << 4))));
+    const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
+    const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
+    let j = 0;
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 4;
+      const u0 = v128.load(p0 + o), v0 = v128.load(p0 + o + 16);
+      let acc = v128.load(g + (<usize>j << 3));
+      acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      v128.store(g + (<usize>j << 3), acc);
+    }
+    if (j < dd) {
+      const u0 = v128.load(p0 + (<usize>j << 4));
+      let a = ld(g, j);
+      a += f64x2.extract_lane(ra, 0) * f64x2.extract_lane(u0, 0);
+      a += f64x2.extract_lane(rb, 0) * f64x2.extract_lane(u0, 1);
+      st(g, j, a);
+    }
+  }
+  // an odd last row (lane 0 of the last pair)
+  if (nn & 1) {
+    const p0 = P + <usize>np * rowBytes;
+    let s: f64 = 0;
+    for (let j = 0; j < dd; j++) s += ld(B, j) * load<f64>(p0 + (<usize>j << 4));
+    const r = lossPrime1(s, logistic) * invN;
+    for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * load<f64>(p0 + (<usize>j << 4)));
+  }
+}
+
+/** ∇_w L at W into G (model.ts `gradient`, same bits). */
+function gradientFast(W: usize, G: usize): void {
+  const dd = d;
+  const LL = L;
+  const B = betaPtr;
+  const dEven = dd & ~1;
+  // β = w_1 ⊙ … ⊙ w_L (left to right), two coordinates at a time
+  let j = 0;
+  for (; j < dEven; j += 2) {
+    let p = v128.load(W + (<usize>j << 3));
+    for (let l = 1; l < LL; l++) p = f64x2.mul(p, v128.load(W + (<usize>(l * dd + j) << 3)));
+    v128.store(B + (<usize>j << 3), p);
+  }
+  if (j < dd) {
+    let p = ld(W, j);
+    for (let l = 1; l < LL; l++) p *= ld(W, l * dd + j);
+    st(B, j, p);
+  }
+  gradG();
+  const g = gPtr;
+  if (LL == 1) {
+    memory.copy(G, g, <usize>dd << 3);
+    return;
+  }
+  if (LL == 2) {
+    // prefix/suffix products with the exact identities 1·a = a: ∂/∂w_1 = g ⊙ w_2, ∂/∂w_2 = g ⊙ w_1
+    const W2 = W + (<usize>dd << 3);
+    const G2 = G + (<usize>dd << 3);
+    let k = 0;
+    for (; k < dEven; k += 2) {
+      const o = <usize>k << 3;
+      const gj = v128.load(g + o);
+      v128.store(G + o, f64x2.mul(gj, v128.load(W2 + o)));
+      v128.store(G2 + o, f64x2.mul(gj, v128.load(W + o)));
+    }
+    if (k < dd) {
+      st(G, k, ld(g, k) * load<f64>(W2 + (<usize>k << 3)));
+      store<f64>(G2 + (<usize>k << 3), ld(g, k) * ld(W, k));
+    }
+    return;
+  }
+  j = 0;
+  for (; j < dEven; j += 2) {
+    let p = sp(1);
+    for (let l = 0; l < LL; l++) {
+      const o = <usize>(l * dd + j) << 3;
+      v128.store(G + o, p);
+      p = f64x2.mul(p, v128.load(W + o));
+    }
+    let s = sp(1);
+    const gj = v128.load(g + (<usize>j << 3));
+    for (let l = LL - 1; l >= 0; l--) {
+      const o = <usize>(l * dd + j) << 3;
+      v128.store(G + o, f64x2.mul(gj, f64x2.mul(v128.load(G + o), s)));
+      s = f64x2.mul(s, v128.load(W + o));
+    }
+  }
+  if (j < dd) {
+    let p: f64 = 1;
+    for (let l = 0; l < LL; l++) {
+      st(G, l * dd + j, p);
+      p *= ld(W, l * dd + j);
+    }
+    let s: f64 = 1;
+    const gj = ld(g, j);
+    for (let l = LL - 1; l >= 0; l--) {
+      st(G, l * dd + j, gj * (ld(G, l * dd + j) * s));
+      s *= ld(W, l * dd + j);
+    }
+  }
+}
+
+/** out = W + ε(G) (model.ts `perturb`, same bits). */
+function perturbFast(W: usize, G: usize, out: usize): void {
+  const m = LD;
+  const mEven = m & ~1;
+  const r = rho;
+  if (algo == ALGO_SAM_L2) {
+    let s: f64 = 0;
+    for (let k = 0; k < m; k++) {
+      const v = ld(G, k);
+      s += v * v;
+    }
+    const norm = Math.sqrt(s);
+    if (norm == 0) {
+      memory.copy(out, W, <usize>m << 3);
+      return;
+    }
+    const scale = sp(r / norm);
+    let k = 0;
+    for (; k < mEven; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(out + o, f64x2.add(v128.load(W + o), f64x2.mul(scale, v128.load(G + o))));
+    }
+    if (k < m) st(out, k, ld(W, k) + f64x2.extract_lane(scale, 0) * ld(G, k));
+    return;
+  }
+  if (algo == ALGO_SAM_LINF) {
+    for (let k = 0; k < m; k++) {
+      const gk = ld(G, k);
+      let e: f64 = 0;
+      if (gk > 0) e = r;
+      else if (gk < 0) e = -r;
+      st(out, k, ld(W, k) + e);
+    }
+    return;
+  }
+  const rv = sp(r);
+  let k = 0;
+  for (; k < mEven; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(out + o, f64x2.add(v128.load(W + o), f64x2.mul(rv, v128.load(G + o))));
+  }
+  if (k < m) st(out, k, ld(W, k) + r * ld(G, k));
+}
+
+/** n = 1, d = 2, L = 2 in registers (gradient, perturbation, update); same bits as the general path. */
+function tinyStep(lrk: f64): bool {
+  const W = wCur;
+  const a0 = ld(W, 0), a1 = ld(W, 1), b0 = ld(W, 2), b1 = ld(W, 3);
+  const x0 = ld(yxPtr, 0), x1 = ld(yxPtr, 1);
+  const logistic = lossKind == LOSS_LOGISTIC;
+  // z = (0 + β_0 x_0) + β_1 x_1; the leading 0 + only changes the sign of a zero z, which ℓ' ignores
+  let z = (a0 * b0) * x0 + (a1 * b1) * x1;
+  let r = lossPrime1(z, logistic); // · 1/n = · 1, exact
+  let g0 = 0 + r * x0;
+  let g1 = 0 + r * x1;
+  let ga0 = g0 * b0, ga1 = g1 * b1, gb0 = g0 * a0, gb1 = g1 * a1;
+  const al = algo;
+  if (al != ALGO_GD) {
+    const rh = rho;
+    let pa0: f64, pa1: f64, pb0: f64, pb1: f64;
+    if (al == ALGO_SAM_L2) {
+      const norm = Math.sqrt(ga0 * ga0 + ga1 * ga1 + gb0 * gb0 + gb1 * gb1);
+      if (norm == 0) {
+        pa0 = a0; pa1 = a1; pb0 = b0; pb1 = b1;
+      } else {
+        const sc = rh / norm;
+        pa0 = a0 + sc * ga0; pa1 = a1 + sc * ga1; pb0 = b0 + sc * gb0; pb1 = b1 + sc * gb1;
+      }
+    } else if (al == ALGO_SAM_LINF) {
+      pa0 = a0 + (ga0 > 0 ? rh : ga0 < 0 ? -rh : 0.0);
+      pa1 = a1 + (ga1 > 0 ? rh : ga1 < 0 ? -rh : 0.0);
+      pb0 = b0 + (gb0 > 0 ? rh : gb0 < 0 ? -rh : 0.0);
+      pb1 = b1 + (gb1 > 0 ? rh : gb1 < 0 ? -rh : 0.0);
+    } else {
+      pa0 = a0 + rh * ga0; pa1 = a1 + rh * ga1; pb0 = b0 + rh * gb0; pb1 = b1 + rh * gb1;
+    }
+    z = (pa0 * pb0) * x0 + (pa1 * pb1) * x1;
+    r = lossPrime1(z, logistic);
+    g0 = 0 + r * x0;
+    g1 = 0 + r * x1;
+    ga0 = g0 * pb0; ga1 = g1 * pb1; gb0 = g0 * pa0; gb1 = g1 * pa1;
+  }
+  const n0 = a0 - lrk * ga0, n1 = a1 - lrk * ga1, n2 = b0 - lrk * gb0, n3 = b1 - lrk * gb1;
+  // finite iff v·0 = 0 for every entry
+  if ((n0 * 0 + n1 * 0) + (n2 * 0 + n3 * 0) != 0) return false;
+  const N = wNxt;
+  st(N, 0, n0);
+  st(N, 1, n1);
+  st(N, 2, n2);
+  st(N, 3, n3);
+  return true;
+}
+
+let fastOn = true;
+
+/** 0: use model.ts's plain `gradient`/`perturb` (the pre-fast-kernel step, for tests); 1: the fast kernels (default). */
+export function set_fast_kernels(on: i32): void {
+  fastOn = on != 0;
+}
+
+/** The plain step: model.ts `gradient` and `perturb`, then the update (the specification of fastStep). */
+function plainStep(lrk: f64): bool {
+  gradient(wCur, gradPtr);
+  let upd = gradPtr;
+  if (algo != ALGO_GD) {
+    perturb(wCur, gradPtr, wPert);
+    gradient(wPert, gradPertPtr);
+    upd = gradPertPtr;
+  }
+  let acc: f64 = 0;
+  for (let k = 0; k < LD; k++) {
+    const v = ld(wCur, k) - lrk * ld(upd, k);
+    st(wNxt, k, v);
+    acc += v * 0; // NaN iff some entry is non-finite
+  }
+  return acc == acc;
+}
+
+/**
+ * One step from wCur into wNxt with step size lrk. Returns false, leaving wNxt unspecified and wCur
+ * untouched, when some new entry is non-finite. Called once per step (the hot loop).
+ */
+export function fastStep(lrk: f64): bool {
+  if (!fastOn) return plainStep(lrk);
+  if (n == 1 && d == 2 && L == 2) return tinyStep(lrk);
+  if (pairFor != yxPtr || pairN != n || pairD != d) fastPrepare();
+  gradientFast(wCur, gradPtr);
+  let upd = gradPtr;
+  if (algo != ALGO_GD) {
+    perturbFast(wCur, gradPtr, wPert);
+    gradientFast(wPert, gradPertPtr);
+    upd = gradPertPtr;
+  }
+  const m = LD;
+  const mEven = m & ~1;
+  const W = wCur;
+  const N = wNxt;
+  const lv = sp(lrk);
+  const zero = sp(0);
+  let acc = sp(0);
+  let k = 0;
+  for (; k < mEven; k += 2) {
+    const o = <usize>k << 3;
+    const v = f64x2.sub(v128.load(W + o), f64x2.mul(lv, v128.load(upd + o)));
+    v128.store(N + o, v);
+    acc = f64x2.add(acc, f64x2.mul(v, zero));
+  }
+  let a = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (k < m) {
+    const v = ld(W, k) - lrk * ld(upd, k);
+    st(N, k, v);
+    a += v * 0;
+  }
+  return a == a; // NaN iff some entry is non-finite
+}
