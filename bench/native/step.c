@@ -9,10 +9,11 @@
 // data.bin (little-endian f64): n, d, L, algo, loss, lr, rho, R, then x (n·d), y (n), w0 (R·L·d).
 // Prints one JSON line: {"ns": [per rep], "beta": [final β of run 0 … R-1, d each]}.
 //
-// Order notes: margins z_i = Σ_j β_j·(y_i x_ij) with j ascending; g_j accumulated over i ascending.
-// Rows are processed four at a time (four independent dot-product chains, then the four axpys in
-// row order), which keeps exactly the sequential order of every sum. gcc's default -ffp-contract=fast
-// fuses a*b+c with -march=native (FMA), so that build differs from the others by rounding only.
+// The same kernels as packages/core-wasm/assembly/fast.ts (same data layout, same blocking, 128-bit
+// vectors through gcc's vector extensions): n = 1, d = 2, L = 2 in registers; otherwise one pass over
+// the rows per gradient, 8 rows at a time as row pairs. Margins z_i = Σ_j β_j·(y_i x_ij) keep j
+// ascending and g_j is accumulated over i ascending, exactly the sequential order. gcc's default
+// -ffp-contract=fast fuses a*b+c with -march=native (FMA), so that build differs by rounding only.
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
 #include <stdio.h>
@@ -33,41 +34,115 @@ static inline double loss_prime(int loss, double z) {
   return loss == 0 ? -1.0 / (1.0 + exp(z)) : -exp(-z);
 }
 
-// ∇_w L at w into G (same order as model.ts `gradient`: beta, margins, g, layer grads).
+typedef double v2d __attribute__((vector_size(16)));
+static inline v2d splat(double v) { return (v2d){v, v}; }
+static inline v2d ld2(const double *p) { v2d v; memcpy(&v, p, 16); return v; }
+static inline void st2(double *p, v2d v) { memcpy(p, &v, 16); }
+
+// y_i x_i as row pairs (lane 0 = row 2p, lane 1 = row 2p+1; an odd last row paired with 0), as in
+// packages/core-wasm/assembly/fast.ts
+static double *pairs;
+
+static void make_pairs(const Net *N) {
+  const int n = N->n, d = N->d, np = (n + 1) / 2;
+  pairs = aligned_alloc(64, sizeof(double) * ((size_t)np * 2 * d + 8));
+  for (int p = 0; p < np; p++)
+    for (int j = 0; j < d; j++) {
+      pairs[((size_t)p * d + j) * 2] = N->yx[(size_t)(2 * p) * d + j];
+      pairs[((size_t)p * d + j) * 2 + 1] = 2 * p + 1 < n ? N->yx[(size_t)(2 * p + 1) * d + j] : 0.0;
+    }
+}
+
+static inline v2d loss_prime2(int loss, v2d z) {
+  v2d r;
+  r[0] = loss_prime(loss, z[0]);
+  r[1] = loss_prime(loss, z[1]);
+  return r;
+}
+
+// g = ∂L/∂β: rows in blocks of 8 (4 pairs): margins as sequential f64x2 dot products of two rows,
+// then g_j updated in row order, two columns at a time (fast.ts `gradG`, same order of every sum).
+static void grad_g(const Net *N) {
+  const int n = N->n, d = N->d, np = n / 2, dEven = d & ~1;
+  const double *restrict B = N->beta;
+  double *restrict g = N->g;
+  const v2d iv = splat(N->invN);
+  for (int j = 0; j < d; j++) g[j] = 0;
+  int p = 0;
+  for (; p + 4 <= np; p += 4) {
+    const double *p0 = pairs + (size_t)p * 2 * d, *p1 = p0 + 2 * d, *p2 = p1 + 2 * d, *p3 = p2 + 2 * d;
+    v2d s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+    for (int j = 0; j < d; j++) {
+      const v2d b = splat(B[j]);
+      s0 = s0 + b * ld2(p0 + 2 * j);
+      s1 = s1 + b * ld2(p1 + 2 * j);
+      s2 = s2 + b * ld2(p2 + 2 * j);
+      s3 = s3 + b * ld2(p3 + 2 * j);
+    }
+    const v2d r0 = loss_prime2(N->loss, s0) * iv, r1 = loss_prime2(N->loss, s1) * iv;
+    const v2d r2 = loss_prime2(N->loss, s2) * iv, r3 = loss_prime2(N->loss, s3) * iv;
+    const v2d ra = splat(r0[0]), rb = splat(r0[1]), rc = splat(r1[0]), rd = splat(r1[1]);
+    const v2d re = splat(r2[0]), rf = splat(r2[1]), rg = splat(r3[0]), rh = splat(r3[1]);
+    const __attribute__((vector_size(16))) long lo = {0, 2}, hi = {1, 3};
+    int j = 0;
+    for (; j < dEven; j += 2) {
+      const v2d u0 = ld2(p0 + 2 * j), v0 = ld2(p0 + 2 * j + 2), u1 = ld2(p1 + 2 * j), v1 = ld2(p1 + 2 * j + 2);
+      const v2d u2 = ld2(p2 + 2 * j), v2 = ld2(p2 + 2 * j + 2), u3 = ld2(p3 + 2 * j), v3 = ld2(p3 + 2 * j + 2);
+      v2d acc = ld2(g + j);
+      acc = acc + ra * __builtin_shuffle(u0, v0, lo);
+      acc = acc + rb * __builtin_shuffle(u0, v0, hi);
+      acc = acc + rc * __builtin_shuffle(u1, v1, lo);
+      acc = acc + rd * __builtin_shuffle(u1, v1, hi);
+      acc = acc + re * __builtin_shuffle(u2, v2, lo);
+      acc = acc + rf * __builtin_shuffle(u2, v2, hi);
+      acc = acc + rg * __builtin_shuffle(u3, v3, lo);
+      acc = acc + rh * __builtin_shuffle(u3, v3, hi);
+      st2(g + j, acc);
+    }
+    if (j < d) {
+      double a = g[j];
+      a += ra[0] * p0[2 * j]; a += rb[0] * p0[2 * j + 1];
+      a += rc[0] * p1[2 * j]; a += rd[0] * p1[2 * j + 1];
+      a += re[0] * p2[2 * j]; a += rf[0] * p2[2 * j + 1];
+      a += rg[0] * p3[2 * j]; a += rh[0] * p3[2 * j + 1];
+      g[j] = a;
+    }
+  }
+  for (; p < np; p++) {
+    const double *p0 = pairs + (size_t)p * 2 * d;
+    v2d s0 = splat(0);
+    for (int j = 0; j < d; j++) s0 = s0 + splat(B[j]) * ld2(p0 + 2 * j);
+    const v2d r0 = loss_prime2(N->loss, s0) * iv;
+    for (int j = 0; j < d; j++) g[j] = (g[j] + r0[0] * p0[2 * j]) + r0[1] * p0[2 * j + 1];
+  }
+  if (n & 1) {
+    const double *p0 = pairs + (size_t)np * 2 * d;
+    double s = 0;
+    for (int j = 0; j < d; j++) s += B[j] * p0[2 * j];
+    const double r = loss_prime(N->loss, s) * N->invN;
+    for (int j = 0; j < d; j++) g[j] = g[j] + r * p0[2 * j];
+  }
+}
+
+// ∇_w L at w into G (model.ts `gradient`: β, g, layer grads with prefix/suffix products).
 static void gradient(Net *N, const double *restrict w, double *restrict G) {
-  const int n = N->n, d = N->d, L = N->L;
+  const int d = N->d, L = N->L;
   double *restrict beta = N->beta, *restrict g = N->g;
-  const double *restrict yx = N->yx;
   for (int j = 0; j < d; j++) {
     double p = w[j];
     for (int l = 1; l < L; l++) p *= w[l * d + j];
     beta[j] = p;
   }
-  for (int j = 0; j < d; j++) g[j] = 0;
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const double *x0 = yx + (size_t)i * d, *x1 = x0 + d, *x2 = x1 + d, *x3 = x2 + d;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int j = 0; j < d; j++) {
-      const double b = beta[j];
-      s0 += b * x0[j];
-      s1 += b * x1[j];
-      s2 += b * x2[j];
-      s3 += b * x3[j];
-    }
-    const double r0 = loss_prime(N->loss, s0) * N->invN, r1 = loss_prime(N->loss, s1) * N->invN;
-    const double r2 = loss_prime(N->loss, s2) * N->invN, r3 = loss_prime(N->loss, s3) * N->invN;
-    for (int j = 0; j < d; j++) g[j] = (((g[j] + r0 * x0[j]) + r1 * x1[j]) + r2 * x2[j]) + r3 * x3[j];
-  }
-  for (; i < n; i++) {
-    const double *x0 = yx + (size_t)i * d;
-    double s = 0;
-    for (int j = 0; j < d; j++) s += beta[j] * x0[j];
-    const double r = loss_prime(N->loss, s) * N->invN;
-    for (int j = 0; j < d; j++) g[j] = g[j] + r * x0[j];
-  }
+  grad_g(N);
   if (L == 1) {
     for (int j = 0; j < d; j++) G[j] = g[j];
+    return;
+  }
+  if (L == 2) { // 1·a = a exactly
+    for (int j = 0; j < d; j++) {
+      G[j] = g[j] * w[d + j];
+      G[d + j] = g[j] * w[j];
+    }
     return;
   }
   for (int j = 0; j < d; j++) {
@@ -83,6 +158,46 @@ static void gradient(Net *N, const double *restrict w, double *restrict G) {
       s *= w[l * d + j];
     }
   }
+}
+
+// n = 1, d = 2, L = 2 in registers (fast.ts `tinyStep`); returns 0 when an entry is non-finite.
+static int tiny_step(const Net *N, const double *w, double *out) {
+  const double a0 = w[0], a1 = w[1], b0 = w[2], b1 = w[3], x0 = N->yx[0], x1 = N->yx[1];
+  double z = (a0 * b0) * x0 + (a1 * b1) * x1;
+  double r = loss_prime(N->loss, z);
+  double g0 = 0 + r * x0, g1 = 0 + r * x1;
+  double ga0 = g0 * b0, ga1 = g1 * b1, gb0 = g0 * a0, gb1 = g1 * a1;
+  if (N->algo != GD) {
+    const double rh = N->rho;
+    double pa0, pa1, pb0, pb1;
+    if (N->algo == SAM_L2) {
+      const double norm = sqrt(ga0 * ga0 + ga1 * ga1 + gb0 * gb0 + gb1 * gb1);
+      if (norm == 0) {
+        pa0 = a0; pa1 = a1; pb0 = b0; pb1 = b1;
+      } else {
+        const double sc = rh / norm;
+        pa0 = a0 + sc * ga0; pa1 = a1 + sc * ga1; pb0 = b0 + sc * gb0; pb1 = b1 + sc * gb1;
+      }
+    } else if (N->algo == SAM_LINF) {
+      pa0 = a0 + (ga0 > 0 ? rh : ga0 < 0 ? -rh : 0.0);
+      pa1 = a1 + (ga1 > 0 ? rh : ga1 < 0 ? -rh : 0.0);
+      pb0 = b0 + (gb0 > 0 ? rh : gb0 < 0 ? -rh : 0.0);
+      pb1 = b1 + (gb1 > 0 ? rh : gb1 < 0 ? -rh : 0.0);
+    } else {
+      pa0 = a0 + rh * ga0; pa1 = a1 + rh * ga1; pb0 = b0 + rh * gb0; pb1 = b1 + rh * gb1;
+    }
+    z = (pa0 * pb0) * x0 + (pa1 * pb1) * x1;
+    r = loss_prime(N->loss, z);
+    g0 = 0 + r * x0;
+    g1 = 0 + r * x1;
+    ga0 = g0 * pb0; ga1 = g1 * pb1; gb0 = g0 * pa0; gb1 = g1 * pa1;
+  }
+  const double lr = N->lr;
+  out[0] = a0 - lr * ga0;
+  out[1] = a1 - lr * ga1;
+  out[2] = b0 - lr * gb0;
+  out[3] = b1 - lr * gb1;
+  return isfinite(out[0]) && isfinite(out[1]) && isfinite(out[2]) && isfinite(out[3]);
 }
 
 static void perturb(Net *N, const double *restrict w, const double *restrict G, double *restrict out) {
@@ -108,7 +223,15 @@ static void perturb(Net *N, const double *restrict w, const double *restrict G, 
 // Runs `steps` steps from w (in place, double-buffered); returns 0, or the failing step.
 static long run(Net *N, double *w, long steps) {
   double *cur = w, *nxt = N->wn;
+  const int tiny = N->n == 1 && N->d == 2 && N->L == 2;
   for (long s = 0; s < steps; s++) {
+    if (tiny) {
+      if (!tiny_step(N, cur, nxt)) return s + 1;
+      double *t = cur;
+      cur = nxt;
+      nxt = t;
+      continue;
+    }
     gradient(N, cur, N->gr);
     const double *upd = N->gr;
     if (N->algo != GD) {
@@ -173,6 +296,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n; i++)
     for (int j = 0; j < d; j++) yx[(size_t)i * d + j] = y[i] * x[(size_t)i * d + j];
   N.yx = yx;
+  make_pairs(&N);
   N.beta = calloc(d, sizeof(double));
   N.g = calloc(d, sizeof(double));
   N.wn = calloc(LD, sizeof(double));
