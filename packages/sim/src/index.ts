@@ -14,7 +14,7 @@ export { recordSchedule } from "./schedule.js";
 export { Rng } from "./rng.js";
 export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation } from "./simulate.js";
 export type { SimulateOptions, Progress, StreamEvent } from "./simulate.js";
-export { RESULT_FORMAT, trajectoryToCsv, buildResult } from "./result.js";
+export { RESULT_FORMAT, trajectoryToCsv, buildResult, trajectoryFromRows, TRAJECTORY_COLUMNS } from "./result.js";
 export type { Result, Trajectory, FinalState, DominantChange } from "./result.js";
 export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engine/reference.js";
 export { WasmRun, loadWasm } from "./engine/wasm.js";

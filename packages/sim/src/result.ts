@@ -126,20 +126,23 @@ function tiedMax(beta: number[]): boolean {
   return beta.length > 1 && top - second <= 1e-12 * top;
 }
 
-export function buildResult(b: BuildInput): Result {
-  const { rows, stride, spec } = b;
+/**
+ * The trajectory columns of a block of record rows (`stride`-long rows in the REC layout). Called
+ * once per Result, and once per chunk by streaming writers, so both give the same numbers.
+ */
+export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean): Trajectory {
   const m = Math.floor(rows.length / stride);
   const col = (c: number) => {
     const out = new Array<number>(m);
     for (let i = 0; i < m; i++) out[i] = rows[i * stride + c]!;
     return out;
   };
-  const L = spec.depth;
+  const L = depth;
   const minMargin = col(REC.MIN_MARGIN);
   const l1 = col(REC.L1);
   const l2 = col(REC.L2);
   const wNorm = col(REC.WNORM);
-  const trajectory: Trajectory = {
+  return {
     step: col(REC.STEP),
     t: col(REC.T),
     loss: col(REC.LOSS),
@@ -156,8 +159,14 @@ export function buildResult(b: BuildInput): Result {
     gNorm: col(REC.G_NORM),
     pertNorm: col(REC.PERT_NORM),
     dominant: col(REC.DOMINANT),
-    beta: b.recordBeta ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [],
+    beta: recordBeta ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [],
   };
+}
+
+export function buildResult(b: BuildInput): Result {
+  const { rows, stride, spec } = b;
+  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta);
+  const m = trajectory.step.length;
 
   const dominantSequence: DominantChange[] = [];
   for (let i = 0; i < m; i++) {
@@ -228,10 +237,13 @@ function finalState(b: BuildInput): FinalState {
   };
 }
 
+/** The scalar trajectory columns in file order (CSV columns, then beta_0 … beta_{d−1} when recorded). */
+export const TRAJECTORY_COLUMNS = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
+
 /** The trajectory as CSV: one row per recorded point, β as beta_0 … beta_{d−1} when recorded. */
 export function trajectoryToCsv(r: Result): string {
   const t = r.trajectory;
-  const cols = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
+  const cols = TRAJECTORY_COLUMNS;
   const d = t.beta.length ? r.data.d : 0;
   const header = [...cols, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",");
   const lines = [header];

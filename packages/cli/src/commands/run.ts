@@ -1,13 +1,14 @@
 /**
  * `samlab run`: one spec, to the end; a summary, the Result as JSON, or files.
  */
-import { simulateStream, trajectoryToCsv, type Result } from "@samlab/sim";
+import { parseSpec, simulateStream, trajectoryToCsv, type Result } from "@samlab/sim";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { writeFileAtomic } from "../io.js";
 import { ProgressBar } from "../progress.js";
 import { addSpecOptions, specFromOptions } from "../spec-flags.js";
 import { humanSummary } from "../summary.js";
+import { TrajectoryStream } from "../stream.js";
 
 /** Writes a Result to `path`: .json → the Result, .csv → the trajectory. */
 export function writeResult(path: string, r: Result): void {
@@ -21,6 +22,7 @@ export function runCommand(): Command {
     .description("run one spec (a file and/or flags) and print its summary or its Result")
     .option("--json", "print the Result as one JSON document on stdout")
     .option("--out <file>", "also write the Result (.json) or the trajectory (.csv)")
+    .option("--stream <file>", "append each recorded point to FILE.jsonl or FILE.csv as the run goes")
     .option("-q, --quiet", "no summary and no progress bar");
   addSpecOptions(cmd);
   cmd.addHelpText(
@@ -55,15 +57,25 @@ Exit codes: 0 ok, 2 bad input, 3 the run diverged (non-finite value), 130 interr
       controller.abort();
     };
     process.on("SIGINT", onSigint);
+    let stream: TrajectoryStream | undefined;
+    try {
+      if (opts.stream !== undefined) stream = new TrajectoryStream(opts.stream, parseSpec(spec).depth);
+    } catch (e) {
+      process.exitCode = reportError(e, flagOf);
+      return;
+    }
     const bar = new ProgressBar(!opts.quiet && process.stderr.isTTY === true);
     let result: Result | undefined;
     try {
       for await (const ev of simulateStream(spec, { signal: controller.signal })) {
-        if (ev.type === "progress") bar.update(ev.progress.step, ev.progress.steps);
-        else result = ev.result;
+        if (ev.type === "progress") {
+          bar.update(ev.progress.step, ev.progress.steps);
+          stream?.writeRows(ev.rows, ev.stride);
+        } else result = ev.result;
       }
     } catch (e) {
       bar.stop();
+      stream?.close();
       process.exitCode = reportError(e, flagOf);
       return;
     } finally {
@@ -71,6 +83,7 @@ Exit codes: 0 ok, 2 bad input, 3 the run diverged (non-finite value), 130 interr
     }
     bar.stop();
     const r = result!;
+    stream?.finish(r);
     if (opts.out) writeResult(opts.out, r);
     if (opts.json) process.stdout.write(JSON.stringify(r) + "\n");
     else if (!opts.quiet) process.stdout.write(humanSummary(r));

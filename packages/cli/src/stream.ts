@@ -1,0 +1,70 @@
+/**
+ * `samlab run --stream FILE`: appends each chunk's newly recorded points to FILE as they are
+ * produced, so a long run's trajectory is on disk while it runs (and memory stays flat however many
+ * points are written). FILE.jsonl gets one JSON object per point with the Result's trajectory column
+ * names ({"step":…,"t":…,"loss":…,…,"beta":[…]}); FILE.csv gets the same header and rows as
+ * `--out FILE.csv` (trajectoryToCsv). Called once per chunk (about every 50 ms) from `run`.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { REC, TRAJECTORY_COLUMNS, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
+import { CliError } from "./errors.js";
+
+export class TrajectoryStream {
+  private fd: number;
+  private readonly csv: boolean;
+  private headerDone = false;
+  /** Points written so far (to add, at the end, any the Result holds that no chunk carried). */
+  written = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly depth: number,
+  ) {
+    if (!/\.(jsonl|csv)$/.test(path)) throw new CliError(`--stream ${path}: expected a file name ending in .jsonl (JSON Lines) or .csv`);
+    this.csv = path.endsWith(".csv");
+    try {
+      this.fd = openSync(path, "w");
+    } catch (e) {
+      throw new CliError(`--stream ${path}: cannot open: ${(e as Error).message}`);
+    }
+  }
+
+  /** Appends the record rows of one chunk (`stride`-long rows in the REC layout). */
+  writeRows(rows: Float64Array, stride: number): void {
+    if (rows.length < stride) return;
+    // The same function buildResult uses, so the streamed values equal the Result's bit for bit.
+    this.writeColumns(trajectoryFromRows(rows, stride, this.depth, stride > REC.FIXED), 0, stride - REC.FIXED);
+  }
+
+  /** Appends the Result's points past those already written (a point recorded when a run stops early), then closes. */
+  finish(r: Result): void {
+    this.writeColumns(r.trajectory, this.written, r.trajectory.beta.length ? r.data.d : 0);
+    this.close();
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private writeColumns(t: Trajectory, from: number, d: number): void {
+    if (!this.headerDone) {
+      this.headerDone = true;
+      if (this.csv) writeSync(this.fd, [...TRAJECTORY_COLUMNS, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",") + "\n");
+    }
+    const lines: string[] = [];
+    for (let i = from; i < t.step.length; i++) {
+      const beta = t.beta[i] ?? [];
+      if (this.csv) lines.push([...TRAJECTORY_COLUMNS.map((c) => String(t[c][i])), ...beta.map(String)].join(","));
+      else {
+        const o: Record<string, unknown> = {};
+        for (const c of TRAJECTORY_COLUMNS) o[c] = t[c][i];
+        if (beta.length) o.beta = beta;
+        lines.push(JSON.stringify(o));
+      }
+    }
+    if (!lines.length) return;
+    writeSync(this.fd, lines.join("\n") + "\n");
+    this.written += lines.length;
+  }
+}
