@@ -77,7 +77,7 @@ describe("expandSweep", () => {
     ["missing base", { version: 1, grid: { rho: [1] } }, "base", /required/],
     ["neither grid nor list", { version: 1, base }, "sweep", /grid and\/or a list/],
     ["empty grid", { version: 1, base, grid: {} }, "grid", /at least one key/],
-    ["grid value not an array", { version: 1, base, grid: { rho: 0.1 } }, "grid.rho", /array of values/],
+    ["grid value not an array", { version: 1, base, grid: { rho: 0.1 } }, "grid.rho", /^grid\.rho: expected an array of values$/],
     ["empty value list", { version: 1, base, grid: { "init.alpha": [] } }, 'grid["init.alpha"]', /at least one value/],
     ["empty list", { version: 1, base, list: [] }, "list", /at least one entry/],
     ["list entry not an object", { version: 1, base, list: [{ rho: 1 }, 3] }, "list[1]", /override objects|expected an object/],

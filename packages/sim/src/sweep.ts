@@ -168,7 +168,7 @@ export function expandSweep(input: unknown): Sweep {
     if (issue.code === "unrecognized_keys") {
       throw new SweepError(pathString([...issue.path, (issue as { keys: string[] }).keys[0]!]), "unknown field (expected version, name, base, grid, list)");
     }
-    const missing = issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined;
+    const missing = issue.code === "invalid_type" && issue.path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<PropertyKey, unknown>)[k] : undefined), input) === undefined;
     throw new SweepError(pathString(issue.path), `${missing ? "required: " : ""}${issue.message}`);
   }
   const sw = r.data;
