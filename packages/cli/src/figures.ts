@@ -17,6 +17,15 @@ export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "
 const WIDTH = 900;
 const HEIGHT = 520;
 
+/** Log-axis tick labels: only 1, 2, 5 × 10^k, compactly (1e-3, 0.02, 500, 1e+4). */
+function logTick(v: number | string): string {
+  const x = Number(v);
+  if (!(x > 0)) return "";
+  const m = Math.round(x / 10 ** Math.floor(Math.log10(x) + 1e-9));
+  if (m !== 1 && m !== 2 && m !== 5) return "";
+  return x >= 1e-2 && x < 1e4 ? String(Number(x.toPrecision(1))) : x.toExponential(0);
+}
+
 function lineConfig(f: LineFigure): ChartConfiguration {
   return {
     type: "line",
@@ -42,8 +51,8 @@ function lineConfig(f: LineFigure): ChartConfiguration {
         legend: { position: "bottom" },
       },
       scales: {
-        x: { type: f.x.log ? "logarithmic" : "linear", title: { display: true, text: f.x.label } },
-        y: { type: f.y.log ? "logarithmic" : "linear", title: { display: true, text: f.y.label }, min: f.y.min, max: f.y.max },
+        x: { type: f.x.log ? "logarithmic" : "linear", title: { display: true, text: f.x.label }, ticks: f.x.log ? { callback: logTick, maxRotation: 0 } : {} },
+        y: { type: f.y.log ? "logarithmic" : "linear", title: { display: true, text: f.y.label }, min: f.y.min, max: f.y.max, ticks: f.y.log ? { callback: logTick } : {} },
       },
     },
   } as ChartConfiguration;

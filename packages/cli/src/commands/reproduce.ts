@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { Tinypool } from "tinypool";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { writeReport } from "../report.js";
+import { verdict, writeReport } from "../report.js";
 
 export const EXIT_CLAIM_FAILED = 4;
 
@@ -57,7 +57,7 @@ export function reproduceCommand(): Command {
         const ordered = EXPERIMENTS.map((e) => outcomes.find((o) => o.id === e.id)).filter((o): o is Outcome => o !== undefined);
         process.stdout.write(`\n${pad("experiment / check", 58)} ${pad("measured", 60)} result\n`);
         for (const o of ordered)
-          for (const c of o.checks) process.stdout.write(`${pad(`${o.id}: ${c.name}`, 58)} ${pad(c.measured, 60)} ${c.pass ? "pass" : "FAIL"}\n`);
+          for (const c of o.checks) process.stdout.write(`${pad(`${o.id}: ${c.name}`, 58)} ${pad(c.measured, 60)} ${verdict(c)}\n`);
         const command = `samlab reproduce${ids.length ? " " + ids.join(" ") : ""}${quick ? " --quick" : ""}`;
         const files = await writeReport(ordered, { dir: String(opts.out), formats: formats as ("png" | "svg")[], markdown: opts.markdown as string | undefined, quick, command });
         const passed = ordered.filter((o) => o.pass).length;
