@@ -25,7 +25,7 @@ export interface StaticServer {
 
 export async function serveStatic(rootDir: string): Promise<StaticServer> {
   const root = resolve(rootDir);
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer({ maxHeaderSize: 1 << 20 }, async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
       let file = normalize(join(root, path));

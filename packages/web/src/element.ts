@@ -42,6 +42,7 @@ export type RunState = "loading" | "ready" | "playing" | "paused" | "finished" |
 /** Recorded columns of one run, appended chunk by chunk from the worker's record rows. */
 class Series {
   step: number[] = [];
+  t: number[] = [];
   loss: number[] = [];
   l1: number[] = [];
   l2: number[] = [];
@@ -55,6 +56,7 @@ class Series {
     for (let i = 0; i < m; i++) {
       const o = i * stride;
       this.step.push(rows[o + REC.STEP]!);
+      this.t.push(rows[o + REC.T]!);
       this.loss.push(rows[o + REC.LOSS]!);
       this.l1.push(rows[o + REC.L1]!);
       this.l2.push(rows[o + REC.L2]!);
@@ -165,6 +167,11 @@ export class SamlabExplorer extends HTMLElement {
   }
   get state(): RunState {
     return this.stateValue;
+  }
+  /** The main run's position: steps taken (integrator steps for flows) and the spec's step count. */
+  get progress(): { step: number; steps: number } {
+    const main = this.runs.find((r) => r.role === "main");
+    return { step: main?.step ?? 0, steps: main?.steps ?? this.specValue?.steps ?? 0 };
   }
   /** Resolves with the Result when the current run finishes. */
   whenFinished(): Promise<Result> {
@@ -855,7 +862,8 @@ export class SamlabExplorer extends HTMLElement {
       this.runs.push(mk("a", a), mk("b", b));
     }
     for (const r of this.runs) {
-      const s = r.role === "main" ? spec : { ...spec, algo: r.algo, name: `${spec.name ?? "run"} (${ALGO_LABEL[r.algo]})` };
+      const s: Record<string, unknown> = r.role === "main" ? { ...spec } : { ...spec, algo: r.algo, name: `${spec.name ?? "run"} (${ALGO_LABEL[r.algo]})` };
+      if (r.role !== "main" && s.mode === "flow") delete s.flow; // re-derived from the algorithm
       this.client.send({ type: "start", run: r.id, spec: s });
     }
     this.fillForm(spec);
@@ -961,7 +969,8 @@ export class SamlabExplorer extends HTMLElement {
     const main = this.runs.find((r) => r.role === "main");
     if (!main || !this.specValue) return "Loading…";
     const snap = main.snapshot;
-    const where = `step ${fmtInt(main.step)} of ${fmtInt(main.steps)}`;
+    const tMax = (this.specValue as { tMax?: number }).tMax;
+    const where = this.isFlow() ? `t = ${fmtNum(snap?.t, 3)} of ${fmtNum(tMax, 3)} (${fmtInt(main.step)} integrator steps)` : `step ${fmtInt(main.step)} of ${fmtInt(main.steps)}`;
     const loss = snap ? `, loss ${fmtNum(snap.loss, 3)}` : "";
     const dom = snap && snap.beta.length ? `, dominant x${argmaxAbs(snap.beta) + 1}` : "";
     switch (this.stateValue) {
@@ -1111,15 +1120,32 @@ export class SamlabExplorer extends HTMLElement {
     }
   }
 
-  /** Decimated indices of recorded points with step ≥ 1 (log axes cannot show step 0). */
+  /** Flows ("mode": "flow") are drawn against t; discrete runs against the step count. */
+  private isFlow(): boolean {
+    return (this.specValue as { mode?: string } | undefined)?.mode === "flow";
+  }
+  private xs(r: RunView): number[] {
+    return this.isFlow() ? r.series.t : r.series.step;
+  }
+  private xTitle(): string {
+    return this.isFlow() ? "t (log)" : "step (log)";
+  }
+
+  /** Decimated indices of recorded points with x > 0 (log axes cannot show step 0 or t = 0). */
   private idx(r: RunView): number[] {
-    const s = r.series.step;
+    const s = this.xs(r);
     let first = 0;
-    while (first < s.length && s[first]! < 1) first++;
+    while (first < s.length && !(s[first]! > 0)) first++;
     return decimateIndices(s.length - first, MAX_POINTS_DRAWN).map((i) => i + first);
   }
 
+  private setX(chart: Chart<"line", XY[]>): void {
+    const x = chart.options.scales!.x! as { title?: { text?: string } };
+    if (x.title) x.title.text = this.xTitle();
+  }
+
   private drawShares(id: string, r: RunView): void {
+    const X = this.xs(r);
     const chart = this.chart(id, (c) => lineChart(c, { xTitle: "step (log)", yTitle: "share", xLog: true, yMin: 0, yMax: 1 })) as Chart<"line", XY[]> | undefined;
     if (!chart) return;
     const s = r.series;
@@ -1138,22 +1164,26 @@ export class SamlabExplorer extends HTMLElement {
       dataset(`x${j + 1} (|x|=${fmtNum(r.magnitudes[j], 3)})`, PALETTE[k % PALETTE.length]!, idx.map((i) => {
         const b = s.beta[i];
         const l1 = s.l1[i]!;
-        return { x: s.step[i]!, y: b && l1 > 0 ? Math.abs(b[j]!) / l1 : NaN };
+        return { x: X[i]!, y: b && l1 > 0 ? Math.abs(b[j]!) / l1 : NaN };
       })),
     );
+    this.setX(chart);
     chart.update("none");
   }
 
   private drawLoss(r: RunView): void {
+    const X = this.xs(r);
     const chart = this.chart("loss", (c) => lineChart(c, { xTitle: "step (log)", yTitle: "loss (log)", xLog: true, yLog: true, legend: false })) as Chart<"line", XY[]> | undefined;
     if (!chart) return;
     const s = r.series;
     const idx = this.idx(r).filter((i) => s.loss[i]! > 0);
-    chart.data.datasets = [dataset("loss", PALETTE[0]!, idx.map((i) => ({ x: s.step[i]!, y: s.loss[i]! })))];
+    chart.data.datasets = [dataset("loss", PALETTE[0]!, idx.map((i) => ({ x: X[i]!, y: s.loss[i]! })))];
+    this.setX(chart);
     chart.update("none");
   }
 
   private drawMargins(r: RunView): void {
+    const X = this.xs(r);
     const chart = this.chart("margins", (c) => lineChart(c, { xTitle: "step (log)", yTitle: "normalized margin", xLog: true })) as Chart<"line", XY[]> | undefined;
     if (!chart) return;
     const s = r.series;
@@ -1161,14 +1191,16 @@ export class SamlabExplorer extends HTMLElement {
     const idx = this.idx(r);
     const safe = (a: number, b: number) => (b > 0 ? a / b : NaN);
     chart.data.datasets = [
-      dataset("γ / ‖β‖₁", PALETTE[0]!, idx.map((i) => ({ x: s.step[i]!, y: safe(s.minMargin[i]!, s.l1[i]!) }))),
-      dataset("γ / ‖β‖₂", PALETTE[1]!, idx.map((i) => ({ x: s.step[i]!, y: safe(s.minMargin[i]!, s.l2[i]!) }))),
-      dataset(`γ / ‖w‖₂^${L}`, PALETTE[2]!, idx.map((i) => ({ x: s.step[i]!, y: safe(s.minMargin[i]!, s.wNorm[i]! ** L) }))),
+      dataset("γ / ‖β‖₁", PALETTE[0]!, idx.map((i) => ({ x: X[i]!, y: safe(s.minMargin[i]!, s.l1[i]!) }))),
+      dataset("γ / ‖β‖₂", PALETTE[1]!, idx.map((i) => ({ x: X[i]!, y: safe(s.minMargin[i]!, s.l2[i]!) }))),
+      dataset(`γ / ‖w‖₂^${L}`, PALETTE[2]!, idx.map((i) => ({ x: X[i]!, y: safe(s.minMargin[i]!, s.wNorm[i]! ** L) }))),
     ];
+    this.setX(chart);
     chart.update("none");
   }
 
   private drawCosine(r: RunView): void {
+    const X = this.xs(r);
     const chart = this.chart("cosine", (c) => lineChart(c, { xTitle: "step (log)", yTitle: "cosine", xLog: true, yMax: 1 })) as Chart<"line", XY[]> | undefined;
     if (!chart) return;
     const s = r.series;
@@ -1179,7 +1211,8 @@ export class SamlabExplorer extends HTMLElement {
       chart.data.datasets = [];
       this.na("cosine", "Not available: this run's Result carries no max-margin directions (needs the max-margin solver for data with more than one example).");
       if (note) note.textContent = "";
-      chart.update("none");
+      this.setX(chart);
+    chart.update("none");
       return;
     }
     this.na("cosine", null);
@@ -1196,14 +1229,16 @@ export class SamlabExplorer extends HTMLElement {
       return bb > 0 && uu > 0 ? dot / Math.sqrt(bb * uu) : NaN;
     };
     chart.data.datasets = [
-      dataset("cos(β, β*₁) ℓ1 max-margin", PALETTE[0]!, idx.map((i) => ({ x: s.step[i]!, y: cos(s.beta[i], ref.l1) }))),
-      dataset("cos(β, β*₂) ℓ2 max-margin", PALETTE[1]!, idx.map((i) => ({ x: s.step[i]!, y: cos(s.beta[i], ref.l2) }))),
+      dataset("cos(β, β*₁) ℓ1 max-margin", PALETTE[0]!, idx.map((i) => ({ x: X[i]!, y: cos(s.beta[i], ref.l1) }))),
+      dataset("cos(β, β*₂) ℓ2 max-margin", PALETTE[1]!, idx.map((i) => ({ x: X[i]!, y: cos(s.beta[i], ref.l2) }))),
     ];
     if (note) note.textContent = ref.source;
+    this.setX(chart);
     chart.update("none");
   }
 
   private drawDominant(r: RunView): void {
+    const X = this.xs(r);
     const d = r.d || 1;
     const chart = this.chart("dominant", (c) =>
       lineChart(c, { xTitle: "step (log)", yTitle: "coordinate", xLog: true, legend: false, stepped: true, yMin: 0.5, yMax: d + 0.5, yTickLabel: (v) => `x${v}`, yTickValues: () => {
@@ -1217,7 +1252,8 @@ export class SamlabExplorer extends HTMLElement {
     const idx = this.idx(r).filter((i) => s.l1[i]! > 0);
     const yScale = chart.options.scales!.y!;
     yScale.max = d + 0.5;
-    chart.data.datasets = [dataset("dominant coordinate", PALETTE[4]!, idx.map((i) => ({ x: s.step[i]!, y: s.dominant[i]! + 1 })), { stepped: "after" })];
+    chart.data.datasets = [dataset("dominant coordinate", PALETTE[4]!, idx.map((i) => ({ x: X[i]!, y: s.dominant[i]! + 1 })), { stepped: "after" })];
+    this.setX(chart);
     chart.update("none");
     const note = this.els.domNote;
     if (note) {

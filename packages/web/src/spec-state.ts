@@ -71,7 +71,15 @@ export function clampSpec(spec: Spec): { spec: Spec; messages: string[] } {
   }
   const perStep = n * d + s.depth * d;
   const maxSteps = Math.max(1, Math.min(WEB_LIMITS.maxSteps, Math.floor(WEB_LIMITS.maxWork / perStep)));
-  if (s.steps > maxSteps) {
+  const flow = s as Spec & { mode?: string; maxSteps?: number };
+  if (flow.mode === "flow") {
+    // A flow's length is tMax (already fixed by parseSpec); its work is capped through maxSteps.
+    const maxFlow = Math.min(10_000_000, maxSteps);
+    if ((flow.maxSteps ?? 0) > maxFlow) {
+      note("maxSteps", flow.maxSteps!, maxFlow);
+      flow.maxSteps = maxFlow;
+    }
+  } else if (s.steps > maxSteps) {
     note("steps", s.steps, maxSteps);
     s.steps = maxSteps;
   }

@@ -7,7 +7,15 @@
  * interactive runs stay responsive.
  */
 import { createSimulation, SpecError, type Simulation } from "@samlab/sim";
+import { portableCos, portableLog, portableSin } from "./portable-math.js";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
+
+// Same seeded Gaussian data and inits as the CLI: @samlab/sim's Box–Muller normals call Math.log,
+// Math.sin and Math.cos, whose last bits differ between Chromium 156 and Node 20 (see
+// portable-math.ts). Replaced in this worker's realm only.
+Math.log = portableLog;
+Math.sin = portableSin;
+Math.cos = portableCos;
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;

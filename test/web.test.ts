@@ -1,0 +1,416 @@
+/**
+ * The web explorer end to end: the built page (packages/web/dist) served on 127.0.0.1 and driven in
+ * Debian's chromium through playwright-core. Runs are compared with `samlab run --json` (the built
+ * CLI, through child_process) and with `simulate()` in this process, bit for bit. Screenshots and
+ * measured numbers go to test-artifacts/ (gitignored).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { simulate, type Result } from "@samlab/sim";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./web/browser.js";
+import { serveStatic, type StaticServer } from "./web/server.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const DIST = join(ROOT, "packages/web/dist");
+const CLI = join(ROOT, "packages/cli/dist/cli.js");
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const tmp = mkdtempSync(join(tmpdir(), "samlab-web-"));
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let server: StaticServer;
+let browser: Browser;
+let context: BrowserContext;
+const metrics: Record<string, unknown> = {};
+
+/** Console errors and uncaught exceptions of every page, checked after each test. */
+const problems: string[] = [];
+
+async function open(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + path);
+  return page;
+}
+
+/** Waits for window.samlab.result (set when a run finishes) and returns it. */
+async function finished(page: Page, timeout = 30_000): Promise<Result> {
+  await page.waitForFunction(() => window.samlab?.result?.status?.state !== undefined, null, { timeout });
+  return (await page.evaluate(() => window.samlab.result)) as Result;
+}
+
+/** The bytes of a Float64Array of `v`, as hex, computed where the numbers live (no JSON in between). */
+function hexOf(v: number[]): string {
+  return Buffer.from(Float64Array.from(v).buffer).toString("hex");
+}
+async function pageBetaHex(page: Page): Promise<string> {
+  return page.evaluate(() => Array.from(new Uint8Array(Float64Array.from(window.samlab.result!.final.beta).buffer), (b) => b.toString(16).padStart(2, "0")).join(""));
+}
+
+/** `samlab run --spec FILE --json` with the built CLI. */
+function cliRun(spec: unknown): Result {
+  const file = join(tmp, `spec-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  const out = execFileSync(process.execPath, [CLI, "run", "--spec", file, "--json", "-q"], { encoding: "utf8", maxBuffer: 256 << 20 });
+  return JSON.parse(out) as Result;
+}
+
+/**
+ * The page's final β must equal the CLI's (JSON text: the shortest round-trip form of each double,
+ * so equal text means equal doubles, up to the sign of zero) and simulate()'s in this process
+ * (raw bytes of the doubles).
+ */
+async function expectSameAsCli(page: Page, r: Result): Promise<void> {
+  const cli = cliRun(r.spec);
+  expect(JSON.stringify(r.final.beta)).toBe(JSON.stringify(cli.final.beta));
+  expect(r.final.step).toBe(cli.final.step);
+  const api = await simulate(r.spec);
+  expect(await pageBetaHex(page)).toBe(hexOf(api.final.beta));
+}
+
+function specUrl(spec: unknown): string {
+  return `/?spec=${encodeURIComponent(JSON.stringify(spec))}`;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
+}
+
+describe("web explorer (built page in Chromium)", () => {
+  beforeAll(async () => {
+    server = await serveStatic(DIST);
+    browser = await launchChromium();
+    context = await browser.newContext({ acceptDownloads: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    writeFileSync(join(ARTIFACTS, "web-metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+  });
+
+  const clean = () => {
+    const p = problems.splice(0);
+    expect(p, "console errors / page errors").toEqual([]);
+  };
+
+  it("runs a preset from a link in the page's text; the final β equals `samlab run --json` bit for bit", async () => {
+    const t0 = Date.now();
+    const page = await open("/");
+    const first = await finished(page);
+    expect(first.spec.name).toContain("ℓ2-SAM");
+    await page.getByRole("link", { name: "With L = 2 and one example x = (1, 2)" }).click();
+    await page.waitForFunction(() => window.samlab.result?.spec.name === "L=2 GD, x=(1,2)", null, { timeout: 30_000 });
+    const r = (await page.evaluate(() => window.samlab.result)) as Result;
+    expect(r.status.state).toBe("finished");
+    expect(r.final.step).toBe(100000);
+    expect(r.final.dominant).toBe(1); // the major coordinate
+    await expectSameAsCli(page, r);
+    // The link click rewrote the URL to the run's spec.
+    const search = await page.evaluate(() => location.search);
+    expect(JSON.parse(new URLSearchParams(search).get("spec")!)).toEqual(r.spec);
+    await shot(page, "preset-l2-gd");
+    await page.close();
+    metrics.presetTestMs = Date.now() - t0;
+    clean();
+  });
+
+  it("reproduces specs given as ?spec= exactly like the CLI (data generators, inits, losses, depths, engines, flows)", async () => {
+    const specs = [
+      { version: 1, data: { generator: "gaussian-sparse", n: 20, d: 8, k: 3, seed: 7 }, depth: 2, algo: "gd", lr: 0.05, steps: 3000, init: { random: "abs-gaussian", alpha: 0.1, seed: 3 } },
+      { version: 1, data: { x: [[1, -2, 0.5, 3], [0.3, 1, -1, 2], [2, 0.1, 0.2, -0.4]], y: [1, -1, 1] }, depth: 3, algo: "usam", loss: "exponential", rho: 0.02, lr: 0.02, steps: 4000, init: { alpha: 0.3 } },
+      { version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "sam-linf", rho: 0.1, lr: 0.01, steps: 5000, init: { alpha: [0.05, 0.3] }, record: { points: 50, spacing: "linear" } },
+      { version: 1, data: { generator: "single", d: 4, scale: 0.5 }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 2000, engine: "reference", record: { points: 30, every: 100 } },
+      { version: 1, data: { x: [[1, 2, 3]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, mode: "flow", tMax: 50, init: { alpha: 0.1 } },
+    ];
+    const page = await open("/");
+    await finished(page);
+    for (const spec of specs) {
+      await page.goto(server.url + specUrl(spec));
+      const r = await finished(page);
+      expect(r.status.ok, JSON.stringify(r.status)).toBe(true);
+      await expectSameAsCli(page, r);
+    }
+    await page.close();
+    clean();
+  });
+
+  it("round-trips the URL: the ?spec= the page writes reloads exactly the same run", async () => {
+    const spec = { version: 1, name: "round trip", data: { x: [[1, 2, 3], [2, -1, 1]], y: [1, -1] }, depth: 2, algo: "sam-l2", rho: 0.03, lr: 0.02, steps: 6000, init: { alpha: [0.1, 0.2, 0.05] }, seed: 9 };
+    const page = await open(specUrl(spec));
+    const r1 = await finished(page);
+    const hex1 = await pageBetaHex(page);
+    const written = await page.evaluate(() => location.href);
+    expect(new URL(written).searchParams.get("spec")).not.toBeNull();
+    expect(JSON.parse(new URL(written).searchParams.get("spec")!)).toEqual(r1.spec);
+    const page2 = await open(written.slice(server.url.length));
+    const r2 = await finished(page2);
+    expect(r2.spec).toEqual(r1.spec);
+    expect(await pageBetaHex(page2)).toBe(hex1);
+    expect(await page2.evaluate(() => location.href)).toBe(written); // a fixed point
+    await page.close();
+    await page2.close();
+    clean();
+  });
+
+  it("validates and clamps crafted URLs: a visible message naming the field, no injected markup, no frozen tab", async () => {
+    const cases: { spec: string; expectText: RegExp; runs: boolean }[] = [
+      { spec: JSON.stringify({ version: 1, name: '<img src=x onerror="window.__pwned=1">', data: { x: [[1, 2]] }, steps: 500 }), expectText: /^$/, runs: true },
+      { spec: JSON.stringify({ version: 1, data: { x: [[1, "<b id=inj>x</b>"]] } }), expectText: /data\.x\[0\]\[1\]/, runs: false },
+      { spec: JSON.stringify({ version: 1, data: { x: [[1, 2]] }, steps: 1e12 }), expectText: /steps: 1e12 is above the web cap; clamped to 1e8/, runs: false },
+      { spec: JSON.stringify({ version: 1, data: { x: [[1, 2]] }, depth: 64, steps: 100 }), expectText: /depth: 64 .*clamped to 16/, runs: false },
+      { spec: JSON.stringify({ version: 1, data: { generator: "gaussian-sparse", n: 1000000, d: 50 }, steps: 10 }), expectText: /data\.n: 1e6 .*clamped to 800/, runs: false },
+      { spec: "{broken", expectText: /spec: expected valid JSON/, runs: false },
+      { spec: JSON.stringify({ version: 2, data: { x: [[1]] } }), expectText: /version/, runs: false },
+      { spec: "x".repeat(150_000), expectText: /spec: expected at most 100000 characters/, runs: false },
+    ];
+    const page = await open("/");
+    await finished(page);
+    for (const c of cases) {
+      await page.goto(`${server.url}/?spec=${encodeURIComponent(c.spec)}`);
+      await page.waitForFunction(() => window.samlab?.explorers?.[0]?.state && window.samlab.explorers[0].state !== "loading");
+      const msg = page.locator("samlab-explorer .msg");
+      if (c.expectText.source === "^$") await expect(msg.isVisible()).resolves.toBe(false);
+      else {
+        await expect(msg.isVisible()).resolves.toBe(true);
+        expect(await msg.textContent()).toMatch(c.expectText);
+      }
+      // Nothing from the URL became markup, anywhere.
+      const injected = await page.evaluate(() => {
+        const root = document.querySelector("samlab-explorer")!.shadowRoot!;
+        return { img: document.querySelectorAll("img").length + root.querySelectorAll("img").length, b: root.querySelectorAll("#inj").length, pwned: (window as unknown as { __pwned?: number }).__pwned };
+      });
+      expect(injected).toEqual({ img: 0, b: 0, pwned: undefined });
+      // The tab answers at once, and runs (a clamped 1e8-step run keeps playing; it is not awaited).
+      const t = Date.now();
+      await page.evaluate(() => 1);
+      expect(Date.now() - t).toBeLessThan(1000);
+      if (c.runs) await finished(page);
+    }
+    const title = await page.evaluate(() => {
+      history.replaceState(null, "", "/");
+      return document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("h2")!.textContent;
+    });
+    expect(title).toBeTypeOf("string");
+    await page.goto(`${server.url}/?spec=${encodeURIComponent(cases[0]!.spec)}`);
+    await finished(page);
+    expect(await page.locator("samlab-explorer h2").textContent()).toBe('<img src=x onerror="window.__pwned=1">');
+    await shot(page, "crafted-url");
+    await page.close();
+    clean();
+  });
+
+  it("is keyboard operable (space, →, r), labelled, and changes η and ρ mid-run", async () => {
+    const spec = { version: 1, name: "long run", data: { x: [[1, 2, 3, 4, 5]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.1, lr: 0.001, steps: 50_000_000, init: { alpha: 0.05 } };
+    const page = await open(specUrl(spec));
+    const ex = () => page.evaluate(() => ({ state: window.samlab.explorers[0]!.state, ...window.samlab.explorers[0]!.progress }));
+    await page.waitForFunction(() => window.samlab.explorers[0]!.progress.step > 1000);
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "paused");
+    await page.waitForTimeout(200);
+    const paused = await ex();
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction((s) => window.samlab.explorers[0]!.progress.step > s, paused.step);
+    expect((await ex()).step).toBe(paused.step + 100); // auto speed: a step is 100 steps
+    await page.keyboard.press("r");
+    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "ready");
+    expect((await ex()).step).toBe(0);
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() => window.samlab.explorers[0]!.progress.step > 1000);
+    // Every form control has an accessible name.
+    const unlabelled = await page.evaluate(() => {
+      const root = document.querySelector("samlab-explorer")!.shadowRoot!;
+      return [...root.querySelectorAll("input, select, textarea")].filter((el) => {
+        const id = el.id;
+        return !el.getAttribute("aria-label") && !(id && root.querySelector(`label[for="${id}"]`));
+      }).length;
+    });
+    expect(unlabelled).toBe(0);
+    expect(await page.locator("samlab-explorer [role=status][aria-live=polite]").count()).toBe(1);
+    // ρ and η mid-run: applied in place (the run is not restarted) and written to the URL.
+    const before = (await ex()).step;
+    await page.getByLabel("ρ (radius)").fill("0.2");
+    await page.getByLabel("ρ (radius)").press("Enter");
+    await page.getByLabel("η (step size)").fill("0.002");
+    await page.getByLabel("η (step size)").press("Tab");
+    await expect(page.locator("samlab-explorer .msg").textContent()).resolves.toMatch(/Changed mid-run: η = 0.001, ρ = 0.2 .*η = 0.002, ρ = 0.2/);
+    expect((await ex()).step).toBeGreaterThanOrEqual(before);
+    const urlSpec = JSON.parse(new URL(await page.evaluate(() => location.href)).searchParams.get("spec")!);
+    expect(urlSpec).toMatchObject({ rho: 0.2, lr: 0.002 });
+    // The table view shows the current values.
+    expect(await page.locator("samlab-explorer table.values").textContent()).toMatch(/x5/);
+    await page.keyboard.press("Space");
+    await shot(page, "keyboard");
+    await page.close();
+    clean();
+  });
+
+  it("exports PNG, CSV and JSON, and the copied `samlab run` command reproduces β", async () => {
+    const spec = { version: 1, name: "export me", data: { x: [[1, 2, 3]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 3000, init: { alpha: 0.1 } };
+    const page = await open(specUrl(spec));
+    const r = await finished(page);
+    const save = async (name: string) => {
+      const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name, exact: true }).click()]);
+      const path = join(tmp, dl.suggestedFilename());
+      await dl.saveAs(path);
+      return { path, name: dl.suggestedFilename() };
+    };
+    const png = await save("PNG");
+    expect(png.name).toBe("samlab-export-me.png");
+    expect(readFileSync(png.path).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    expect(readFileSync(png.path).length).toBeGreaterThan(10_000);
+    const csv = await save("CSV");
+    const lines = readFileSync(csv.path, "utf8").trim().split("\n");
+    expect(lines[0]).toMatch(/^step,t,loss,/);
+    expect(lines).toHaveLength(r.trajectory.step.length + 1);
+    const json = await save("JSON");
+    expect(JSON.parse(readFileSync(json.path, "utf8")).final.beta).toEqual(r.final.beta);
+    // Copy link / copy command: the text is also shown under the buttons.
+    await page.getByRole("button", { name: "Copy link" }).click();
+    const link = await page.locator("samlab-explorer output.share").textContent();
+    expect(JSON.parse(new URL(link!).searchParams.get("spec")!)).toEqual(r.spec);
+    await page.getByRole("button", { name: "Copy command" }).click();
+    const command = (await page.locator("samlab-explorer output.share").textContent())!;
+    expect(command).toMatch(/^echo '.*' \| samlab run --spec - --json$/);
+    const sh = spawnSync("bash", ["-c", `samlab() { "${process.execPath}" "${CLI}" "$@"; }\n${command}`], { encoding: "utf8", maxBuffer: 64 << 20 });
+    expect(sh.status, sh.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(sh.stdout).final.beta)).toBe(JSON.stringify(r.final.beta));
+    await page.close();
+    clean();
+  });
+
+  it("fills the ℓ∞-SAM phase diagram progressively; a click on a cell opens that run", async () => {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __fills: number[] };
+      w.__fills = [];
+      const tick = () => {
+        const ph = (window.samlab?.explorers?.[0] as unknown as { phase?: { cells: unknown[]; done: boolean } } | undefined)?.phase;
+        if (ph) w.__fills.push(ph.cells.filter(Boolean).length);
+        if (!ph?.done) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/?preset=linf-phase`);
+    await page.waitForFunction(() => (window.samlab.explorers[0] as unknown as { phase?: { done: boolean } }).phase?.done === true, null, { timeout: 30_000 });
+    const fills = await page.evaluate(() => (window as unknown as { __fills: number[] }).__fills);
+    expect(fills.some((c) => c > 0 && c < 144)).toBe(true); // seen part-filled
+    expect(fills.at(-1)).toBe(144);
+    const note = await page.locator("samlab-explorer figure[data-view=phase] .note").textContent();
+    expect(note).toMatch(/144 runs in .* s: .*x₁ wins \d+/);
+    await finished(page);
+    // Click the cell at column 2, row 9 (α₁ small, α₂ large).
+    const figure = page.locator("samlab-explorer figure[data-view=phase]");
+    await figure.scrollIntoViewIfNeeded();
+    const target = await page.evaluate(() => {
+      const ex = window.samlab.explorers[0] as unknown as { phase: { grid: { centres: number[] } }; charts: Map<string, { scales: Record<string, { getPixelForValue(v: number): number }>; canvas: HTMLCanvasElement }> };
+      const chart = ex.charts.get("phase")!;
+      const rect = chart.canvas.getBoundingClientRect();
+      const c = ex.phase.grid.centres;
+      return { x: rect.left + chart.scales.x!.getPixelForValue(c[2]!), y: rect.top + chart.scales.y!.getPixelForValue(c[9]!), a: [c[2], c[9]] };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((a) => {
+      const s = window.samlab.explorers[0]!.spec!;
+      return "alpha" in s.init && Array.isArray(s.init.alpha) && s.init.alpha[0] === a[0] && s.init.alpha[1] === a[1];
+    }, target.a);
+    const r = await finished(page);
+    expect(r.spec.algo).toBe("sam-linf");
+    expect(r.spec.init).toEqual({ alpha: target.a });
+    await expectSameAsCli(page, r);
+    await shot(page, "phase");
+    await page.close();
+    clean();
+  });
+
+  it("renders the embed demo: one script tag, four figures, samlab-finish events carrying Results", async () => {
+    const page = await open("/embed.html");
+    await page.waitForFunction(() => window.samlab?.explorers?.length === 4 && window.samlab.explorers.every((e) => e.state === "finished"), null, { timeout: 30_000 });
+    const log = await page.locator("#log").textContent();
+    for (const id of ["fig-sequential", "fig-compare", "fig-inline", "fig-phase"]) expect(log).toContain(id);
+    const scripts = await page.evaluate(() => [...document.querySelectorAll("script[src]")].map((s) => s.getAttribute("src")));
+    expect(scripts).toEqual(["./samlab-explorer.js"]);
+    // Each figure drew its views (non-blank canvases) and shows only the controls it asked for.
+    const info = await page.evaluate(() =>
+      window.samlab.explorers.map((e) => {
+        const root = e.shadowRoot!;
+        const canvases = [...root.querySelectorAll("canvas")];
+        const inked = canvases.filter((c) => {
+          const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 4 * 97) if (d[i]! > 0) return true;
+          return false;
+        }).length;
+        return { id: e.id, canvases: canvases.length, inked, fieldsets: root.querySelectorAll("fieldset").length };
+      }),
+    );
+    for (const f of info) expect(f.inked, f.id).toBe(f.canvases);
+    expect(info.find((f) => f.id === "fig-inline")!.fieldsets).toBe(0);
+    const inline = (await page.evaluate(() => window.samlab.explorers.find((e) => e.id === "fig-inline")!.result)) as Result;
+    await expectSameAsCliNoPage(inline);
+    await shot(page, "embed");
+    await page.close();
+    clean();
+  });
+
+  it("keeps every main-thread task under 50 ms while a run plays (long-task observer)", async () => {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __long: number[][] };
+      w.__long = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) w.__long.push([e.startTime, e.duration]);
+      }).observe({ type: "longtask", buffered: true });
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const spec = { version: 1, name: "long-task budget", data: { x: [[1, 2, 3, 4, 5]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.1, lr: 0.001, steps: 2_000_000, init: { alpha: 0.05 }, record: { points: 1000 } };
+    await page.goto(server.url + specUrl(spec));
+    await finished(page, 60_000);
+    const load = await page.evaluate(() => (window as unknown as { __long: number[][] }).__long.map((e) => e[1]!));
+    // Replay with the keyboard (r, then space) and watch the whole run.
+    await page.evaluate(() => ((window as unknown as { __long: number[][] }).__long = []));
+    const t0 = Date.now();
+    await page.keyboard.press("r");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "playing");
+    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "finished", null, { timeout: 60_000 });
+    const playMs = Date.now() - t0;
+    const during = await page.evaluate(() => (window as unknown as { __long: number[][] }).__long.map((e) => e[1]!));
+    metrics.longTasks = { firstLoadAndRunMs: load, whilePlayingMs: during, playWallMs: playMs, maxWhilePlayingMs: Math.max(0, ...during) };
+    expect(during, `long tasks while playing: ${JSON.stringify(during)}`).toEqual([]);
+    await page.close();
+    clean();
+  });
+
+  it("works from 360 px wide, without horizontal scrolling, with reduced motion", async () => {
+    const page = await context.newPage();
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.setViewportSize({ width: 360, height: 740 });
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`${server.url}/?preset=l2-gd`);
+    const r = await finished(page);
+    expect(r.final.dominant).toBe(1);
+    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, ex: document.querySelector("samlab-explorer")!.shadowRoot!.querySelector(".root")!.scrollWidth }));
+    expect(widths.doc).toBeLessThanOrEqual(360);
+    expect(widths.ex).toBeLessThanOrEqual(360);
+    await expect(page.getByRole("button", { name: "Replay" }).isVisible()).resolves.toBe(true);
+    await shot(page, "narrow-360");
+    await page.close();
+    clean();
+  });
+});
+
+async function expectSameAsCliNoPage(r: Result): Promise<void> {
+  const cli = cliRun(r.spec);
+  expect(JSON.stringify(r.final.beta)).toBe(JSON.stringify(cli.final.beta));
+}
