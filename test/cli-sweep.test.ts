@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simulate } from "@samlab/sim";
+import { parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
 
 const CLI = new URL("../packages/cli/dist/cli.js", import.meta.url).pathname;
@@ -28,6 +29,12 @@ function table(dir: string): string[][] {
   const [header, ...rows] = readFileSync(join(dir, "runs.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
   const drop = new Set(["ms", "nsPerStep"].map((c) => header!.indexOf(c)));
   return [header!, ...rows].map((r) => r.filter((_, i) => !drop.has(i)));
+}
+
+/** runs.parquet as row objects. */
+async function parquetRows(dir: string): Promise<Record<string, unknown>[]> {
+  const buf = readFileSync(join(dir, "runs.parquet"));
+  return parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) });
 }
 
 const noTmpFiles = (dir: string) => readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".tmp"));
@@ -75,9 +82,15 @@ describe("samlab sweep", () => {
     expect(m.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(m.timing.workers).toBe(2);
     expect(noTmpFiles(whole)).toEqual([]);
+
+    // runs.parquet holds the same table, typed.
+    const pq = await parquetRows(whole);
+    expect(pq).toHaveLength(8);
+    expect(Object.keys(pq[0]!)).toEqual(readFileSync(join(whole, "runs.csv"), "utf8").split("\n")[0]!.split(","));
+    expect(pq[5]).toMatchObject({ run: 5, rho: 0.01, "init.alpha": 0.5, algo: "gd", status: "finished", loss: api.final.loss, beta_1: api.final.beta[1] });
   });
 
-  it("shard 0/2 + shard 1/2, merged, equal the unsharded sweep", () => {
+  it("shard 0/2 + shard 1/2, merged, equal the unsharded sweep", async () => {
     const s0 = join(tmp, "s0");
     const s1 = join(tmp, "s1");
     expect(run(["sweep", sweepFile, "--out", s0, "--shard", "0/2", "--workers", "1", "-q"]).status).toBe(0);
@@ -90,6 +103,8 @@ describe("samlab sweep", () => {
     expect(p.stderr).toBe("");
     expect(p.status).toBe(0);
     expect(table(merged)).toEqual(table(whole));
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ ms: _ms, nsPerStep: _ns, ...rest }) => rest);
+    expect(strip(await parquetRows(merged))).toEqual(strip(await parquetRows(whole)));
     const files = readdirSync(join(merged, "results")).sort();
     expect(files).toEqual(readdirSync(join(whole, "results")).sort());
     for (const f of files) {

@@ -9,6 +9,7 @@ import { shardIndices } from "@samlab/sim";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";
+import { writeParquetFromCsv } from "../parquet.js";
 import { resultFile, SWEEP_OUTPUT_FORMAT, type SweepManifest } from "../sweep-output.js";
 
 interface Part {
@@ -103,7 +104,7 @@ export function mergeCommand(): Command {
   const cmd = new Command("merge")
     .description("join the output folders of samlab sweep --shard i/N into one (checks they are one sweep, complete and disjoint)")
     .argument("<dirs...>", "shard output folders (every shard 0/N … N−1/N once)")
-    .requiredOption("--out <dir>", "folder for the merged runs.csv, results/ and sweep.json")
+    .requiredOption("--out <dir>", "folder for the merged runs.csv, runs.parquet, results/ and sweep.json")
     .option("--force", "overwrite a folder that already holds sweep output")
     .option("-q, --quiet", "no summary");
   cmd.addHelpText("after", `\nExample:\n  samlab merge shard-0 shard-1 shard-2 --out all\n\nExit codes: 0 merged, 2 the folders do not make one complete sweep (the message says why).`);
@@ -138,7 +139,9 @@ function mergeAction(dirs: string[], opts: MergeOptions): number {
     mkdirSync(join(out, "results"), { recursive: true });
     for (const p of parts) for (const k of p.lines.keys()) copyFileAtomic(join(p.dir, resultFile(k)), join(out, resultFile(k)));
   }
-  writeFileAtomic(join(out, "runs.csv"), [parts[0]!.header, ...lines].join("\n") + "\n");
+  const csv = [parts[0]!.header, ...lines].join("\n") + "\n";
+  writeFileAtomic(join(out, "runs.csv"), csv);
+  writeParquetFromCsv(join(out, "runs.parquet"), csv);
   const status: Record<string, number> = {};
   for (const p of parts) for (const [k, v] of Object.entries(p.manifest.status)) status[k] = (status[k] ?? 0) + v;
   const m0 = parts[0]!.manifest;

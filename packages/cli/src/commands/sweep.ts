@@ -12,6 +12,7 @@ import { Command } from "commander";
 import Tinypool from "tinypool";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";
+import { writeParquetFromCsv } from "../parquet.js";
 import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest } from "../sweep-output.js";
 import type { SweepTask } from "../sweep-worker.js";
 
@@ -88,10 +89,10 @@ export function sweepCommand(): Command {
   const cmd = new Command("sweep")
     .description("run every spec of a sweep file (a grid and/or list over spec fields) on all cores and write one table")
     .argument("<file>", "sweep JSON file (docs/SWEEP.md)")
-    .option("--out <dir>", "output folder: runs.csv, results/run-NNNNN.json, sweep.json")
+    .option("--out <dir>", "output folder: runs.csv, runs.parquet, results/run-NNNNN.json, sweep.json")
     .option("--workers <n>", `worker threads (default: os.availableParallelism() = ${availableParallelism()})`)
     .option("--shard <i/N>", "run only shard i of N (runs with index ≡ i mod N); join shards with samlab merge")
-    .option("--no-results", "write runs.csv and sweep.json only, no per-run Result files")
+    .option("--no-results", "write the table and sweep.json only, no per-run Result files")
     .option("--progress", "print plain progress lines on stderr when it is not a terminal")
     .option("-q, --quiet", "no progress and no summary")
     .option("--force", "overwrite a folder that already holds sweep output")
@@ -209,7 +210,9 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
   const done = indices.filter((i) => rows.has(i));
   const lines = [csvHeader(sweep.keys, betaCols)];
   for (const i of done) lines.push(csvRow(rows.get(i)!, sweep.keys.map((k) => (k in sweep.runs[i]!.overrides ? sweep.runs[i]!.overrides[k] : getPath(sweep.runs[i]!.spec, k))), betaCols));
-  writeFileAtomic(join(out, "runs.csv"), lines.join("\n") + "\n");
+  const csv = lines.join("\n") + "\n";
+  writeFileAtomic(join(out, "runs.csv"), csv);
+  writeParquetFromCsv(join(out, "runs.parquet"), csv);
   const status: Record<string, number> = {};
   let runMsTotal = 0;
   for (const i of done) {
