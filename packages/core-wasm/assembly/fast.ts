@@ -16,6 +16,7 @@ import {
   ld, st, allocF64, gradient, perturb,
 } from "./model";
 import { expV } from "./simd-exp";
+import { gradGThreaded, mtCtrl } from "./threads";
 
 // y_i x_i in row pairs: pair p, column j at ((p·d + j)·2 + lane)·8; an odd last row is paired with zeros.
 let pairPtr: usize = 0;
@@ -184,7 +185,13 @@ function gradientFast(W: usize, G: usize): void {
     for (let l = 1; l < LL; l++) p *= ld(W, l * dd + j);
     st(B, j, p);
   }
-  gradG();
+  if (ASC_FEATURE_THREADS) {
+    // the threaded build (mt.ts): both threads share the data pass when turned on
+    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind == LOSS_LOGISTIC, invN);
+    else gradG();
+  } else {
+    gradG();
+  }
   const g = gPtr;
   if (LL == 1) {
     memory.copy(G, g, <usize>dd << 3);

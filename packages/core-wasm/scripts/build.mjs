@@ -21,6 +21,9 @@ for (const target of ["release", "debug"]) {
 }
 // the batched kernel (many runs sharing one data set) is a module of its own: assembly/batch.ts
 run([asc, "assembly/batch.ts", "--config", "asconfig.json", "--target", "release", "--outFile", "dist/batch.wasm", "--textFile", "dist/batch.wat"]);
+// the threaded build: the same core plus threads.ts, on an imported shared memory (one run, two threads)
+run([asc, "assembly/mt.ts", "--config", "asconfig.json", "--target", "release", "--enable", "simd,threads", "--importMemory", "--sharedMemory",
+  "--initialMemory", "16", "--maximumMemory", "32768", "--outFile", "dist/core-mt.wasm", "--textFile", "dist/core-mt.wat"]);
 mkdirSync(join(root, "src", "generated"), { recursive: true });
 function embed(wasm, file, name) {
   const bytes = readFileSync(join(root, "dist", wasm));
@@ -35,5 +38,6 @@ function embed(wasm, file, name) {
 }
 const bytes = embed("core.wasm", "wasm-bytes.ts", "WASM_BASE64");
 embed("batch.wasm", "batch-bytes.ts", "BATCH_WASM_BASE64");
+embed("core-mt.wasm", "mt-bytes.ts", "MT_WASM_BASE64");
 run([tsc, "-p", "tsconfig.json"]);
 console.log(`core-wasm: core.wasm ${bytes.length} bytes`);

@@ -1,0 +1,19 @@
+// Entry of the threaded build (dist/core-mt.wasm: --enable threads --importMemory --sharedMemory):
+// the whole core, plus two threads for one run's data pass (threads.ts). Used by @samlab/sim when a
+// run asks for threads > 1; results are bit-identical to the ordinary build.
+export * from "./index";
+export { mt_worker_loop } from "./threads";
+import { mtEnable, mtStop } from "./threads";
+import { fastPrepare } from "./fast";
+import { n } from "./model";
+
+/** Turns the second thread on (after `setup` and `prepare`); returns the control block for thread B. */
+export function mt_enable(): usize {
+  fastPrepare();
+  return mtEnable(n >> 1);
+}
+
+/** Sends thread B out of its loop and turns threads off (the run continues on one thread). */
+export function mt_stop(): void {
+  mtStop();
+}

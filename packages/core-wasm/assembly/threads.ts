@@ -1,0 +1,273 @@
+// samlab core, two threads for one run (the threaded build only: dist/core-mt.wasm, entry mt.ts,
+// compiled with --enable threads --importMemory --sharedMemory; fast.ts calls in here only when
+// ASC_FEATURE_THREADS is true, so the ordinary build contains none of it).
+//
+// Thread A is the instance that owns the run (setup, run, records); thread B is a second instance of
+// the same module on the same shared memory, started by JS in a worker, looping in `mt_worker_loop`.
+// A gradient's data pass is split in two exact phases, so results are bit-identical to one thread:
+//   1. margins: each thread computes z_i and r_i = ℓ'(z_i)/n for half of the row pairs;
+//   2. g = Σ_i r_i y_i x_i: each thread sums all rows, in row order, for half of the columns j.
+// (Splitting the rows of phase 2 instead would add two partial sums, a different rounding.) Jobs are
+// posted through a control block with atomics: spin briefly, then wait.
+
+import { expV } from "./simd-exp";
+import { allocF64 } from "./model";
+
+// control block (i32 slots unless noted)
+const C_SEQ = 0; // job counter, posted by A
+const C_DONE = 4; // job counter completed by B
+const C_KIND = 8; // 1 margins, 2 g columns, 3 exit
+const C_NP = 12; // full row pairs
+const C_D = 16;
+const C_ODD = 20; // 1 when n is odd (the last row is lane 0 of pair NP)
+const C_LOGISTIC = 24;
+const C_P0 = 28; // B's pair range [P0, P1)
+const C_P1 = 32;
+const C_J0 = 36; // B's column range [J0, J1)
+const C_J1 = 40;
+const C_PAIRS = 44; // u32 pointers
+const C_BETA = 48;
+const C_R = 52;
+const C_G = 56;
+const C_INVN = 64; // f64
+const C_BYTES = 80;
+
+const KIND_MARGINS = 1;
+const KIND_GCOLS = 2;
+const KIND_EXIT = 3;
+const SPINS = 200000;
+
+/** The control block of this run (A's instance), or 0 when threads are off. */
+export let mtCtrl: usize = 0;
+let rPairs: usize = 0; // (NP + 1) v128: r of rows (2p, 2p+1); pair NP lane 0 = the odd row
+let seq: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function sp(v: f64): v128 { return f64x2.splat(v); }
+
+// @ts-ignore: decorator
+@inline function lossPrimeV(z: v128, logistic: bool): v128 {
+  return logistic ? f64x2.div(sp(-1.0), f64x2.add(sp(1.0), expV(z))) : f64x2.neg(expV(f64x2.neg(z)));
+}
+
+/** Phase 1 for pairs [p0, p1) (and the odd row when `odd`): r pairs into R. */
+function margins(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd: bool, np: i32, logistic: bool, invN: f64): void {
+  const rowBytes: usize = <usize>d << 4;
+  const iv = sp(invN);
+  let p = p0;
+  for (; p + 4 <= p1; p += 4) {
+    const q0 = P + <usize>p * rowBytes;
+    const q1 = q0 + rowBytes;
+    const q2 = q1 + rowBytes;
+    const q3 = q2 + rowBytes;
+    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
+    for (let j = 0; j < d; j++) {
+      const o = <usize>j << 4;
+      const b = v128.load64_splat(B + (<usize>j << 3));
+      s0 = f64x2.add(s0, f64x2.mul(b, v128.load(q0 + o)));
+      s1 = f64x2.add(s1, f64x2.mul(b, v128.load(q1 + o)));
+      s2 = f64x2.add(s2, f64x2.mul(b, v128.load(q2 + o)));
+      s3 = f64x2.add(s3, f64x2.mul(b, v128.load(q3 + o)));
+    }
+    v128.store(R + (<usize>p << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
+    v128.store(R + (<usize>(p + 1) << 4), f64x2.mul(lossPrimeV(s1, logistic), iv));
+    v128.store(R + (<usize>(p + 2) << 4), f64x2.mul(lossPrimeV(s2, logistic), iv));
+    v128.store(R + (<usize>(p + 3) << 4), f64x2.mul(lossPrimeV(s3, logistic), iv));
+  }
+  for (; p < p1; p++) {
+    const q0 = P + <usize>p * rowBytes;
+    let s0 = sp(0);
+    for (let j = 0; j < d; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), v128.load(q0 + (<usize>j << 4))));
+    v128.store(R + (<usize>p << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
+  }
+  if (odd) {
+    const q0 = P + <usize>np * rowBytes;
+    let s: f64 = 0;
+    for (let j = 0; j < d; j++) s += load<f64>(B + (<usize>j << 3)) * load<f64>(q0 + (<usize>j << 4));
+    const r = (logistic ? -1.0 / (1.0 + Math.exp(s)) : -Math.exp(-s)) * invN;
+    store<f64>(R + (<usize>np << 4), r);
+  }
+}
+
+/** Phase 2 for columns [j0, j1) (j0 even): g_j = Σ_i r_i (y_i x_ij), rows in order. */
+function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: i32, j1: i32): void {
+  const rowBytes: usize = <usize>d << 4;
+  const jEven = j0 + ((j1 - j0) & ~1);
+  for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), 0);
+  let p = 0;
+  for (; p + 4 <= np; p += 4) {
+    const q0 = P + <usize>p * rowBytes;
+    const q1 = q0 + rowBytes;
+    const q2 = q1 + rowBytes;
+    const q3 = q2 + rowBytes;
+    const r0 = v128.load(R + (<usize>p << 4));
+    const r1 = v128.load(R + (<usize>(p + 1) << 4));
+    const r2 = v128.load(R + (<usize>(p + 2) << 4));
+    const r3 = v128.load(R + (<usize>(p + 3) << 4));
+    const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
+    const rc = v128.shuffle<f64>(r1, r1, 0, 0), rd = v128.shuffle<f64>(r1, r1, 1, 1);
+    const re = v128.shuffle<f64>(r2, r2, 0, 0), rf = v128.shuffle<f64>(r2, r2, 1, 1);
+    const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
+    let j = j0;
+    for (; j < jEven; j += 2) {
+      const o = <usize>j << 4;
+      const u0 = v128.load(q0 + o), v0 = v128.load(q0 + o + 16);
+      const u1 = v128.load(q1 + o), v1 = v128.load(q1 + o + 16);
+      const u2 = v128.load(q2 + o), v2 = v128.load(q2 + o + 16);
+      const u3 = v128.load(q3 + o), v3 = v128.load(q3 + o + 16);
+      let acc = v128.load(g + (<usize>j << 3));
+      acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(rc, v128.shuffle<f64>(u1, v1, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rd, v128.shuffle<f64>(u1, v1, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(re, v128.shuffle<f64>(u2, v2, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rf, v128.shuffle<f64>(u2, v2, 1, 3)));
+      acc = f64x2.add(acc, f64x2.mul(rg, v128.shuffle<f64>(u3, v3, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rh, v128.shuffle<f64>(u3, v3, 1, 3)));
+      v128.store(g + (<usize>j << 3), acc);
+    }
+    if (j < j1) {
+      const o = <usize>j << 4;
+      const u0 = v128.load(q0 + o), u1 = v128.load(q1 + o), u2 = v128.load(q2 + o), u3 = v128.load(q3 + o);
+      let a = load<f64>(g + (<usize>j << 3));
+      a += f64x2.extract_lane(r0, 0) * f64x2.extract_lane(u0, 0);
+      a += f64x2.extract_lane(r0, 1) * f64x2.extract_lane(u0, 1);
+      a += f64x2.extract_lane(r1, 0) * f64x2.extract_lane(u1, 0);
+      a += f64x2.extract_lane(r1, 1) * f64x2.extract_lane(u1, 1);
+      a += f64x2.extract_lane(r2, 0) * f64x2.extract_lane(u2, 0);
+      a += f64x2.extract_lane(r2, 1) * f64x2.extract_lane(u2, 1);
+      a += f64x2.extract_lane(r3, 0) * f64x2.extract_lane(u3, 0);
+      a += f64x2.extract_lane(r3, 1) * f64x2.extract_lane(u3, 1);
+      store<f64>(g + (<usize>j << 3), a);
+    }
+  }
+  for (; p < np; p++) {
+    const q0 = P + <usize>p * rowBytes;
+    const r0 = v128.load(R + (<usize>p << 4));
+    const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
+    let j = j0;
+    for (; j < jEven; j += 2) {
+      const o = <usize>j << 4;
+      const u0 = v128.load(q0 + o), v0 = v128.load(q0 + o + 16);
+      let acc = v128.load(g + (<usize>j << 3));
+      acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      v128.store(g + (<usize>j << 3), acc);
+    }
+    if (j < j1) {
+      const u0 = v128.load(q0 + (<usize>j << 4));
+      let a = load<f64>(g + (<usize>j << 3));
+      a += f64x2.extract_lane(r0, 0) * f64x2.extract_lane(u0, 0);
+      a += f64x2.extract_lane(r0, 1) * f64x2.extract_lane(u0, 1);
+      store<f64>(g + (<usize>j << 3), a);
+    }
+  }
+  if (odd) {
+    const q0 = P + <usize>np * rowBytes;
+    const r = load<f64>(R + (<usize>np << 4));
+    for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), load<f64>(g + (<usize>j << 3)) + r * load<f64>(q0 + (<usize>j << 4)));
+  }
+}
+
+/** Runs the job of the control block for thread B's share. */
+function runJob(c: usize, kind: i32): void {
+  const P = <usize>load<u32>(c + C_PAIRS);
+  const d = load<i32>(c + C_D);
+  const np = load<i32>(c + C_NP);
+  const odd = load<i32>(c + C_ODD) != 0;
+  if (kind == KIND_MARGINS) {
+    margins(P, <usize>load<u32>(c + C_BETA), <usize>load<u32>(c + C_R), d, load<i32>(c + C_P0), load<i32>(c + C_P1), odd, np, load<i32>(c + C_LOGISTIC) != 0, load<f64>(c + C_INVN));
+  } else {
+    gColumns(P, <usize>load<u32>(c + C_R), <usize>load<u32>(c + C_G), d, np, odd, load<i32>(c + C_J0), load<i32>(c + C_J1));
+  }
+}
+
+/** Thread B: serves jobs until an exit job. Called once, from the worker, with A's control block. */
+export function mt_worker_loop(c: usize): void {
+  let last = atomic.load<i32>(c + C_DONE);
+  while (true) {
+    let s = atomic.load<i32>(c + C_SEQ);
+    let spins = 0;
+    while (s == last) {
+      if (++spins > SPINS) {
+        atomic.wait<i32>(c + C_SEQ, last, -1);
+        spins = 0;
+      }
+      s = atomic.load<i32>(c + C_SEQ);
+    }
+    const kind = atomic.load<i32>(c + C_KIND);
+    if (kind != KIND_EXIT) runJob(c, kind);
+    atomic.store<i32>(c + C_DONE, s);
+    atomic.notify(c + C_DONE, 1);
+    last = s;
+    if (kind == KIND_EXIT) return;
+  }
+}
+
+function post(kind: i32): void {
+  atomic.store<i32>(mtCtrl + C_KIND, kind);
+  seq++;
+  atomic.store<i32>(mtCtrl + C_SEQ, seq);
+  atomic.notify(mtCtrl + C_SEQ, 1);
+}
+
+function waitDone(): void {
+  let spins = 0;
+  let s = atomic.load<i32>(mtCtrl + C_DONE);
+  while (s != seq) {
+    if (++spins > SPINS) {
+      atomic.wait<i32>(mtCtrl + C_DONE, s, -1);
+      spins = 0;
+    }
+    s = atomic.load<i32>(mtCtrl + C_DONE);
+  }
+}
+
+/**
+ * Turns two threads on for this run (A's instance, after `setup`); returns the control block that
+ * JS hands to thread B's `mt_worker_loop`.
+ */
+export function mtEnable(np: i32): usize {
+  if (mtCtrl == 0) {
+    mtCtrl = allocF64(C_BYTES >> 3);
+    rPairs = allocF64((np + 1) * 2);
+    seq = 0;
+  }
+  return mtCtrl;
+}
+
+/** Tells thread B to return from its loop, and turns threads off. */
+export function mtStop(): void {
+  if (mtCtrl == 0) return;
+  post(KIND_EXIT);
+  waitDone();
+  mtCtrl = 0;
+}
+
+/** g = ∂L/∂β with both threads (the exact two-phase split); same bits as fast.ts `gradG`. */
+export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logistic: bool, invN: f64): void {
+  const c = mtCtrl;
+  const np = n >> 1;
+  const odd = (n & 1) != 0;
+  const mid = np >> 1; // A: pairs [0, mid); B: [mid, np) and the odd row
+  const jm = (d >> 1) & ~1; // A: columns [0, jm); B: [jm, d)
+  store<i32>(c + C_NP, np);
+  store<i32>(c + C_D, d);
+  store<i32>(c + C_ODD, odd ? 1 : 0);
+  store<i32>(c + C_LOGISTIC, logistic ? 1 : 0);
+  store<i32>(c + C_P0, mid);
+  store<i32>(c + C_P1, np);
+  store<i32>(c + C_J0, jm);
+  store<i32>(c + C_J1, d);
+  store<u32>(c + C_PAIRS, <u32>P);
+  store<u32>(c + C_BETA, <u32>B);
+  store<u32>(c + C_R, <u32>rPairs);
+  store<u32>(c + C_G, <u32>g);
+  store<f64>(c + C_INVN, invN);
+  post(KIND_MARGINS);
+  margins(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
+  waitDone();
+  post(KIND_GCOLS);
+  gColumns(P, rPairs, g, d, np, odd, 0, jm);
+  waitDone();
+}

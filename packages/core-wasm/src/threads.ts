@@ -1,0 +1,111 @@
+/**
+ * @samlab/core-wasm/threads — the threaded build of the core (assembly/mt.ts): the same engine on an
+ * imported shared memory, plus a helper thread that takes half of every gradient's data pass
+ * (assembly/threads.ts; results bit-identical to one thread).
+ *
+ * Use: `const mod = await compileCoreThreaded()`, `const memory = sharedMemory()`,
+ * `const core = instantiateCoreThreaded(mod, memory)`, then setup/prepare as usual, then
+ * `await loadHelperSupport()`, `const helper = startHelper(core, mod, memory, core.mt_enable())`; `helper.stop()` at the end.
+ * Node: worker_threads. Browsers: a module-less Web Worker, which needs a cross-origin-isolated page
+ * (SharedArrayBuffer); without it `sharedMemory` throws.
+ */
+import { MT_WASM_BASE64 } from "./generated/mt-bytes.js";
+import type { CoreExports } from "./index.js";
+
+/** The threaded core's exports: the core's, plus the thread controls. */
+export interface CoreThreadedExports extends CoreExports {
+  /** After setup and prepare: turns the helper thread's share on; returns its control block. */
+  mt_enable(): number;
+  /** Sends the helper out of its loop (blocks until it has left); the run continues on one thread. */
+  mt_stop(): void;
+  /** The helper's loop (called by the helper thread only). */
+  mt_worker_loop(ctrl: number): void;
+}
+
+export function coreThreadedBytes(): Uint8Array {
+  const bin = atob(MT_WASM_BASE64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles the threaded core once per realm (needs WebAssembly threads and SIMD). */
+export function compileCoreThreaded(): Promise<WebAssembly.Module> {
+  compiled ??= WebAssembly.compile(coreThreadedBytes() as BufferSource).catch((e: unknown) => {
+    compiled = undefined;
+    throw new Error(`samlab: could not compile the threaded WebAssembly core (${String(e)}); it needs WebAssembly threads and SIMD`);
+  });
+  return compiled;
+}
+
+/** A shared memory for one threaded run (grows on demand up to 2 GiB). */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
+}
+
+const env = (memory: WebAssembly.Memory) => ({
+  memory,
+  abort(_m: number, _f: number, line: number, col: number) {
+    throw new Error(`samlab core aborted at ${line}:${col}`);
+  },
+});
+
+/** The run's own instance (thread A). */
+export function instantiateCoreThreaded(module: WebAssembly.Module, memory: WebAssembly.Memory): CoreThreadedExports {
+  return new WebAssembly.Instance(module, { env: env(memory) }).exports as unknown as CoreThreadedExports;
+}
+
+// The helper thread's whole program: instantiate on the shared memory, serve jobs until told to exit.
+const HELPER = `
+const serve = ({ module, memory, ctrl }) => {
+  const env = { memory, abort(m, f, line, col) { throw new Error("samlab core aborted at " + line + ":" + col); } };
+  new WebAssembly.Instance(module, { env }).exports.mt_worker_loop(ctrl);
+};`;
+
+/** A running helper thread; `stop` ends it (call the core's `mt_stop` first, or let `stop` do it). */
+export interface Helper {
+  stop(): void;
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+}
+
+type NodeWorkerCtor = typeof import("node:worker_threads").Worker;
+let nodeWorker: NodeWorkerCtor | undefined;
+
+/** Loads what `startHelper` needs (Node: the worker_threads module). Once per realm, before `startHelper`. */
+export async function loadHelperSupport(): Promise<void> {
+  if (isNode() && !nodeWorker) {
+    const name = "node:worker_threads";
+    nodeWorker = ((await import(/* @vite-ignore */ name)) as typeof import("node:worker_threads")).Worker;
+  }
+}
+
+/** Starts thread B for the run whose control block is `ctrl` (from `mt_enable`); needs `loadHelperSupport()`. */
+export function startHelper(core: CoreThreadedExports, module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number): Helper {
+  let stopped = false;
+  const stopCore = () => {
+    if (!stopped) core.mt_stop();
+    stopped = true;
+  };
+  if (isNode()) {
+    if (!nodeWorker) throw new Error("samlab: call `await loadHelperSupport()` before `startHelper`");
+    const worker = new nodeWorker(`${HELPER}\nserve(require("node:worker_threads").workerData);`, { eval: true, workerData: { module, memory, ctrl } });
+    worker.unref(); // a helper never keeps the process alive
+    return { stop: stopCore };
+  }
+  const url = URL.createObjectURL(new Blob([`${HELPER}\nself.onmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
+  const worker = new Worker(url);
+  worker.postMessage({ module, memory, ctrl });
+  return {
+    stop() {
+      stopCore();
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    },
+  };
+}

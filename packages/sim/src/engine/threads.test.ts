@@ -1,0 +1,36 @@
+/**
+ * One run on two threads (the threaded core: a helper thread takes half of every gradient's data
+ * pass, in two exact phases) against the same run on one thread: the same bits, and the same records.
+ */
+import { describe, expect, it } from "vitest";
+import { simulate } from "../simulate.js";
+
+const cases = [
+  { n: 64, d: 40, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const },
+  { n: 37, d: 21, depth: 3, algo: "gd" as const, loss: "exponential" as const },
+  { n: 9, d: 5, depth: 1, algo: "sam-linf" as const, loss: "logistic" as const },
+  { n: 130, d: 7, depth: 2, algo: "usam" as const, loss: "logistic" as const },
+];
+
+describe("threads: 2 = threads: 1, bit for bit", () => {
+  it.each(cases)("n=$n d=$d L=$depth $algo $loss", async (c) => {
+    const spec = {
+      version: 1 as const,
+      data: { generator: "gaussian-sparse" as const, n: c.n, d: c.d, k: Math.min(3, c.d), minMargin: 0.1 },
+      depth: c.depth,
+      init: { random: "abs-gaussian" as const, alpha: c.depth === 1 ? 0.05 : 0.4 },
+      algo: c.algo,
+      loss: c.loss,
+      rho: 0.03,
+      lr: 0.05,
+      steps: 600,
+      record: { points: 20 },
+      seed: 9,
+    };
+    const one = await simulate(spec, { chunkSteps: 150 });
+    const two = await simulate(spec, { chunkSteps: 150, threads: 2 });
+    expect(two.status.state).toBe("finished");
+    expect(two.final.w).toEqual(one.final.w);
+    expect(two.trajectory.loss).toEqual(one.trajectory.loss);
+  });
+});
