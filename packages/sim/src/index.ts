@@ -33,3 +33,5 @@ export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure,
 export * as measure from "./experiments/util.js";
 export { simulateBatch, classifyLimit } from "./batch.js";
 export type { BatchOptions, BatchResult, LimitClass, ClassifyOptions } from "./batch.js";
+export { runPool, servePoolWorker } from "./pool-browser.js";
+export type { PoolWorker, RunPoolOptions } from "./pool-browser.js";
