@@ -18,7 +18,7 @@ import {
   ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
 import { fastPrepare, fastStep } from "./fast";
-export { set_fast_kernels } from "./fast";
+export { set_fast_kernels, set_x_f32 } from "./fast";
 
 // The flows (ODE integration, docs/FLOWS.md) share the buffers and the record layout.
 export {

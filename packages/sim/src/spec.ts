@@ -95,6 +95,8 @@ const TopSchema = z.strictObject({
   record: RecordSchema.default({ points: 200, spacing: "log", beta: "auto" }),
   seed: seedSchema.default(1),
   engine: z.enum(["wasm", "reference"], { error: 'expected "wasm" or "reference"' }).default("wasm"),
+  /** Storage precision of the data: x "f32" rounds every x_ij to f32 (arithmetic stays f64; half the memory traffic). */
+  precision: z.strictObject({ x: z.enum(["f64", "f32"], { error: 'expected "f64" or "f32"' }).default("f64") }).optional(),
   // ---- continuous time and step-size schedules (docs/FLOWS.md); absent = discrete, constant η ----
   mode: z.enum(["discrete", "flow"], { error: 'expected "discrete" or "flow"' }).optional(),
   lrSchedule: z.enum(["constant", "loss-normalized", "inv-sqrt", "rescaled"], { error: 'expected "constant", "loss-normalized", "inv-sqrt" or "rescaled"' }).optional(),

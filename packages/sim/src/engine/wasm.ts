@@ -45,8 +45,9 @@ export class WasmRun implements EngineRun {
   /**
    * `threads > 1` (discrete runs): the threaded core on a shared memory, with a helper thread taking
    * half of every gradient's data pass — bit-identical results; worth it when n·d is large (≳ 10⁵).
+   * `xF32`: the data (already rounded to f32 by the caller) is stored as f32 in the hot loop.
    */
-  constructor(init: EngineInit, opts: { threads?: number } = {}) {
+  constructor(init: EngineInit, opts: { threads?: number; xF32?: boolean } = {}) {
     if (!module) throw new Error("samlab: call `await loadWasm()` before creating a WebAssembly run");
     const threaded = (opts.threads ?? 1) > 1;
     if (threaded && !mtModule) throw new Error("samlab: call `await loadWasm({ threads: true })` before creating a threaded run");
@@ -60,6 +61,8 @@ export class WasmRun implements EngineRun {
     f64(core, core.ptr_y(), init.n).set(init.y);
     f64(core, core.ptr_w(), this.LD).set(init.w0);
     f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
+    // x already rounded to f32 by the caller (spec precision.x): keep the hot loop's copy in f32
+    if (opts.xF32) (core as unknown as { set_x_f32(on: number): void }).set_x_f32(1);
     core.prepare();
     core.set_schedule_len(init.schedule.length);
     core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
