@@ -17,6 +17,7 @@ import {
 } from "./model";
 import { expV } from "./simd-exp";
 import { gradGThreaded, mtCtrl } from "./threads";
+import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
 // y_i x_i in row pairs: pair p, column j at ((p·d + j)·2 + lane)·8; an odd last row is paired with zeros.
 let pairPtr: usize = 0;
@@ -31,19 +32,37 @@ let pairD: i32 = 0;
 // @ts-ignore: decorator
 @inline function sp(v: f64): v128 { return f64x2.splat(v); }
 
+/** Whether the row pairs are stored as f32 (`set_x_f32`). */
+let xF32 = false;
+let pairF32 = false; // the precision the current pairs were built with
+
+/**
+ * Stores the row pairs as f32 (on != 0) or f64. Only for x that JS already rounded to f32 (spec
+ * `precision.x = "f32"`), where the f32 copy is exact. Call before `prepare`.
+ */
+export function set_x_f32(on: i32): void {
+  xF32 = on != 0;
+}
+
 /** Builds the row-pair copy of y_i x_i. Called from index.ts `prepare` (once per run). */
 export function fastPrepare(): void {
   const np = (n + 1) >> 1;
-  if (pairPtr == 0 || pairN != n || pairD != d) pairPtr = allocF64(np * 2 * d);
+  if (pairPtr == 0 || pairN != n || pairD != d || pairF32 != xF32) pairPtr = allocF64(np * 2 * d);
   pairFor = yxPtr;
   pairN = n;
   pairD = d;
+  pairF32 = xF32;
   for (let p = 0; p < np; p++) {
     const i0 = 2 * p;
     for (let j = 0; j < d; j++) {
       const a = ld(yxPtr, i0 * d + j);
       const b = i0 + 1 < n ? ld(yxPtr, (i0 + 1) * d + j) : 0.0;
-      vs(pairPtr, p * d + j, f64x2.replace_lane(sp(a), 1, b));
+      if (xF32) {
+        store<f32>(pairPtr + (<usize>(p * d + j) << 3), <f32>a);
+        store<f32>(pairPtr + (<usize>(p * d + j) << 3) + 4, <f32>b);
+      } else {
+        vs(pairPtr, p * d + j, f64x2.replace_lane(sp(a), 1, b));
+      }
     }
   }
 }
@@ -62,7 +81,7 @@ export function fastPrepare(): void {
  * g = ∂L/∂β at β (in betaPtr) into gPtr: per block of rows, the margins (sequential over j), r_i, and
  * g_j ← (((g_j + r_i x_ij) + r_{i+1} x_{i+1,j}) + …) in row order.
  */
-function gradG(): void {
+function gradG<T>(): void {
   const nn = n;
   const dd = d;
   const B = betaPtr;
@@ -70,7 +89,7 @@ function gradG(): void {
   const P = pairPtr;
   const logistic = lossKind == LOSS_LOGISTIC;
   const iv = sp(invN);
-  const rowBytes: usize = <usize>dd << 4; // one row pair
+  const rowBytes = pairRowBytes<T>(dd); // one row pair
   const dEven = dd & ~1;
   for (let j = 0; j < dd; j++) st(g, j, 0);
   const np = nn >> 1; // full pairs
@@ -83,12 +102,11 @@ function gradG(): void {
     const p3 = p2 + rowBytes;
     let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
     for (let j = 0; j < dd; j++) {
-      const o = <usize>j << 4;
       const b = v128.load64_splat(B + (<usize>j << 3));
-      s0 = f64x2.add(s0, f64x2.mul(b, v128.load(p0 + o)));
-      s1 = f64x2.add(s1, f64x2.mul(b, v128.load(p1 + o)));
-      s2 = f64x2.add(s2, f64x2.mul(b, v128.load(p2 + o)));
-      s3 = f64x2.add(s3, f64x2.mul(b, v128.load(p3 + o)));
+      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(p0, j)));
+      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(p1, j)));
+      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(p2, j)));
+      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(p3, j)));
     }
     const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
     const r1 = f64x2.mul(lossPrimeV(s1, logistic), iv);
@@ -101,12 +119,11 @@ function gradG(): void {
     const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
     let j = 0;
     for (; j < dEven; j += 2) {
-      const o = <usize>j << 4;
       // pair loads at columns j and j+1, regrouped into rows: [x_i,j, x_i,j+1]
-      const u0 = v128.load(p0 + o), v0 = v128.load(p0 + o + 16);
-      const u1 = v128.load(p1 + o), v1 = v128.load(p1 + o + 16);
-      const u2 = v128.load(p2 + o), v2 = v128.load(p2 + o + 16);
-      const u3 = v128.load(p3 + o), v3 = v128.load(p3 + o + 16);
+      const u0 = pairLoad<T>(p0, j), v0 = pairLoad<T>(p0, j + 1);
+      const u1 = pairLoad<T>(p1, j), v1 = pairLoad<T>(p1, j + 1);
+      const u2 = pairLoad<T>(p2, j), v2 = pairLoad<T>(p2, j + 1);
+      const u3 = pairLoad<T>(p3, j), v3 = pairLoad<T>(p3, j + 1);
       let acc = v128.load(g + (<usize>j << 3));
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
@@ -119,8 +136,7 @@ function gradG(): void {
       v128.store(g + (<usize>j << 3), acc);
     }
     if (j < dd) {
-      const o = <usize>j << 4;
-      const u0 = v128.load(p0 + o), u1 = v128.load(p1 + o), u2 = v128.load(p2 + o), u3 = v128.load(p3 + o);
+      const u0 = pairLoad<T>(p0, j), u1 = pairLoad<T>(p1, j), u2 = pairLoad<T>(p2, j), u3 = pairLoad<T>(p3, j);
       let a = ld(g, j);
       a += f64x2.extract_lane(ra, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(rb, 0) * f64x2.extract_lane(u0, 1);
@@ -137,20 +153,19 @@ function gradG(): void {
   for (; p < np; p++) {
     const p0 = P + <usize>p * rowBytes;
     let s0 = sp(0);
-    for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), v128.load(p0 + (<usize>j << 4))));
+    for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), pairLoad<T>(p0, j)));
     const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
     const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
     let j = 0;
     for (; j < dEven; j += 2) {
-      const o = <usize>j << 4;
-      const u0 = v128.load(p0 + o), v0 = v128.load(p0 + o + 16);
+      const u0 = pairLoad<T>(p0, j), v0 = pairLoad<T>(p0, j + 1);
       let acc = v128.load(g + (<usize>j << 3));
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
       v128.store(g + (<usize>j << 3), acc);
     }
     if (j < dd) {
-      const u0 = v128.load(p0 + (<usize>j << 4));
+      const u0 = pairLoad<T>(p0, j);
       let a = ld(g, j);
       a += f64x2.extract_lane(ra, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(rb, 0) * f64x2.extract_lane(u0, 1);
@@ -161,9 +176,9 @@ function gradG(): void {
   if (nn & 1) {
     const p0 = P + <usize>np * rowBytes;
     let s: f64 = 0;
-    for (let j = 0; j < dd; j++) s += ld(B, j) * load<f64>(p0 + (<usize>j << 4));
+    for (let j = 0; j < dd; j++) s += ld(B, j) * laneLoad<T>(p0, j);
     const r = lossPrime1(s, logistic) * invN;
-    for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * load<f64>(p0 + (<usize>j << 4)));
+    for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * laneLoad<T>(p0, j));
   }
 }
 
@@ -187,10 +202,12 @@ function gradientFast(W: usize, G: usize): void {
   }
   if (ASC_FEATURE_THREADS) {
     // the threaded build (mt.ts): both threads share the data pass when turned on
-    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind == LOSS_LOGISTIC, invN);
-    else gradG();
+    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind == LOSS_LOGISTIC, invN, xF32);
+    else if (xF32) gradG<f32>();
+    else gradG<f64>();
   } else {
-    gradG();
+    if (xF32) gradG<f32>();
+    else gradG<f64>();
   }
   const g = gPtr;
   if (LL == 1) {
@@ -370,7 +387,7 @@ function plainStep(lrk: f64): bool {
 export function fastStep(lrk: f64): bool {
   if (!fastOn) return plainStep(lrk);
   if (n == 1 && d == 2 && L == 2) return tinyStep(lrk);
-  if (pairFor != yxPtr || pairN != n || pairD != d) fastPrepare();
+  if (pairFor != yxPtr || pairN != n || pairD != d || pairF32 != xF32) fastPrepare();
   gradientFast(wCur, gradPtr);
   let upd = gradPtr;
   if (algo != ALGO_GD) {

@@ -12,6 +12,7 @@
 
 import { expV } from "./simd-exp";
 import { allocF64 } from "./model";
+import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
 // control block (i32 slots unless noted)
 const C_SEQ = 0; // job counter, posted by A
@@ -29,6 +30,7 @@ const C_PAIRS = 44; // u32 pointers
 const C_BETA = 48;
 const C_R = 52;
 const C_G = 56;
+const C_F32 = 60; // 1 when the pairs are f32
 const C_INVN = 64; // f64
 const C_BYTES = 80;
 
@@ -51,8 +53,8 @@ let seq: i32 = 0;
 }
 
 /** Phase 1 for pairs [p0, p1) (and the odd row when `odd`): r pairs into R. */
-function margins(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd: bool, np: i32, logistic: bool, invN: f64): void {
-  const rowBytes: usize = <usize>d << 4;
+function margins<T>(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd: bool, np: i32, logistic: bool, invN: f64): void {
+  const rowBytes = pairRowBytes<T>(d);
   const iv = sp(invN);
   let p = p0;
   for (; p + 4 <= p1; p += 4) {
@@ -62,12 +64,11 @@ function margins(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd: bo
     const q3 = q2 + rowBytes;
     let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
     for (let j = 0; j < d; j++) {
-      const o = <usize>j << 4;
       const b = v128.load64_splat(B + (<usize>j << 3));
-      s0 = f64x2.add(s0, f64x2.mul(b, v128.load(q0 + o)));
-      s1 = f64x2.add(s1, f64x2.mul(b, v128.load(q1 + o)));
-      s2 = f64x2.add(s2, f64x2.mul(b, v128.load(q2 + o)));
-      s3 = f64x2.add(s3, f64x2.mul(b, v128.load(q3 + o)));
+      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(q0, j)));
+      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(q1, j)));
+      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(q2, j)));
+      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(q3, j)));
     }
     v128.store(R + (<usize>p << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
     v128.store(R + (<usize>(p + 1) << 4), f64x2.mul(lossPrimeV(s1, logistic), iv));
@@ -77,21 +78,21 @@ function margins(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd: bo
   for (; p < p1; p++) {
     const q0 = P + <usize>p * rowBytes;
     let s0 = sp(0);
-    for (let j = 0; j < d; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), v128.load(q0 + (<usize>j << 4))));
+    for (let j = 0; j < d; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), pairLoad<T>(q0, j)));
     v128.store(R + (<usize>p << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
   }
   if (odd) {
     const q0 = P + <usize>np * rowBytes;
     let s: f64 = 0;
-    for (let j = 0; j < d; j++) s += load<f64>(B + (<usize>j << 3)) * load<f64>(q0 + (<usize>j << 4));
+    for (let j = 0; j < d; j++) s += load<f64>(B + (<usize>j << 3)) * laneLoad<T>(q0, j);
     const r = (logistic ? -1.0 / (1.0 + Math.exp(s)) : -Math.exp(-s)) * invN;
     store<f64>(R + (<usize>np << 4), r);
   }
 }
 
 /** Phase 2 for columns [j0, j1) (j0 even): g_j = Σ_i r_i (y_i x_ij), rows in order. */
-function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: i32, j1: i32): void {
-  const rowBytes: usize = <usize>d << 4;
+function gColumns<T>(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: i32, j1: i32): void {
+  const rowBytes = pairRowBytes<T>(d);
   const jEven = j0 + ((j1 - j0) & ~1);
   for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), 0);
   let p = 0;
@@ -110,11 +111,10 @@ function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: 
     const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
     let j = j0;
     for (; j < jEven; j += 2) {
-      const o = <usize>j << 4;
-      const u0 = v128.load(q0 + o), v0 = v128.load(q0 + o + 16);
-      const u1 = v128.load(q1 + o), v1 = v128.load(q1 + o + 16);
-      const u2 = v128.load(q2 + o), v2 = v128.load(q2 + o + 16);
-      const u3 = v128.load(q3 + o), v3 = v128.load(q3 + o + 16);
+      const u0 = pairLoad<T>(q0, j), v0 = pairLoad<T>(q0, j + 1);
+      const u1 = pairLoad<T>(q1, j), v1 = pairLoad<T>(q1, j + 1);
+      const u2 = pairLoad<T>(q2, j), v2 = pairLoad<T>(q2, j + 1);
+      const u3 = pairLoad<T>(q3, j), v3 = pairLoad<T>(q3, j + 1);
       let acc = v128.load(g + (<usize>j << 3));
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
@@ -127,8 +127,7 @@ function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: 
       v128.store(g + (<usize>j << 3), acc);
     }
     if (j < j1) {
-      const o = <usize>j << 4;
-      const u0 = v128.load(q0 + o), u1 = v128.load(q1 + o), u2 = v128.load(q2 + o), u3 = v128.load(q3 + o);
+      const u0 = pairLoad<T>(q0, j), u1 = pairLoad<T>(q1, j), u2 = pairLoad<T>(q2, j), u3 = pairLoad<T>(q3, j);
       let a = load<f64>(g + (<usize>j << 3));
       a += f64x2.extract_lane(r0, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(r0, 1) * f64x2.extract_lane(u0, 1);
@@ -147,15 +146,14 @@ function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: 
     const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
     let j = j0;
     for (; j < jEven; j += 2) {
-      const o = <usize>j << 4;
-      const u0 = v128.load(q0 + o), v0 = v128.load(q0 + o + 16);
+      const u0 = pairLoad<T>(q0, j), v0 = pairLoad<T>(q0, j + 1);
       let acc = v128.load(g + (<usize>j << 3));
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
       v128.store(g + (<usize>j << 3), acc);
     }
     if (j < j1) {
-      const u0 = v128.load(q0 + (<usize>j << 4));
+      const u0 = pairLoad<T>(q0, j);
       let a = load<f64>(g + (<usize>j << 3));
       a += f64x2.extract_lane(r0, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(r0, 1) * f64x2.extract_lane(u0, 1);
@@ -165,7 +163,7 @@ function gColumns(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j0: 
   if (odd) {
     const q0 = P + <usize>np * rowBytes;
     const r = load<f64>(R + (<usize>np << 4));
-    for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), load<f64>(g + (<usize>j << 3)) + r * load<f64>(q0 + (<usize>j << 4)));
+    for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), load<f64>(g + (<usize>j << 3)) + r * laneLoad<T>(q0, j));
   }
 }
 
@@ -175,10 +173,16 @@ function runJob(c: usize, kind: i32): void {
   const d = load<i32>(c + C_D);
   const np = load<i32>(c + C_NP);
   const odd = load<i32>(c + C_ODD) != 0;
+  const f32 = load<i32>(c + C_F32) != 0;
   if (kind == KIND_MARGINS) {
-    margins(P, <usize>load<u32>(c + C_BETA), <usize>load<u32>(c + C_R), d, load<i32>(c + C_P0), load<i32>(c + C_P1), odd, np, load<i32>(c + C_LOGISTIC) != 0, load<f64>(c + C_INVN));
+    const B = <usize>load<u32>(c + C_BETA), R = <usize>load<u32>(c + C_R), p0 = load<i32>(c + C_P0), p1 = load<i32>(c + C_P1);
+    const logistic = load<i32>(c + C_LOGISTIC) != 0, invN = load<f64>(c + C_INVN);
+    if (f32) margins<f32>(P, B, R, d, p0, p1, odd, np, logistic, invN);
+    else margins<f64>(P, B, R, d, p0, p1, odd, np, logistic, invN);
   } else {
-    gColumns(P, <usize>load<u32>(c + C_R), <usize>load<u32>(c + C_G), d, np, odd, load<i32>(c + C_J0), load<i32>(c + C_J1));
+    const R = <usize>load<u32>(c + C_R), g = <usize>load<u32>(c + C_G), j0 = load<i32>(c + C_J0), j1 = load<i32>(c + C_J1);
+    if (f32) gColumns<f32>(P, R, g, d, np, odd, j0, j1);
+    else gColumns<f64>(P, R, g, d, np, odd, j0, j1);
   }
 }
 
@@ -245,7 +249,7 @@ export function mtStop(): void {
 }
 
 /** g = ∂L/∂β with both threads (the exact two-phase split); same bits as fast.ts `gradG`. */
-export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logistic: bool, invN: f64): void {
+export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logistic: bool, invN: f64, f32: bool): void {
   const c = mtCtrl;
   const np = n >> 1;
   const odd = (n & 1) != 0;
@@ -264,10 +268,13 @@ export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logi
   store<u32>(c + C_R, <u32>rPairs);
   store<u32>(c + C_G, <u32>g);
   store<f64>(c + C_INVN, invN);
+  store<i32>(c + C_F32, f32 ? 1 : 0);
   post(KIND_MARGINS);
-  margins(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
+  if (f32) margins<f32>(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
+  else margins<f64>(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
   waitDone();
   post(KIND_GCOLS);
-  gColumns(P, rPairs, g, d, np, odd, 0, jm);
+  if (f32) gColumns<f32>(P, rPairs, g, d, np, odd, 0, jm);
+  else gColumns<f64>(P, rPairs, g, d, np, odd, 0, jm);
   waitDone();
 }

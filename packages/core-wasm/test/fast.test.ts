@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ALGO, LOSS, compileCore, instantiateCore, type CoreExports } from "../dist/index.js";
 
-type Fast = CoreExports & { set_fast_kernels(on: number): void };
+type Fast = CoreExports & { set_fast_kernels(on: number): void; set_x_f32(on: number): void };
 
 /** Deterministic data: x uniform in [-1, 1), labels from a planted direction (separable). */
 function data(n: number, d: number, seed: number) {
@@ -23,10 +23,11 @@ function data(n: number, d: number, seed: number) {
   return { x, y };
 }
 
-function start(mod: WebAssembly.Module, fast: boolean, n: number, d: number, L: number, x: Float64Array, y: Float64Array, w0: number[]) {
+function start(mod: WebAssembly.Module, fast: boolean, n: number, d: number, L: number, x: Float64Array, y: Float64Array, w0: number[], xF32 = false) {
   const core = instantiateCore(mod) as Fast;
   core.setup(n, d, L, 3, 0);
   core.set_fast_kernels(fast ? 1 : 0);
+  core.set_x_f32(xF32 ? 1 : 0);
   new Float64Array(core.memory.buffer, core.ptr_x(), n * d).set(x);
   new Float64Array(core.memory.buffer, core.ptr_y(), n).set(y);
   new Float64Array(core.memory.buffer, core.ptr_w(), L * d).set(w0);
@@ -57,6 +58,20 @@ describe("fast kernels = plain step, bit for bit", () => {
           expect(bits(a, L * d), `${algo} ${loss} step ${until}`).toEqual(bits(b, L * d));
         }
       }
+  });
+
+  it.each(shapes.filter(([n]) => n > 1))("f32 storage of x rounded to f32 = f64 storage of the same x: n=%i d=%i L=%i", async (n, d, L) => {
+    const mod = await compileCore();
+    const { x, y } = data(n, d, 3 * n + d);
+    const xr = Float64Array.from(x, Math.fround);
+    const w0 = Array.from({ length: L * d }, (_, k) => 0.3 + 0.02 * (k % 7));
+    for (const algo of ["gd", "sam-l2"] as const) {
+      const a = start(mod, true, n, d, L, xr, y, w0, true);
+      const b = start(mod, true, n, d, L, xr, y, w0, false);
+      for (const c of [a, b]) c.configure(ALGO[algo], LOSS.logistic, 0.05, 0.05);
+      expect(a.run(300)).toBe(b.run(300));
+      expect(bits(a, L * d)).toEqual(bits(b, L * d));
+    }
   });
 
   it("stops at the same step, with the same last finite parameters, when a value overflows", async () => {

@@ -62,7 +62,8 @@ export class Simulation {
 
   constructor(spec: Spec, opts: { threads?: number } = {}) {
     this.spec = spec;
-    this.data = makeDataset(spec.data, spec.seed);
+    const xF32 = spec.precision?.x === "f32";
+    this.data = xF32 ? roundXToF32(makeDataset(spec.data, spec.seed)) : makeDataset(spec.data, spec.seed);
     const { n, d, x, y } = this.data;
     const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
     this.schedule = isFlowSpec(spec) ? flowRecordTimes(spec.tMax, spec.tMin, spec.record) : recordSchedule(spec.steps, spec.record);
@@ -73,7 +74,7 @@ export class Simulation {
     this.rho = spec.rho;
     const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule };
     if (isFlowSpec(spec)) this.flowRun = createFlowRun(spec, init);
-    this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init, { threads: opts.threads }));
+    this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init, { threads: opts.threads, xF32 }));
   }
 
   get step(): number {
@@ -251,6 +252,14 @@ export class Simulation {
       ...(this.flowRun ? { flow: this.flowRun.flowStats() } : {}),
     });
   }
+}
+
+/**
+ * precision.x = "f32": every x_ij rounded to f32 once, here, for both engines (so they still agree
+ * bit for bit); all arithmetic stays f64. The WebAssembly engine then keeps its hot-loop copy in f32.
+ */
+function roundXToF32(ds: Dataset): Dataset {
+  return { ...ds, x: Float64Array.from(ds.x, Math.fround) };
 }
 
 /** Validates a spec (or takes a parsed one) and prepares its engine. */
