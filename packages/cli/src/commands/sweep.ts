@@ -156,7 +156,8 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
   const mode = opts.quiet ? "off" : process.stderr.isTTY ? "bar" : opts.progress ? "lines" : "off";
   const progress = new SweepProgress(indices.length, mode);
 
-  const pool = new Tinypool({ filename: new URL("../sweep-worker.js", import.meta.url).href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  const threads = Math.max(1, Math.min(workers, indices.length));
+  const pool = new Tinypool({ filename: new URL("../sweep-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const rows = new Map<number, RunRow>();
   let interrupted = false;
   const onSigint = () => {
@@ -168,9 +169,9 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
 
   // A bounded window of tasks in flight keeps memory flat for sweeps of many runs.
   let next = 0;
-  const window = workers * 2;
+  const window = threads * 2;
   try {
-    await new Promise<void>((done, fail) => {
+    await new Promise<void>((done) => {
       let inFlight = 0;
       const pump = () => {
         if (interrupted) {
@@ -189,9 +190,13 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
               pump();
             },
             (e: unknown) => {
+              // A worker that died (not a run that failed: those resolve with status "error").
               inFlight--;
-              if (interrupted) pump();
-              else fail(e);
+              if (!interrupted) {
+                rows.set(index, { index, status: "error", message: `worker failed: ${(e as Error)?.message ?? String(e)}` });
+                progress.update(rows.size);
+              }
+              pump();
             },
           );
         }
@@ -231,14 +236,14 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
     complete: done.length === indices.length,
     results: opts.results,
     status,
-    timing: { startedAt, wallMs: Math.round(wallMs), workers, runMsTotal: Math.round(runMsTotal) },
+    timing: { startedAt, wallMs: Math.round(wallMs), workers: threads, runMsTotal: Math.round(runMsTotal) },
     samlab: { version: VERSION, node: process.version },
   };
   writeFileAtomic(join(out, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
 
   if (!opts.quiet) {
     const counts = Object.entries(status).map(([k, v]) => `${v} ${k}`).join(", ");
-    process.stdout.write(`samlab sweep: ${done.length} runs${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${workers} worker${workers > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
+    process.stdout.write(`samlab sweep: ${done.length} runs${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${threads} worker${threads > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
   }
   if (interrupted) {
     process.stderr.write(`samlab: interrupted after ${done.length} of ${indices.length} runs; ${join(opts.out!, "runs.csv")} holds those (sweep.json says complete: false)\n`);
