@@ -20,7 +20,7 @@
 // at steps ≈ hEvent; the caller's step budget bounds the cost.
 
 import {
-  ALGO_GD, ALGO_SAM_LINF, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
+  ALGO_GD, ALGO_SAM_LINF, L, d, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
   meanAbsLossPrimeScaled, ld, st, allocF64, gradientScaled, perturbScaled, writeRecord,
 } from "./model";
 
@@ -134,6 +134,44 @@ function patternAt(W: usize, out: usize): void {
   for (let k = 0; k < LD; k++) st(out, k, sgn(ld(gA, k)));
 }
 
+/**
+ * Depth 2, ℓ∞: the Filippov (equivalent-control) perturbation on the sliding surfaces w_{o,j} = 0.
+ * ∂L/∂w_{l,j} = g_j·w_{o,j} (o the other layer) vanishes there; the flow slides on the surface iff
+ * |w_{l,j}| < ρ (the velocity −g̃_j(w_{l,j} ± ρ) of w_{o,j} points to the surface from both sides).
+ * The control ε_{l,j} = −w_{l,j} ∈ (−ρ, ρ) keeps w_{o,j} exactly 0: w̃_{l,j} = 0. Called per stage.
+ */
+function slidingControl(W: usize): void {
+  for (let l = 0; l < 2; l++) {
+    const o = 1 - l;
+    for (let j = 0; j < d; j++) {
+      if (ld(W, o * d + j) == 0 && Math.abs(ld(W, l * d + j)) < rho) st(wP, l * d + j, 0);
+    }
+  }
+}
+
+/**
+ * Depth 2, ℓ∞: after a bracketed switch, snaps onto the sliding surface. For every entry (l, j)
+ * whose sign flipped because w_{o,j} crossed 0 (or reached it), with |w_{l,j}| < ρ, sets w_{o,j} = 0
+ * exactly in the accepted point (a move of ≤ hEvent·|velocity|). Returns whether it snapped.
+ */
+function snapSliding(): bool {
+  let any = false;
+  for (let l = 0; l < 2; l++) {
+    const o = 1 - l;
+    for (let j = 0; j < d; j++) {
+      const k = l * d + j;
+      if (ld(signsNew, k) == ld(signs, k)) continue;
+      const a = ld(wCur, o * d + j);
+      const b = ld(wNxt, o * d + j);
+      if ((a == 0 || b == 0 || (a < 0) != (b < 0)) && Math.abs(ld(wNxt, k)) < rho) {
+        st(wNxt, o * d + j, 0);
+        any = true;
+      }
+    }
+  }
+  return any;
+}
+
 /** dw/dσ at (W, σ) into `out`. Called 6 times per step (7 without FSAL). */
 function rhs(W: usize, sig: f64, out: usize): void {
   evaluations += 1;
@@ -145,6 +183,7 @@ function rhs(W: usize, sig: f64, out: usize): void {
   } else {
     if (algo == ALGO_SAM_LINF) {
       for (let k = 0; k < LD; k++) st(wP, k, ld(W, k) + rho * ld(signs, k));
+      if (L == 2) slidingControl(W);
     } else {
       const k0 = gradientScaled(W, gA);
       perturbScaled(W, gA, k0, wP);
@@ -301,6 +340,7 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
           continue;
         }
         switches += 1;
+        if (L == 2 && snapSliding()) patternAt(wNxt, signsNew);
         const tmpS = signs;
         signs = signsNew;
         signsNew = tmpS;

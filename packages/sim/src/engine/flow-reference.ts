@@ -129,6 +129,35 @@ export class ReferenceFlowRun implements FlowEngineRun {
     for (let k = 0; k < this.LD; k++) out[k] = sgn(this.gA[k]!);
   }
 
+  /** Depth 2, ℓ∞: the equivalent control on sliding surfaces w_{o,j} = 0 (mirrors flow.ts). */
+  private slidingControl(W: Float64Array): void {
+    const d = this.net.d;
+    for (let l = 0; l < 2; l++) {
+      const o = 1 - l;
+      for (let j = 0; j < d; j++) if (W[o * d + j] === 0 && Math.abs(W[l * d + j]!) < this.rho) this.wP[l * d + j] = 0;
+    }
+  }
+
+  /** Depth 2, ℓ∞: snaps w_{o,j} to 0 after a bracketed switch onto a sliding surface (mirrors flow.ts). */
+  private snapSliding(): boolean {
+    const d = this.net.d;
+    let any = false;
+    for (let l = 0; l < 2; l++) {
+      const o = 1 - l;
+      for (let j = 0; j < d; j++) {
+        const k = l * d + j;
+        if (this.signsNew[k] === this.signs[k]) continue;
+        const a = this.w[o * d + j]!;
+        const b = this.wNext[o * d + j]!;
+        if ((a === 0 || b === 0 || a < 0 !== b < 0) && Math.abs(this.wNext[k]!) < this.rho) {
+          this.wNext[o * d + j] = 0;
+          any = true;
+        }
+      }
+    }
+    return any;
+  }
+
   private rhs(W: Float64Array, sig: number, out: Float64Array): void {
     this.evaluations += 1;
     const { LD, sg, gA, gB, wP } = this;
@@ -140,6 +169,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
     } else {
       if (this.algo === "sam-linf") {
         for (let k = 0; k < LD; k++) wP[k] = W[k]! + this.rho * this.signs[k]!;
+        if (this.net.depth === 2) this.slidingControl(W);
       } else {
         const k0 = sg.eval(W, gA);
         perturbScaled(this.algo, this.rho, W, gA, k0, wP, perturb);
@@ -323,6 +353,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
             continue;
           }
           this.switches += 1;
+          if (this.net.depth === 2 && this.snapSliding()) this.patternAt(this.wNext, this.signsNew);
           const tmpS = this.signs;
           this.signs = this.signsNew;
           this.signsNew = tmpS;
