@@ -243,7 +243,7 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
 
   if (!opts.quiet) {
     const counts = Object.entries(status).map(([k, v]) => `${v} ${k}`).join(", ");
-    process.stdout.write(`samlab sweep: ${done.length} runs${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${threads} worker${threads > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
+    process.stdout.write(`samlab sweep: ${done.length} run${done.length === 1 ? "" : "s"}${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${threads} worker${threads > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
   }
   if (interrupted) {
     process.stderr.write(`samlab: interrupted after ${done.length} of ${indices.length} runs; ${join(opts.out!, "runs.csv")} holds those (sweep.json says complete: false)\n`);
