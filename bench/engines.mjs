@@ -1,7 +1,8 @@
 // One benchmark engine in its own process (spawned by bench/run.mjs, so every engine starts cold
 // and cannot disturb another's JIT or heap):
 //   node bench/engines.mjs <engine> single|batch <data.bin> <steps> <reps>
-// engine: wasm | reference | wasm-batch (the batched kernel, one thread) | wasm-batch-2t (two workers)
+// engine: wasm | wasm-2t | wasm-f32 | wasm-f32-2t | reference | wasm-batch (the batched kernel, one
+// thread) | wasm-batch-2t (two workers)
 // Prints one JSON line {"ns": [per rep], "beta": [final β, d per run]}. Setup is not timed.
 import { performance } from "node:perf_hooks";
 import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/index.js";
@@ -24,16 +25,20 @@ function betaOf(w) {
   return b;
 }
 
+// wasm variants: -2t = two threads on one run; -f32 = x rounded to f32 and stored as f32 in the hot loop
 function makeRun(kind, w0) {
-  const init = { x: D.x, y: D.y, n, d, depth: L, w0, schedule: Float64Array.of(0, steps), recordBeta: false, algo: D.algo, loss: D.loss, lr: D.lr, rho: D.rho };
-  return kind === "wasm" ? new WasmRun(init) : new ReferenceRun(init);
+  const f32 = kind.includes("f32");
+  const x = f32 ? Float64Array.from(D.x, Math.fround) : D.x;
+  const init = { x, y: D.y, n, d, depth: L, w0, schedule: Float64Array.of(0, steps), recordBeta: false, algo: D.algo, loss: D.loss, lr: D.lr, rho: D.rho };
+  if (kind === "reference") return new ReferenceRun(init);
+  return new WasmRun(init, { threads: kind.includes("2t") ? 2 : 1, xF32: f32 });
 }
 
 async function main() {
-  await loadWasm();
+  await loadWasm({ threads: engine.includes("2t") });
   const ns = [];
   let beta = [];
-  if (engine === "wasm" || engine === "reference") {
+  if (engine.startsWith("wasm") && !engine.startsWith("wasm-batch") || engine === "reference") {
     const runs = mode === "batch" ? R : 1;
     for (let rep = 0; rep < reps; rep++) {
       const made = Array.from({ length: runs }, (_, r) => makeRun(engine, D.w0.subarray(r * LD, (r + 1) * LD)));
@@ -41,6 +46,7 @@ async function main() {
       for (const run of made) if (!run.run(steps)) console.error(`non-finite at step ${run.nonfiniteStep()}`);
       ns.push((performance.now() - t0) * 1e6);
       beta = made.flatMap((run) => betaOf(run.readW()));
+      for (const run of made) run.dispose?.();
     }
   } else if (engine === "wasm-batch" || engine === "wasm-batch-2t") {
     const { runBatchTimed } = await import("./batch-engine.mjs");

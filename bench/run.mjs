@@ -10,7 +10,7 @@
 //   pnpm bench --only W1,B1    a subset of the workloads
 //   pnpm bench --reps 7        repetitions per engine (default 5)
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,7 +56,15 @@ const numpyVersion = (() => {
 function engineCmd(engine, mode, data, steps, n) {
   if (engine in cBins) return [cBins[engine].bin, [mode, data, String(steps), String(n)], process.env];
   if (engine === "NumPy") return ["python3", [join(here, "numpy_step.py"), mode, data, String(steps), String(n)], pyEnv];
-  const key = { "WASM": "wasm", "TS reference": "reference", "WASM batch 1 thread": "wasm-batch", "WASM batch 2 threads": "wasm-batch-2t" }[engine];
+  const key = {
+    WASM: "wasm",
+    "WASM 2 threads": "wasm-2t",
+    "WASM f32 x": "wasm-f32",
+    "WASM f32 x, 2 threads": "wasm-f32-2t",
+    "TS reference": "reference",
+    "WASM batch 1 thread": "wasm-batch",
+    "WASM batch 2 threads": "wasm-batch-2t",
+  }[engine];
   return [process.execPath, [join(here, "engines.mjs"), key, mode, data, String(steps), String(n)], process.env];
 }
 function runEngine(engine, mode, data, steps, n) {
@@ -106,7 +114,9 @@ for (const w of workloads(quick)) {
   const mode = batch ? "batch" : "single";
   const R = batch ? w.batch.length : 1;
   const engines = [...Object.keys(cBins), "WASM", "TS reference"];
-  if (batch && existsSync(join(here, "batch-engine.mjs"))) engines.push("WASM batch 1 thread", "WASM batch 2 threads");
+  if (batch) engines.push("WASM batch 1 thread", "WASM batch 2 threads");
+  if (w.threads) engines.push("WASM 2 threads");
+  if (w.f32) engines.push("WASM f32 x", "WASM f32 x, 2 threads");
   if (numpyVersion) engines.push("NumPy");
   console.log(`\n${w.name}: ${w.what}`);
   const rows = [];

@@ -39,6 +39,7 @@ export function workloads(quick = false) {
       spec: { data: { generator: "gaussian-sparse", n: 200, d: 100, k: 5, minMargin: 0.1, seed: 2 }, depth: 2, init: { alpha: 0.1 }, algo: "sam-l2", loss: "logistic", rho: 0.05, lr: 0.05, seed: 2 },
       steps: { c: q(4e4), wasm: q(4e4), reference: q(1e4), numpy: q(2e4) },
       check: q(1e4),
+      threads: true,
     },
     {
       name: "W3",
@@ -46,6 +47,8 @@ export function workloads(quick = false) {
       spec: { data: { generator: "gaussian-sparse", n: 2000, d: 784, k: 5, minMargin: 0.1, seed: 3 }, depth: 3, init: { alpha: 0.1 }, algo: "sam-l2", loss: "logistic", rho: 0.05, lr: 0.05, seed: 3 },
       steps: { c: q(200), wasm: q(200), reference: q(40), numpy: q(200) },
       check: q(40),
+      threads: true,
+      f32: true,
     },
     {
       name: "B1",
