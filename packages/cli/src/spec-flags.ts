@@ -59,6 +59,16 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--every <k>", key: "every", field: "record.every", help: "record every k steps instead", parse: num },
   { flag: "--seed <s>", key: "seed", field: "seed", help: "seed for generators and random inits (default 1)", parse: num },
   { flag: "--engine <e>", key: "engine", field: "engine", help: "wasm | reference (default wasm)", parse: str },
+  // continuous time and step-size schedules (docs/FLOWS.md)
+  { flag: "--mode <m>", key: "mode", field: "mode", help: "discrete | flow (default discrete)", parse: str },
+  { flag: "--flow <f>", key: "flow", field: "flow", help: "gradient | sam | rescaled (default: gradient for gd, else sam)", parse: str },
+  { flag: "--tmax <t>", key: "tmax", field: "tMax", help: "flow: integrate to time t (default lr·steps; e.g. 1e50)", parse: num },
+  { flag: "--tmin <t>", key: "tmin", field: "tMin", help: "flow: first log-spaced record time; log time starts here (default min(lr, tMax/10))", parse: num },
+  { flag: "--time-scale <s>", key: "timeScale", field: "timeScale", help: "flow: log | linear integration variable (default log)", parse: str },
+  { flag: "--rtol <r>", key: "rtol", field: "rtol", help: "flow: relative tolerance per step (default 1e-8)", parse: num },
+  { flag: "--atol <a>", key: "atol", field: "atol", help: "flow: absolute tolerance per step (default 1e-12)", parse: num },
+  { flag: "--max-steps <k>", key: "maxSteps", field: "maxSteps", help: "flow: integrator step budget (default 1e6)", parse: num },
+  { flag: "--lr-schedule <s>", key: "lrSchedule", field: "lrSchedule", help: "discrete: constant | loss-normalized | inv-sqrt (default constant)", parse: str },
 ];
 
 /** Declares --spec and every spec flag on a command. */

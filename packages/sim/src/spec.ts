@@ -57,6 +57,52 @@ export const DataGaussianSchema = z.strictObject({
   seed: seedSchema.optional(),
 });
 
+/** Preprocessing shared by data files and named sources (docs/DATA.md). */
+const classPair = z
+  .array(z.union([z.string({ error: "expected a class label" }), z.number({ error: "expected a class label" })]), { error: "expected two class labels, e.g. [0, 1]" })
+  .length(2, { error: "expected exactly two class labels, e.g. [0, 1]" });
+const dataPrep = {
+  /** Keep rows of these two classes; the first becomes −1, the second +1. */
+  classes: classPair.optional(),
+  /** A seeded subsample of n rows (after class selection). */
+  n: int(1, LIMITS.maxN, "an integer n ≥ 1").optional(),
+  seed: seedSchema.optional(),
+  /** Multiply every value by a number, or "unit": pixels to [0, 1] (÷255 for IDX bytes, ÷16 for digits), else ÷ max|x|. */
+  scale: z.union([z.number().gt(0).refine(Number.isFinite), z.literal("unit"), z.literal("none")], { error: 'expected a number > 0, "unit" or "none"' }).optional(),
+  /** Each feature to mean 0, standard deviation 1 over the loaded rows. */
+  standardize: z.boolean({ error: "expected true or false" }).optional(),
+  /** Run the separability LP before training (default true). */
+  separability: z.boolean({ error: "expected true or false" }).optional(),
+};
+
+export const DATA_FORMATS = ["csv", "libsvm", "idx"] as const;
+export const DataFileSchema = z.strictObject({
+  /** A path (Node) or URL. */
+  file: z.string({ error: "expected a path or URL" }).min(1, { error: "expected a path or URL" }),
+  /** Default: from the extension (.csv/.tsv/.txt → csv, .libsvm/.svm/.svmlight → libsvm, idx3-ubyte / .idx → idx). */
+  format: z.enum(DATA_FORMATS, { error: 'expected "csv", "libsvm" or "idx"' }).optional(),
+  /** IDX: the labels file (an IDX file with one label per record). */
+  labels: z.string({ error: "expected a path or URL" }).min(1).optional(),
+  /** CSV: the label column, a header name or a 0-based index (negative from the end). */
+  label: z.union([z.string(), z.number().int()], { error: "expected a column name or index" }).optional(),
+  /** CSV: whether the first line is a header (default "auto"). */
+  header: z.union([z.boolean(), z.literal("auto")], { error: 'expected true, false or "auto"' }).optional(),
+  delimiter: z.string({ error: "expected a string" }).min(1).max(4).optional(),
+  /** LIBSVM: the dimension (default: the largest index). */
+  d: int(1, LIMITS.maxD, "an integer dimension d ≥ 1").optional(),
+  ...dataPrep,
+});
+
+export const DATA_SOURCES = ["fashion-mnist", "digits", "iris"] as const;
+export const DataSourceSchema = z.strictObject({
+  source: z.enum(DATA_SOURCES, { error: 'expected "fashion-mnist", "digits" or "iris"' }),
+  /** fashion-mnist: the official split; digits, iris: "test" is the rows the same n and seed leave out of "train". */
+  split: z.enum(["train", "test"], { error: 'expected "train" or "test"' }).optional(),
+  /** fashion-mnist: the folder with its four .gz files (default $SAMLAB_DATA_DIR/fashion-mnist, else /usr/share/datasets/fashion-mnist). */
+  dir: z.string({ error: "expected a folder path or URL" }).min(1).optional(),
+  ...dataPrep,
+});
+
 export const InitAlphaSchema = z.strictObject({
   /** Every entry of every layer = alpha; an array gives one value per coordinate (all layers). */
   alpha: z.union([finite(), z.array(finite())], { error: "expected a number or an array of d numbers" }),
@@ -112,7 +158,9 @@ const TopSchema = z.strictObject({
 export type DataInline = z.infer<typeof DataInlineSchema>;
 export type DataSingle = z.infer<typeof DataSingleSchema>;
 export type DataGaussian = z.infer<typeof DataGaussianSchema>;
-export type DataSpec = DataInline | DataSingle | DataGaussian;
+export type DataFile = z.infer<typeof DataFileSchema>;
+export type DataSource = z.infer<typeof DataSourceSchema>;
+export type DataSpec = DataInline | DataSingle | DataGaussian | DataFile | DataSource;
 export type InitSpec = z.infer<typeof InitAlphaSchema> | z.infer<typeof InitValuesSchema> | z.infer<typeof InitRandomSchema>;
 export type RecordSpec = z.infer<typeof RecordSchema>;
 
@@ -168,7 +216,17 @@ function parseData(v: unknown): DataSpec {
     if (v.generator === "gaussian-sparse") return check(DataGaussianSchema, v, "data");
     throw new SpecError("data.generator", 'expected "single" or "gaussian-sparse"');
   }
-  if ("file" in v || "source" in v) throw new SpecError("data", "file and named data sources are not supported by this version of samlab");
+  if ("source" in v) return check(DataSourceSchema, v, "data");
+  if ("file" in v) {
+    const f = check(DataFileSchema, v, "data");
+    const format = f.format ?? formatFromName(f.file);
+    if (!format) throw new SpecError("data.format", `required: expected "csv", "libsvm" or "idx" (cannot tell from the name ${JSON.stringify(f.file)})`);
+    if (format === "idx" && f.labels === undefined) throw new SpecError("data.labels", "required: expected the IDX labels file (format idx)");
+    for (const k of ["label", "header", "delimiter"] as const) if (f[k] !== undefined && format !== "csv") throw new SpecError(`data.${k}`, 'applies to "format": "csv" only');
+    if (f.d !== undefined && format !== "libsvm") throw new SpecError("data.d", 'applies to "format": "libsvm" only');
+    if (f.labels !== undefined && format !== "idx") throw new SpecError("data.labels", 'applies to "format": "idx" only');
+    return { ...f, format };
+  }
   const data = check(DataInlineSchema, v, "data");
   const d = data.x[0]!.length;
   if (d < 1) throw new SpecError("data.x[0]", "expected at least one coordinate");
@@ -205,13 +263,36 @@ function parseInit(v: unknown, depth: number, d: number): InitSpec {
   throw new SpecError("init", "expected { alpha }, { values } or { random, alpha }");
 }
 
-/** The data dimension a data spec implies. */
+/** The format a data file's name implies (undefined when it does not tell). */
+export function formatFromName(file: string): DataFile["format"] {
+  const base = file.replace(/[?#].*$/, "").toLowerCase().replace(/\.gz$/, "");
+  if (/\.(csv|tsv|txt)$/.test(base)) return "csv";
+  if (/\.(libsvm|svm|svmlight)$/.test(base)) return "libsvm";
+  if (/idx\d-ubyte$|\.idx\d?$|-ubyte$/.test(base)) return "idx";
+  return undefined;
+}
+
+/** Dimensions of the named sources. */
+const SOURCE_D: Record<DataSource["source"], number> = { "fashion-mnist": 784, digits: 64, iris: 4 };
+/** Rows of the named sources with two classes (the most a pair can have). */
+const SOURCE_PAIR_N: Record<DataSource["source"], number> = { "fashion-mnist": 12_000, digits: 366, iris: 100 };
+
+/** Whether the data must be loaded (asynchronously) from a file or a named source. */
+export function isLoadedData(data: DataSpec): data is DataFile | DataSource {
+  return "file" in data || "source" in data;
+}
+
+/** The data dimension a data spec implies (NaN for a data file: known once loaded). */
 export function dataDimension(data: DataSpec): number {
+  if ("source" in data) return SOURCE_D[data.source];
+  if ("file" in data) return data.d ?? NaN;
   return "x" in data ? data.x[0]!.length : data.d;
 }
 
-/** The number of examples a data spec implies. */
+/** The number of examples a data spec implies (for files and sources: n, or an upper bound / NaN). */
 export function dataCount(data: DataSpec): number {
+  if ("source" in data) return data.n ?? SOURCE_PAIR_N[data.source];
+  if ("file" in data) return data.n ?? NaN;
   if ("x" in data) return data.x.length;
   return data.generator === "single" ? 1 : data.n;
 }
@@ -227,10 +308,15 @@ export function parseSpec(input: unknown): Spec {
   const data = parseData(top.data);
   const d = dataDimension(data);
   const n = dataCount(data);
-  if (n * d > LIMITS.maxCells) throw new SpecError("data", `expected at most ${LIMITS.maxCells} numbers (n·d) in all, got ${n * d}`);
+  // a data file: its dimension is known once loaded (loadDataset checks init and the caps then)
+  const dKnown = !Number.isNaN(d);
+  if (!dKnown && isObject(top.init) && ("values" in top.init || Array.isArray(top.init.alpha))) {
+    throw new SpecError("init", "expected { alpha: number } or { random, alpha } with a data file (per-coordinate values need its dimension)");
+  }
+  if (dKnown && Number.isFinite(n) && n * d > LIMITS.maxCells) throw new SpecError("data", `expected at most ${LIMITS.maxCells} numbers (n·d) in all, got ${n * d}`);
   if ("k" in data && data.k !== undefined && data.k > data.d) throw new SpecError("data.k", `expected k ≤ d = ${data.d}`);
-  if (top.depth * d > LIMITS.maxCells) throw new SpecError("depth", `expected depth·d ≤ ${LIMITS.maxCells}`);
-  const init = parseInit(top.init, top.depth, d);
+  if (dKnown && top.depth * d > LIMITS.maxCells) throw new SpecError("depth", `expected depth·d ≤ ${LIMITS.maxCells}`);
+  const init = parseInit(top.init, top.depth, dKnown ? d : 0);
   const rec = top.record;
   if (rec.every !== undefined) {
     const count = Math.floor(top.steps / rec.every) + 2;
