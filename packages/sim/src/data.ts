@@ -2,7 +2,8 @@
  * Turns a spec's `data` and `init` into concrete arrays (generators are seeded and deterministic).
  */
 import { Rng, STREAM } from "./rng.js";
-import { SpecError, type DataSpec, type InitSpec } from "./spec.js";
+import type { DataInfo } from "./loaders/load.js";
+import { SpecError, isLoadedData, type DataSpec, type InitSpec } from "./spec.js";
 
 /** A concrete data set: x is n×d row-major; y in {−1, +1}. */
 export interface Dataset {
@@ -12,10 +13,13 @@ export interface Dataset {
   y: Float64Array;
   /** For generated data: the ground truth β* (unit ℓ2 norm). */
   betaStar?: number[];
+  /** For data files and named sources: how the set was loaded (labels, selection, separability). */
+  info?: DataInfo;
 }
 
 /** Materializes the data of a spec; `seed` is the spec's seed (used when the generator has none). */
 export function makeDataset(data: DataSpec, seed: number): Dataset {
+  if (isLoadedData(data)) throw new SpecError("data", "a data file or named source loads asynchronously: use loadDataset(spec.data, seed) (createSimulation and simulate do)");
   if ("x" in data) {
     const n = data.x.length;
     const d = data.x[0]!.length;

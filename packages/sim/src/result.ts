@@ -3,6 +3,7 @@
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
 import type { Dataset } from "./data.js";
+import type { DataInfo } from "./loaders/load.js";
 import { DiagonalNet } from "./engine/reference.js";
 import { ScaledGradient } from "./engine/logdomain.js";
 import { REC, type Algo, type EngineName, type FlowStats } from "./engine/types.js";
@@ -76,7 +77,8 @@ export interface Result {
   format: typeof RESULT_FORMAT;
   spec: Spec;
   engine: EngineName;
-  data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] };
+  /** For data files and named sources also how the set was loaded (DataInfo: labels, separability, …). */
+  data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] } & Partial<DataInfo>;
   trajectory: Trajectory;
   final: FinalState;
   /** Dominant coordinates in the order they take over (from the recorded points; points where β = 0 or the largest |β_j| is tied are skipped). */
@@ -182,7 +184,7 @@ export function buildResult(b: BuildInput): Result {
     format: RESULT_FORMAT,
     spec,
     engine: b.engine,
-    data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}) },
+    data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}), ...(b.data.info ?? {}) },
     trajectory,
     final: finalState(b),
     dominantSequence,

@@ -11,7 +11,8 @@ import { createFlowRun, flowRecordTimes, isFlowSpec } from "./flow.js";
 import type { FlowEngineRun } from "./engine/types.js";
 import { buildResult, type Result, type Trajectory } from "./result.js";
 import { recordSchedule } from "./schedule.js";
-import { LIMITS, parseSpec, type Spec } from "./spec.js";
+import { LIMITS, isLoadedData, parseSpec, type Spec } from "./spec.js";
+import { loadDataset } from "./loaders/load.js";
 
 export interface SimulateOptions {
   /** Steps per engine call (the JS↔engine boundary is crossed once per chunk). Default: adaptive, ~50 ms per chunk. */
@@ -60,10 +61,12 @@ export class Simulation {
   /** Set for "mode": "flow" (the same object as `run`). */
   private readonly flowRun?: FlowEngineRun;
 
-  constructor(spec: Spec, opts: { threads?: number } = {}) {
+  /** `opts.data`: the data set already loaded (data files and named sources, see loadDataset). */
+  constructor(spec: Spec, opts: { threads?: number; data?: Dataset } = {}) {
     this.spec = spec;
     const xF32 = spec.precision?.x === "f32";
-    this.data = xF32 ? roundXToF32(makeDataset(spec.data, spec.seed)) : makeDataset(spec.data, spec.seed);
+    const data = opts.data ?? makeDataset(spec.data, spec.seed);
+    this.data = xF32 ? roundXToF32(data) : data;
     const { n, d, x, y } = this.data;
     const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
     this.schedule = isFlowSpec(spec) ? flowRecordTimes(spec.tMax, spec.tMin, spec.record) : recordSchedule(spec.steps, spec.record);
@@ -267,7 +270,9 @@ export async function createSimulation(spec: unknown, opts: { threads?: number }
   const parsed = parseSpec(spec);
   const threads = parsed.engine === "wasm" && parsed.mode !== "flow" ? (opts.threads ?? 1) : 1;
   if (parsed.engine === "wasm") await loadWasm({ threads: threads > 1 });
-  return new Simulation(parsed, { threads });
+  // data files and named sources load asynchronously (and run the separability LP) before the engine starts
+  const data = isLoadedData(parsed.data) ? await loadDataset(parsed.data, parsed.seed) : undefined;
+  return new Simulation(parsed, { threads, ...(data ? { data } : {}) });
 }
 
 /** Cost of one step in units of n·d·L work, for choosing chunk sizes. */
