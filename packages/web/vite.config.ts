@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 const shared = {
   "process.env.NODE_ENV": JSON.stringify("production"),
 };
+/** `highs` (3.5 MB of WebAssembly) is replaced by a stub: see src/stubs/highs.ts. */
+const highsStub = { find: /^highs$/, replacement: `${root}src/stubs/highs.ts` };
 
 function embedBuild(): Plugin {
   return {
@@ -22,7 +24,7 @@ function embedBuild(): Plugin {
         root,
         logLevel: "warn",
         define: { ...shared, __SAMLAB_APP_URL__: JSON.stringify("./index.html") },
-        resolve: { alias: [{ find: /^\.\/worker-factory\.js$/, replacement: `${root}src/worker-factory.inline.ts` }] },
+        resolve: { alias: [highsStub, { find: /^\.\/worker-factory\.js$/, replacement: `${root}src/worker-factory.inline.ts` }] },
         worker: { format: "es" },
         build: {
           outDir: "dist",
@@ -40,6 +42,7 @@ function embedBuild(): Plugin {
 export default defineConfig({
   base: "./",
   define: { ...shared, __SAMLAB_APP_URL__: JSON.stringify("../index.html") },
+  resolve: { alias: [highsStub] },
   worker: { format: "es" },
   build: { target: "es2022", chunkSizeWarningLimit: 2000 },
   plugins: [embedBuild()],

@@ -54,6 +54,15 @@ function decadeTicks(axis: { ticks: { value: number }[]; min: number; max: numbe
   if (ticks.length) axis.ticks = ticks;
 }
 
+/** Labels of decade ticks: 1, 10, 100, 1,000, 10,000 … and 0.1, 0.01, 0.001, 1e-4 … */
+function decadeLabel(v: number | string): string {
+  const x = Number(v);
+  const k = Math.round(Math.log10(x));
+  if (k >= 0 && k <= 6) return x.toLocaleString("en-US");
+  if (k < 0 && k >= -3) return String(Number(x.toPrecision(1)));
+  return `1e${k}`;
+}
+
 export interface LineOptions {
   xTitle: string;
   yTitle: string;
@@ -84,14 +93,14 @@ export function lineChart(canvas: HTMLCanvasElement, o: LineOptions): Chart<"lin
       interaction: { mode: "nearest", intersect: false, axis: "x" },
       elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.6, tension: 0, stepped: o.stepped ? "after" : false } },
       plugins: {
-        legend: { display: o.legend ?? true, position: "bottom", labels: { boxWidth: 12, boxHeight: 2, font: { size: 11 } } },
+        legend: { display: o.legend ?? false, position: "bottom", labels: { boxWidth: 12, boxHeight: 2, font: { size: 11 } } },
         tooltip: { enabled: true, animation: false },
       },
       scales: {
         x: {
           type: o.xLog ? "logarithmic" : "linear",
           title: { display: true, text: o.xTitle },
-          ticks: { maxTicksLimit: 6, autoSkip: !o.xLog, maxRotation: 0 },
+          ticks: { maxTicksLimit: 6, autoSkip: !o.xLog, maxRotation: 0, ...(o.xLog ? { callback: decadeLabel } : {}) },
           ...(o.xLog ? { afterBuildTicks: decadeTicks } : {}),
         },
         y: {
@@ -103,6 +112,7 @@ export function lineChart(canvas: HTMLCanvasElement, o: LineOptions): Chart<"lin
           ...(o.yMax !== undefined ? { max: o.yMax } : {}),
           ticks: {
             maxTicksLimit: 7,
+            ...(o.yLog ? { callback: decadeLabel } : {}),
             ...(o.yTickLabel ? { callback: (v: number | string) => o.yTickLabel!(Number(v)) } : {}),
           },
         },

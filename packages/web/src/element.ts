@@ -17,7 +17,7 @@ import { PALETTE, dataset, decimateIndices, heatmapChart, lineChart, type HeatCe
 import { PHASE_COLORS, cellColor, cellSpec, classify, phaseGrid, phaseKey, type PhaseGrid } from "./phase.js";
 import { DEFAULT_PRESET, PRESETS, presetById } from "./presets.js";
 import type { CellSummary, FromWorker, Snapshot } from "./protocol.js";
-import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, queryFor, WEB_LIMITS } from "./spec-state.js";
+import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, queryFor, WEB_LIMITS, webData } from "./spec-state.js";
 import { STYLES } from "./styles.js";
 import { WorkerClient } from "./worker-client.js";
 
@@ -33,7 +33,7 @@ const EDITOR_MAX_N = 20;
 const EDITOR_MAX_D = 12;
 /** Coordinates drawn in the share charts (the largest current shares when d is larger). */
 const MAX_LINES = 12;
-const MAX_POINTS_DRAWN = 200;
+const MAX_POINTS_DRAWN = 150;
 
 declare const __SAMLAB_APP_URL__: string;
 
@@ -583,7 +583,9 @@ export class SamlabExplorer extends HTMLElement {
     const na = h("div", { class: "na", hidden: true });
     this.els[`na-${id}`] = na;
     this.els[`canvas-${id}`] = canvas;
-    return h("div", { class: "chart" }, canvas, na);
+    const legend = h("div", { class: "legend", "aria-hidden": "true" });
+    this.els[`legend-${id}`] = legend;
+    return h("div", {}, h("div", { class: "chart" }, canvas, na), legend);
   }
 
   private buildView(v: ViewId): HTMLElement {
@@ -662,7 +664,7 @@ export class SamlabExplorer extends HTMLElement {
       set("initMode", "constant");
       set("alpha", init.alpha);
     }
-    const data = spec.data;
+    const data = webData(spec);
     if ("x" in data) {
       set("dataKind", "inline");
       this.editData = { x: data.x.map((r) => [...r]), y: [...(data.y ?? data.x.map(() => 1))] };
@@ -1037,7 +1039,7 @@ export class SamlabExplorer extends HTMLElement {
       for (const r of this.runs) this.advanceRun(r, k, true);
     }
     this.draw();
-    const pending = [...this.dirty].some((v) => v === "main" || v === "compare" || this.visible.has(v));
+    const pending = [...this.dirty].some((v) => v === "main" || v === "compare" || this.stateValue !== "playing" || this.visible.has(v));
     if (this.stateValue === "playing" || pending || this.runs.some((r) => r.outstanding)) this.kick();
   }
 
@@ -1060,7 +1062,9 @@ export class SamlabExplorer extends HTMLElement {
     let drawn = 0;
     for (const v of want) {
       if (drawn >= 1) break;
-      if (!this.visible.has(v)) continue;
+      // While playing, only on-screen views are redrawn; the rest catch up when scrolled into
+      // view, or once the run stops (still one view per frame).
+      if (playing && !this.visible.has(v)) continue;
       if (t0 - (this.lastDrawn.get(v) ?? -1e9) < minGap) continue;
       this.dirty.delete(v);
       this.lastDrawn.set(v, t0);
@@ -1139,6 +1143,23 @@ export class SamlabExplorer extends HTMLElement {
     return decimateIndices(s.length - first, MAX_POINTS_DRAWN).map((i) => i + first);
   }
 
+  /**
+   * Updates a line chart and its HTML legend. The legend is HTML (rebuilt only when the labels
+   * change) because chart.js's canvas legend re-measures its text on every update: about half of
+   * an update's cost.
+   */
+  private commit(id: string, chart: Chart<"line", XY[]>): void {
+    this.setX(chart);
+    chart.update("none");
+    const el = this.els[`legend-${id}`];
+    if (!el) return;
+    const items = chart.data.datasets.length > 1 ? chart.data.datasets.map((d) => [String(d.label ?? ""), String(d.borderColor ?? "")] as const) : [];
+    const key = JSON.stringify(items);
+    if (el.dataset.key === key) return;
+    el.dataset.key = key;
+    el.replaceChildren(...items.map(([label, color]) => h("span", {}, h("span", { class: "swatch", style: `background:${color}` }), label)));
+  }
+
   private setX(chart: Chart<"line", XY[]>): void {
     const x = chart.options.scales!.x! as { title?: { text?: string } };
     if (x.title) x.title.text = this.xTitle();
@@ -1167,8 +1188,7 @@ export class SamlabExplorer extends HTMLElement {
         return { x: X[i]!, y: b && l1 > 0 ? Math.abs(b[j]!) / l1 : NaN };
       })),
     );
-    this.setX(chart);
-    chart.update("none");
+    this.commit(id, chart);
   }
 
   private drawLoss(r: RunView): void {
@@ -1178,8 +1198,7 @@ export class SamlabExplorer extends HTMLElement {
     const s = r.series;
     const idx = this.idx(r).filter((i) => s.loss[i]! > 0);
     chart.data.datasets = [dataset("loss", PALETTE[0]!, idx.map((i) => ({ x: X[i]!, y: s.loss[i]! })))];
-    this.setX(chart);
-    chart.update("none");
+    this.commit("loss", chart);
   }
 
   private drawMargins(r: RunView): void {
@@ -1195,8 +1214,7 @@ export class SamlabExplorer extends HTMLElement {
       dataset("γ / ‖β‖₂", PALETTE[1]!, idx.map((i) => ({ x: X[i]!, y: safe(s.minMargin[i]!, s.l2[i]!) }))),
       dataset(`γ / ‖w‖₂^${L}`, PALETTE[2]!, idx.map((i) => ({ x: X[i]!, y: safe(s.minMargin[i]!, s.wNorm[i]! ** L) }))),
     ];
-    this.setX(chart);
-    chart.update("none");
+    this.commit("margins", chart);
   }
 
   private drawCosine(r: RunView): void {
@@ -1211,8 +1229,7 @@ export class SamlabExplorer extends HTMLElement {
       chart.data.datasets = [];
       this.na("cosine", "Not available: this run's Result carries no max-margin directions (needs the max-margin solver for data with more than one example).");
       if (note) note.textContent = "";
-      this.setX(chart);
-    chart.update("none");
+      this.commit("cosine", chart);
       return;
     }
     this.na("cosine", null);
@@ -1233,8 +1250,7 @@ export class SamlabExplorer extends HTMLElement {
       dataset("cos(β, β*₂) ℓ2 max-margin", PALETTE[1]!, idx.map((i) => ({ x: X[i]!, y: cos(s.beta[i], ref.l2) }))),
     ];
     if (note) note.textContent = ref.source;
-    this.setX(chart);
-    chart.update("none");
+    this.commit("cosine", chart);
   }
 
   private drawDominant(r: RunView): void {
@@ -1253,8 +1269,7 @@ export class SamlabExplorer extends HTMLElement {
     const yScale = chart.options.scales!.y!;
     yScale.max = d + 0.5;
     chart.data.datasets = [dataset("dominant coordinate", PALETTE[4]!, idx.map((i) => ({ x: X[i]!, y: s.dominant[i]! + 1 })), { stepped: "after" })];
-    this.setX(chart);
-    chart.update("none");
+    this.commit("dominant", chart);
     const note = this.els.domNote;
     if (note) {
       const res = r.result ?? this.resultValue;
@@ -1299,7 +1314,8 @@ export class SamlabExplorer extends HTMLElement {
 
   private startPhase(spec: Spec): void {
     const note = this.els.phaseNote;
-    const d = "x" in spec.data ? spec.data.x[0]!.length : spec.data.d;
+    const data = webData(spec);
+    const d = "x" in data ? data.x[0]!.length : data.d;
     if (d !== 2) {
       if (this.phase && !this.phase.done) this.client?.send({ type: "cancel", job: this.phase.job });
       this.phase = undefined;
@@ -1534,13 +1550,14 @@ export function maxMarginDirections(result: Result | undefined, spec: Spec | und
   if (!spec) return undefined;
   let x: number[] | undefined;
   let y = 1;
-  if ("x" in spec.data && spec.data.x.length === 1) {
-    x = spec.data.x[0]!;
-    y = spec.data.y?.[0] ?? 1;
-  } else if ("generator" in spec.data && spec.data.generator === "single") {
-    const sc = spec.data.scale ?? 1;
-    x = Array.from({ length: spec.data.d }, (_, j) => sc * (j + 1));
-    y = spec.data.y ?? 1;
+  const data = webData(spec);
+  if ("x" in data && data.x.length === 1) {
+    x = data.x[0]!;
+    y = data.y?.[0] ?? 1;
+  } else if ("generator" in data && data.generator === "single") {
+    const sc = data.scale ?? 1;
+    x = Array.from({ length: data.d }, (_, j) => sc * (j + 1));
+    y = data.y ?? 1;
   }
   if (!x) return undefined;
   const n2 = Math.hypot(...x);

@@ -34,3 +34,22 @@ describe("portableSin / portableCos", () => {
     expect(bad).toBe(0);
   });
 });
+
+describe("portableExp / portableLog1p", () => {
+  it("equal Node 20's Math.exp / Math.log1p (fdlibm) bit for bit over wide ranges", async () => {
+    const { portableExp, portableLog1p } = await import("./portable-math.js");
+    const xs: number[] = [0, -0, 1, -1, 0.5, 1e-300, -1e-300, 709.7, 709.8, -745.1, -745.2, -708, 1e-9, NaN, Infinity, -Infinity, 1e300, -0.999999];
+    let s = 5;
+    for (let k = 0; k < 200_000; k++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      const u = (s + 0.5) / 4294967296;
+      xs.push((u - 0.5) * 1500, (u - 0.5) * 10, (u - 0.5) * 1e-6, u * 1e6 - 1, u * 2 - 1);
+    }
+    let bad = 0;
+    for (const x of xs) {
+      if (!Object.is(portableExp(x), Math.exp(x))) bad++;
+      if (!Object.is(portableLog1p(x), Math.log1p(x))) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+});

@@ -239,3 +239,141 @@ export function portableCos(xIn: number): number {
       return kernelSin(rem[0], rem[1], 1);
   }
 }
+
+// ---- exp (e_exp.c) and log1p (s_log1p.c) ----
+const halF = [0.5, -0.5];
+const o_threshold = 7.09782712893383973096e2;
+const u_threshold = -7.45133219101941108420e2;
+const ln2HI = [6.93147180369123816490e-1, -6.93147180369123816490e-1];
+const ln2LO = [1.90821492927058770002e-10, -1.90821492927058770002e-10];
+const invln2 = 1.44269504088896338700e0;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6;
+const P5 = 4.13813679705723846039e-8;
+const twom1000 = 9.33263618503218878990e-302;
+
+function fromWords(h: number, l: number): number {
+  buf.setInt32(0, h);
+  buf.setUint32(4, l);
+  return buf.getFloat64(0);
+}
+
+export function portableExp(xIn: number): number {
+  let x = +xIn;
+  let hx = hi(x);
+  const xsb = (hx >>> 31) & 1;
+  hx &= 0x7fffffff;
+  let hiPart = 0;
+  let loPart = 0;
+  let k = 0;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | lo(x)) !== 0) return x + x; // NaN
+      return xsb === 0 ? x : 0; // exp(±inf)
+    }
+    if (x > o_threshold) return Infinity;
+    if (x < u_threshold) return 0;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x === 1) return Math.E;
+      hiPart = x - ln2HI[xsb]!;
+      loPart = ln2LO[xsb]!;
+      k = 1 - xsb - xsb;
+    } else {
+      k = Math.trunc(invln2 * x + halF[xsb]!);
+      const t = k;
+      hiPart = x - t * ln2HI[0]!;
+      loPart = t * ln2LO[0]!;
+    }
+    x = hiPart - loPart;
+  } else if (hx < 0x3e300000) {
+    return 1 + x;
+  } else k = 0;
+  const t = x * x;
+  const twopk = k >= -1021 ? fromWords(0x3ff00000 + (k << 20), 0) : fromWords(0x3ff00000 + ((k + 1000) << 20), 0);
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k === 0) return 1 - ((x * c) / (c - 2.0) - x);
+  const y = 1 - (loPart - (x * c) / (2.0 - c) - hiPart);
+  if (k >= -1021) {
+    if (k === 1024) return y * 2.0 * 8.98846567431158e307;
+    return y * twopk;
+  }
+  return y * twopk * twom1000;
+}
+
+const Lp1 = 6.666666666666735130e-1;
+const Lp2 = 3.999999999940941908e-1;
+const Lp3 = 2.857142874366239149e-1;
+const Lp4 = 2.222219843214978396e-1;
+const Lp5 = 1.818357216161805012e-1;
+const Lp6 = 1.531383769920937332e-1;
+const Lp7 = 1.479819860511658591e-1;
+
+export function portableLog1p(xIn: number): number {
+  const x = +xIn;
+  const hx = hi(x);
+  const ax = hx & 0x7fffffff;
+  let k = 1;
+  let f = 0;
+  let hu = 0;
+  let c = 0;
+  if (hx < 0x3fda827a) {
+    if (ax >= 0x3ff00000) {
+      if (x === -1) return -Infinity;
+      return NaN;
+    }
+    if (ax < 0x3e200000) {
+      if (ax < 0x3c900000) return x;
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) {
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (k !== 0) {
+    let u: number;
+    if (hx < 0x43400000) {
+      u = 1.0 + x;
+      hu = hi(u);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1.0 - (u - x) : x - (u - 1.0);
+      c /= u;
+    } else {
+      u = x;
+      hu = hi(u);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000fffff;
+    if (hu < 0x6a09e) {
+      u = withHigh(u, hu | 0x3ff00000);
+    } else {
+      k += 1;
+      u = withHigh(u, hu | 0x3fe00000);
+      hu = (0x00100000 - hu) >> 2;
+    }
+    f = u - 1.0;
+  }
+  const hfsq = 0.5 * f * f;
+  if (hu === 0) {
+    if (f === 0) {
+      if (k === 0) return 0;
+      c += k * ln2_lo;
+      return k * ln2_hi + c;
+    }
+    const R = hfsq * (1.0 - 0.66666666666666666 * f);
+    if (k === 0) return f - R;
+    return k * ln2_hi - (R - (k * ln2_lo + c) - f);
+  }
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const R = z * (Lp1 + z * (Lp2 + z * (Lp3 + z * (Lp4 + z * (Lp5 + z * (Lp6 + z * Lp7))))));
+  if (k === 0) return f - (hfsq - s * (hfsq + R));
+  return k * ln2_hi - (hfsq - (s * (hfsq + R) + (k * ln2_lo + c)) - f);
+}

@@ -4,7 +4,13 @@
  * spec that comes from outside is validated by @samlab/sim's `parseSpec`, then clamped to WEB_LIMITS
  * (with a message per clamped field), never rendered as markup. Pure functions: no DOM access.
  */
-import { parseSpec, SpecError, dataDimension, dataCount, type Spec } from "@samlab/sim";
+import { parseSpec, SpecError, dataDimension, dataCount, type DataGaussian, type DataInline, type DataSingle, type Spec } from "@samlab/sim";
+
+/** The data a web page can run: inline examples or the seeded generators (no files, no downloads). */
+export type WebData = DataInline | DataSingle | DataGaussian;
+export function webData(spec: Spec): WebData {
+  return spec.data as WebData;
+}
 import { DEFAULT_PRESET, presetById } from "./presets.js";
 
 /** Caps for runs started from the web page (the API's own LIMITS are far larger). */
@@ -39,7 +45,10 @@ export function clampSpec(spec: Spec): { spec: Spec; messages: string[] } {
   const s: Spec = structuredClone(spec);
   const messages: string[] = [];
   const note = (field: string, from: number, to: number) => messages.push(`${field}: ${fmt(from)} is above the web cap; clamped to ${fmt(to)}`);
-  const data = s.data;
+  const raw = s.data as unknown as Record<string, unknown>;
+  if ("file" in raw) throw new SpecError("data.file", "data files need the CLI (samlab run --spec FILE); the web page runs inline examples and the seeded generators");
+  if ("source" in raw) throw new SpecError("data.source", "named data sets need the CLI (samlab run); the web page runs inline examples and the seeded generators");
+  const data = s.data as WebData;
   if ("x" in data) {
     if (data.x.length > WEB_LIMITS.maxN) throw new SpecError("data.x", `expected at most ${WEB_LIMITS.maxN} examples in the web page, got ${data.x.length}`);
     const d = data.x[0]!.length;

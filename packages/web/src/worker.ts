@@ -7,15 +7,17 @@
  * interactive runs stay responsive.
  */
 import { createSimulation, SpecError, type Simulation } from "@samlab/sim";
-import { portableCos, portableLog, portableSin } from "./portable-math.js";
+import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "./portable-math.js";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
 
-// Same seeded Gaussian data and inits as the CLI: @samlab/sim's Box–Muller normals call Math.log,
-// Math.sin and Math.cos, whose last bits differ between Chromium 156 and Node 20 (see
-// portable-math.ts). Replaced in this worker's realm only.
+// The same numbers as the CLI: @samlab/sim's JavaScript calls Math.log, sin, cos (seeded normals),
+// exp and log1p (flow record times, reference engine, log-domain losses), whose last bits differ
+// between Chromium 156 and Node 20 (see portable-math.ts). Replaced in this worker's realm only.
 Math.log = portableLog;
 Math.sin = portableSin;
 Math.cos = portableCos;
+Math.exp = portableExp; // flows' record times, the reference engine, log-domain losses
+Math.log1p = portableLog1p;
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
