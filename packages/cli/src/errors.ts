@@ -1,7 +1,7 @@
 /**
  * Exit codes and one-line error reporting for every samlab command (documented in docs/CLI.md).
  */
-import { SpecError } from "@samlab/sim";
+import { DataError, SpecError } from "@samlab/sim";
 
 export const EXIT = {
   ok: 0,
@@ -37,6 +37,11 @@ export function reportError(e: unknown, flagOf?: (field: string) => string | und
   }
   if (e instanceof CliError) {
     process.stderr.write(`samlab: ${e.message}\n`);
+  if (e instanceof DataError) {
+    // already "FILE: line N: reason" / "FILE: byte N: reason"
+    process.stderr.write(`samlab: bad data: ${e.message}\n`);
+    return EXIT.usage;
+  }
     return e.code;
   }
   const msg = e instanceof Error ? e.message : String(e);

@@ -21,6 +21,15 @@ export function humanSummary(r: Result): string {
   lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
   lines.push(`ℓ1 shares         ${vec(f.shares)}`);
   lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
+  if (r.data.labels) {
+    const dd = r.data;
+    const lab = dd.labels!;
+    const names = dd.classNames ? ` (${dd.classNames[0]} vs ${dd.classNames[1]})` : "";
+    lines.push(`data              ${dd.origin} · ${dd.format} · ${r.data.n} of ${dd.selected} selected rows (${dd.rowsRead} read)${names}`);
+    lines.push(`labels            ${lab.negative ?? "–"} → −1 (${lab.counts.negative}), ${lab.positive ?? "–"} → +1 (${lab.counts.positive}); ${lab.rule}`);
+    const sep = dd.separability;
+    if (sep) lines.push(sep.separable ? `separability      linearly separable without bias: ℓ1 max-margin ${fmt(sep.l1Margin)} (LP, ${fmt(sep.ms / 1000, 2)} s)` : `separability      NOT linearly separable without bias (LP): trained anyway; margins stay negative`);
+  }
   const seq = r.dominantSequence;
   if (seq.length) {
     const shown = seq.length > 12 ? [...seq.slice(0, 6), null, ...seq.slice(-5)] : seq;

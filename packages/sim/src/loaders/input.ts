@@ -89,7 +89,7 @@ export async function* byteChunks(input: DataInput, file: string): AsyncGenerato
     } catch (e) {
       if (e instanceof DataError) throw e;
       const msg = (e as Error)?.message ?? String(e);
-      throw new DataError(file, `truncated or corrupt gzip data (${/end|incomplete|truncat/i.test(msg) ? "the compressed stream ends early" : msg}) after ${compressed} compressed bytes`, { offset: compressed });
+      throw new DataError(file, `truncated or corrupt gzip data (${/end|incomplete|truncat/i.test(msg) ? "the compressed stream ends early" : msg}; the offset counts compressed bytes)`, { offset: compressed });
     }
     if (r.done) return;
     if (r.value.length) yield r.value;
