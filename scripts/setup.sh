@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets samlab up on a fresh machine that has only Node 20 and npm:
-# pnpm (the pinned version), the Debian packages the chosen job needs, the dependencies, the build.
+# pnpm (the pinned version), the Debian packages the chosen job needs (Fashion-MNIST always,
+# Chromium with --test), the dependencies, the build.
 #
 #   bash scripts/setup.sh           # what `samlab` needs
 #   bash scripts/setup.sh --test    # plus Chromium for the browser tests
@@ -29,6 +30,9 @@ fi
 # 2. Debian packages
 apt_pkgs=()
 if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null 2>&1; then apt_pkgs+=(chromium); fi
+# Fashion-MNIST (gzipped IDX, 30 MB) for the real-data experiment of `samlab reproduce` and its tests;
+# skipped when SAMLAB_DATA_DIR points at another copy (docs/DATA.md)
+if [ ! -f "${SAMLAB_DATA_DIR:-/usr/share/datasets}/fashion-mnist/train-images-idx3-ubyte.gz" ]; then apt_pkgs+=(dataset-fashion-mnist); fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then
