@@ -884,7 +884,9 @@ export class SamlabExplorer extends HTMLElement {
   private advanceRun(r: RunView, steps: number | undefined, snapshot: boolean): void {
     if (!r.started || r.done || r.outstanding || !this.client) return;
     r.outstanding = true;
-    this.client.send({ type: "advance", run: r.id, ...(steps !== undefined ? { steps } : { budgetMs: this.runs.length > 1 ? 8 : 12 }), snapshot });
+    // Auto speed: the main run gets most of each frame's compute, the comparison runs the rest.
+    const budgetMs = r.role === "main" ? 12 : 3;
+    this.client.send({ type: "advance", run: r.id, ...(steps !== undefined ? { steps } : { budgetMs }), snapshot });
   }
 
   private requestResult(): void {
