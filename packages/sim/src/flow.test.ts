@@ -9,7 +9,7 @@
  * global error is at most the sum of the local ones: N_accepted·√LD·(atol + rtol·max|w|).
  */
 import { describe, expect, it } from "vitest";
-import { simulate, type Result } from "./index.js";
+import { parseSpec, simulate, SpecError, type Result } from "./index.js";
 import { hpOneStepLossNormalized } from "./test-util/high-precision.js";
 
 const engines = ["wasm", "reference"] as const;
@@ -393,5 +393,47 @@ describe("step-size schedules", () => {
     for (let j = 0; j < 4; j++) expect(Math.abs(a.final.beta[j]! - b.final.beta[j]!)).toBeLessThanOrEqual(1e-12 * maxAbs(b.final.beta));
     // Δt_k = η / L(w_k), with L(w_k) the recorded loss at step k
     for (const k of [0, 10, 499]) expect(a.trajectory.t[k + 1]! - a.trajectory.t[k]!).toBeCloseTo(0.01 / a.trajectory.loss[k]!, 10);
+  });
+});
+
+describe("flow fields in the spec", () => {
+  const base = { version: 1 as const, data: { x: [[1, 2]] } };
+  it("a discrete spec is unchanged (no flow fields filled in) and rejects flow-only fields", () => {
+    const s = parseSpec(base);
+    for (const f of ["mode", "flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxSteps", "lrSchedule"]) expect(f in s).toBe(false);
+    for (const f of ["tMax", "rtol", "flow"]) {
+      const bad = { ...base, [f]: f === "flow" ? "sam" : 1 };
+      expect(() => parseSpec(bad)).toThrow(SpecError);
+      try {
+        parseSpec(bad);
+      } catch (e) {
+        expect((e as SpecError).field).toBe(f);
+      }
+    }
+  });
+  it("flow defaults: flow by algo, tMax = lr·steps, tMin = min(lr, tMax/10), log time, 1e-8 / 1e-12, 1e6 steps", () => {
+    const s = parseSpec({ ...base, mode: "flow", algo: "sam-l2", lr: 0.02, steps: 500 });
+    expect([s.flow, s.tMax, s.tMin, s.timeScale, s.rtol, s.atol, s.maxSteps]).toEqual(["sam", 10, 0.02, "log", 1e-8, 1e-12, 1e6]);
+    expect(parseSpec({ ...base, mode: "flow" }).flow).toBe("gradient");
+  });
+  it("rejects inconsistent combinations, naming the field", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ mode: "flow", algo: "sam-l2", flow: "gradient" }, "flow"],
+      [{ mode: "flow", flow: "sam" }, "flow"],
+      [{ mode: "flow", lrSchedule: "inv-sqrt" }, "lrSchedule"],
+      [{ mode: "flow", tMax: 1, tMin: 2 }, "tMin"],
+      [{ mode: "flow", record: { every: 10, points: 2000 } }, "record.every"],
+      [{ mode: "flow", tMax: 1e301 }, "tMax"],
+    ];
+    for (const [extra, field] of cases) {
+      let err: unknown;
+      try {
+        parseSpec({ ...base, ...extra });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SpecError);
+      expect((err as SpecError).field).toBe(field);
+    }
   });
 });
