@@ -3,7 +3,8 @@
 //   node bench/engines.mjs <engine> single|batch <data.bin> <steps> <reps>
 // engine: wasm | wasm-2t | wasm-f32 | wasm-f32-2t | reference | wasm-batch (the batched kernel, one
 // thread) | wasm-batch-2t (two workers)
-// Prints one JSON line {"ns": [per rep], "beta": [final β, d per run]}. Setup is not timed.
+// Prints one JSON line {"ns": [wall, per rep], "cpu": [process CPU, per rep], "beta": [final β, d per run]}.
+// Setup is not timed.
 import { performance } from "node:perf_hooks";
 import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/index.js";
 import { readData } from "./workloads.mjs";
@@ -37,28 +38,35 @@ function makeRun(kind, w0) {
 async function main() {
   await loadWasm({ threads: engine.includes("2t") });
   const ns = [];
+  const cpu = []; // process CPU time (all threads of the process)
   let beta = [];
   if (engine.startsWith("wasm") && !engine.startsWith("wasm-batch") || engine === "reference") {
     const runs = mode === "batch" ? R : 1;
     for (let rep = 0; rep < reps; rep++) {
       const made = Array.from({ length: runs }, (_, r) => makeRun(engine, D.w0.subarray(r * LD, (r + 1) * LD)));
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (const run of made) if (!run.run(steps)) console.error(`non-finite at step ${run.nonfiniteStep()}`);
       ns.push((performance.now() - t0) * 1e6);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) * 1e3);
       beta = made.flatMap((run) => betaOf(run.readW()));
       for (const run of made) run.dispose?.();
     }
   } else if (engine === "wasm-batch" || engine === "wasm-batch-2t") {
     const { runBatchTimed } = await import("./batch-engine.mjs");
     for (let rep = 0; rep < reps; rep++) {
+      const c0 = process.cpuUsage();
       const r = await runBatchTimed(D, steps, engine === "wasm-batch-2t" ? 2 : 1);
+      const c = process.cpuUsage(c0);
       ns.push(r.ns);
+      cpu.push((c.user + c.system) * 1e3);
       beta = r.beta;
     }
   } else {
     throw new Error(`unknown engine ${engine}`);
   }
-  process.stdout.write(JSON.stringify({ ns, beta }) + "\n");
+  process.stdout.write(JSON.stringify({ ns, cpu, beta }) + "\n");
 }
 
 main().catch((e) => {

@@ -3,7 +3,7 @@
     python3 numpy_step.py single|batch <data.bin> <steps> <reps>
 
 Reads the same data file as bench/native/step.c (little-endian f64: n, d, L, algo, loss, lr, rho, R,
-x, y, w0) and prints one JSON line {"ns": [...], "beta": [...]}. `batch` advances all R runs at once,
+x, y, w0) and prints one JSON line {"ns": [...], "cpu": [...], "beta": [...]}. `batch` advances all R runs at once,
 vectorized over the batch (arrays of shape (L, d, R)). bench/run.mjs runs it with one BLAS thread.
 Matrix-vector products go through BLAS, so sums are not in the engines' order: agreement with them
 is to rounding (a few 1e-12 relative over the benchmark's step counts), not bitwise.
@@ -88,16 +88,19 @@ def main():
     batched = mode == "batch"
     step = make_step(n, d, L, algo, loss, lr, rho, yx, batched)
     times = []
+    cpu = []
     W = None
     for _ in range(reps):
         W = np.ascontiguousarray(np.transpose(w0, (1, 2, 0))) if batched else w0[0].copy()
+        c0 = time.process_time_ns()
         t0 = time.perf_counter_ns()
         for _ in range(steps):
             W = step(W)
         times.append(time.perf_counter_ns() - t0)
+        cpu.append(time.process_time_ns() - c0)
     beta = np.prod(W, axis=0)
     flat = beta.T.reshape(-1) if batched else beta
-    print(json.dumps({"ns": times, "beta": [float(v) for v in flat], "numpy": np.__version__}))
+    print(json.dumps({"ns": times, "cpu": cpu, "beta": [float(v) for v in flat], "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

@@ -129,9 +129,10 @@ for (const w of workloads(quick)) {
     // the single-run engines are timed on a slice of a batch (their per-run cost does not depend on R)
     const res = runEngine(e, mode, data, steps, e === "TS reference" || (batch && e.startsWith("C")) ? Math.min(reps, 3) : reps);
     const per = res.ns.map((t) => t / (steps * R));
-    const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), agree: relDiff(check[e], check["TS reference"], d) };
+    const cpu = median(res.cpu.map((t) => t / (steps * R)));
+    const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), cpu, agree: relDiff(check[e], check["TS reference"], d) };
     rows.push(row);
-    console.log(`  ${e.padEnd(22)} ${fmt(row.median).padStart(9)} ns/${batch ? "run-step" : "step"}  [${fmt(row.min)}–${fmt(row.max)}]  β vs reference ${row.agree.toExponential(1)}`);
+    console.log(`  ${e.padEnd(22)} ${fmt(row.median).padStart(9)} ns/${batch ? "run-step" : "step"}  [${fmt(row.min)}–${fmt(row.max)}]  cpu ${fmt(cpu)}  β vs reference ${row.agree.toExponential(1)}`);
   }
   const cn = rows.find((r) => r.engine === "C -O3 -march=native").median;
   const c3 = rows.find((r) => r.engine === "C -O3").median;
@@ -141,10 +142,10 @@ for (const w of workloads(quick)) {
   }
   results.push({ workload: w.name, what: w.what, check: w.check, rows });
   lines.push(`### ${w.name} — ${w.what}`, "");
-  lines.push(`| engine | steps × reps | ns/${batch ? "run-step" : "step"} median | range | × C native | × C -O3 | β vs reference at step ${w.check} |`);
-  lines.push("|---|---:|---:|---:|---:|---:|---:|");
+  lines.push(`| engine | steps × reps | ns/${batch ? "run-step" : "step"} median | range | × C native | × C -O3 | CPU ns/${batch ? "run-step" : "step"} | β vs reference at step ${w.check} |`);
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    lines.push(`| ${r.engine} | ${r.steps.toExponential(0)} × ${r.reps} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.vsNative.toFixed(2)} | ${r.vsO3.toFixed(2)} | ${r.agree === 0 ? "identical" : r.agree.toExponential(1)} |`);
+    lines.push(`| ${r.engine} | ${r.steps.toExponential(0)} × ${r.reps} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.vsNative.toFixed(2)} | ${r.vsO3.toFixed(2)} | ${fmt(r.cpu)} | ${r.agree === 0 ? "identical" : r.agree.toExponential(1)} |`);
   }
   lines.push("");
 }
@@ -154,6 +155,7 @@ const md = [
   "",
   `Machine: ${machine.cpu}, ${machine.memory}; Node ${machine.node}; gcc ${machine.gcc}; NumPy ${machine.numpy} (1 BLAS thread).`,
   `Date ${machine.date}; load average before ${machine.loadBefore}, after ${machine.loadAfter}.`,
+  "ns/step: wall time (the ratios use these medians). CPU ns/step: process CPU time, median (all threads of the process: for two-thread engines it is the sum of both).",
   "β vs reference: max over runs of max_j |β_j − β_ref,j| / max_j |β_ref,j| after the same steps (the TS reference engine is the yardstick).",
   "",
   ...lines,

@@ -7,7 +7,7 @@
 //   step.bin batch  <data.bin> <steps> <reps>   R runs sharing x, y (B1), one after another
 //
 // data.bin (little-endian f64): n, d, L, algo, loss, lr, rho, R, then x (n·d), y (n), w0 (R·L·d).
-// Prints one JSON line: {"ns": [per rep], "beta": [final β of run 0 … R-1, d each]}.
+// Prints one JSON line: {"ns": [wall, per rep], "cpu": [process CPU time, per rep], "beta": [final β of run 0 … R-1, d each]}.
 //
 // The same kernels as packages/core-wasm/assembly/fast.ts (same data layout, same blocking, 128-bit
 // vectors through gcc's vector extensions): n = 1, d = 2, L = 2 in registers; otherwise one pass over
@@ -260,6 +260,12 @@ static double now_ns(void) {
   return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+static double cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
 int main(int argc, char **argv) {
   if (argc < 5) {
     fprintf(stderr, "usage: %s single|batch data.bin steps reps\n", argv[0]);
@@ -305,17 +311,21 @@ int main(int argc, char **argv) {
   N.grp = calloc(LD, sizeof(double));
   double *w = malloc(sizeof(double) * R * LD);
   const int runs = batch ? R : 1;
+  double *cpu = malloc(sizeof(double) * reps);
   printf("{\"ns\":[");
   for (int rep = 0; rep < reps; rep++) {
     memcpy(w, w0, sizeof(double) * R * LD);
-    const double t0 = now_ns();
+    const double c0 = cpu_ns(), t0 = now_ns();
     for (int r = 0; r < runs; r++) {
       const long bad = run(&N, w + (size_t)r * LD, steps);
       if (bad) fprintf(stderr, "run %d: non-finite at step %ld\n", r, bad);
     }
     const double t1 = now_ns();
+    cpu[rep] = cpu_ns() - c0;
     printf("%s%.6g", rep ? "," : "", t1 - t0);
   }
+  printf("],\"cpu\":[");
+  for (int rep = 0; rep < reps; rep++) printf("%s%.6g", rep ? "," : "", cpu[rep]);
   printf("],\"beta\":[");
   for (int r = 0; r < runs; r++) {
     const double *wr = w + (size_t)r * LD;
