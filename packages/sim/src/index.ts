@@ -44,3 +44,4 @@ export { DataError } from "./loaders/errors.js";
 export { DataNotFoundError, openInput, fashionMnistDir, FASHION_MNIST_CLASSES, DEBIAN_DATA_DIR, type Opener } from "./loaders/sources.js";
 export type { DataInput } from "./loaders/input.js";
 export { DATA_FORMATS, DATA_SOURCES, isLoadedData, formatFromName, type DataFile, type DataSource } from "./spec.js";
+export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, MaxMarginInputError, MAX_MARGIN_NORMS, SEPARATION_TOL, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution, type SolverLoadOptions } from "./maxmargin.js";
