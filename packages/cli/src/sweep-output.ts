@@ -157,3 +157,9 @@ export interface SweepManifest {
   /** For a merge: the folders joined. */
   mergedFrom?: string[];
 }
+
+/** sweep.json's text: indented, except the echoed sweep file, which stays on one line (its data can be large). */
+export function manifestJson(m: SweepManifest): string {
+  const mark = "\u0000sweep\u0000";
+  return JSON.stringify({ ...m, sweep: mark }, null, 2).replace(JSON.stringify(mark), () => JSON.stringify(m.sweep)) + "\n";
+}

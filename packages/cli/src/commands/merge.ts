@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
-import { resultFile, SWEEP_OUTPUT_FORMAT, type SweepManifest } from "../sweep-output.js";
+import { resultFile, SWEEP_OUTPUT_FORMAT, type SweepManifest, manifestJson } from "../sweep-output.js";
 
 interface Part {
   dir: string;
@@ -160,7 +160,7 @@ function mergeAction(dirs: string[], opts: MergeOptions): number {
     },
     mergedFrom: dirs,
   };
-  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileAtomic(join(out, "sweep.json"), manifestJson(manifest));
   if (!opts.quiet) {
     process.stdout.write(`samlab merge: ${total} runs from ${parts.length} shard${parts.length > 1 ? "s" : ""}${withResults ? "" : " (without per-run Results: a shard was run with --no-results)"} → ${join(opts.out, "runs.csv")}\n`);
   }

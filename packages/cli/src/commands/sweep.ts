@@ -13,7 +13,7 @@ import Tinypool from "tinypool";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
-import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest } from "../sweep-output.js";
+import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest, manifestJson } from "../sweep-output.js";
 import type { SweepTask } from "../sweep-worker.js";
 
 const VERSION = "0.1.0";
@@ -239,7 +239,7 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
     timing: { startedAt, wallMs: Math.round(wallMs), workers: threads, runMsTotal: Math.round(runMsTotal) },
     samlab: { version: VERSION, node: process.version },
   };
-  writeFileAtomic(join(out, "sweep.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileAtomic(join(out, "sweep.json"), manifestJson(manifest));
 
   if (!opts.quiet) {
     const counts = Object.entries(status).map(([k, v]) => `${v} ${k}`).join(", ");
