@@ -116,6 +116,20 @@ export function set_clock(step: f64, t: f64): void {
   while (recIdx < schedLen && ld(schedPtr, recIdx) < stepCount) recIdx++;
 }
 
+// The clock's exact state, for checkpoints that resume bit for bit: with a constant η the time is
+// tBase + η·(step − stepBase), and `set_clock(step, t)` alone would round t differently from an
+// uninterrupted run (t₀ + η·k ≠ η·(s₀ + k) in floating point). Called once per checkpoint.
+export function clock_step_base(): f64 { return stepBase; }
+export function clock_t_base(): f64 { return tBase; }
+export function clock_t_acc(): f64 { return tAcc; }
+/** Restores the whole clock as read by `step_count` and the three `clock_*` getters (after `set_clock`). */
+export function set_clock_exact(step: f64, sBase: f64, tB: f64, tA: f64): void {
+  set_clock(step, tA);
+  stepBase = sBase;
+  tBase = tB;
+  tAcc = tA;
+}
+
 // ---- the discrete hot loop (the math is in model.ts) ----
 
 /**

@@ -51,6 +51,12 @@ export interface CoreExports {
   configure(algo: number, loss: number, lr: number, rho: number): void;
   set_schedule_len(len: number): void;
   set_clock(step: number, t: number): void;
+  /** The clock's exact state (checkpoints): see `set_clock_exact`. */
+  clock_step_base(): number;
+  clock_t_base(): number;
+  clock_t_acc(): number;
+  /** Restores step, stepBase, tBase and tAcc exactly, so a resumed run's times equal an uninterrupted run's bit for bit. */
+  set_clock_exact(step: number, stepBase: number, tBase: number, tAcc: number): void;
   run(until: number): number;
   record_now(): void;
   eval_gradient(): number;

@@ -9,6 +9,11 @@ import type { Sabotage } from "./types.js";
 
 /** For each experiment, the swap that must break it. */
 const SABOTAGE: Record<string, Sabotage> = {
+  "depth1-l2-margin": { depth: { 1: 2 } },
+  "depth2-gd": { depth: { 2: 1 } },
+  "linf-phase": { algo: { "sam-linf": "gd" } },
+  "depth2-l2sam-limit": { depth: { 2: 1 } },
+  depth: { depth: { 3: 1, 4: 1 } },
   "sequential-time": { algo: { "sam-l2": "usam" } },
   "sequential-alpha": { algo: { "sam-l2": "usam" } },
   "usam-control": { algo: { usam: "sam-l2" } },

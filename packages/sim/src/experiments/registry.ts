@@ -3,10 +3,14 @@
  * `samlab reproduce` and tested in packages/sim/src/experiments/*.test.ts.
  */
 import { simulate } from "../simulate.js";
+import { depthExperiment } from "./depth.js";
+import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
+import { linfPhase } from "./phase.js";
 import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.js";
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
-export const EXPERIMENTS: Experiment[] = [sequentialInTime, sequentialInAlpha, usamControl];
+/** In the order of the paper's claims (MODEL.md). */
+export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
@@ -31,7 +35,8 @@ export async function runExperiment(exp: Experiment | string, options: RunExperi
       runs++;
       const s = spec as Record<string, unknown>;
       const swap = options.sabotage?.algo?.[s.algo as keyof NonNullable<Sabotage["algo"]>];
-      return simulate(swap ? { ...s, algo: swap } : s);
+      const depth = options.sabotage?.depth?.[(s.depth as number | undefined) ?? 2];
+      return simulate({ ...s, ...(swap ? { algo: swap, rho: s.rho ?? 0.05 } : {}), ...(depth ? { depth } : {}) });
     },
   });
   return {
@@ -39,7 +44,7 @@ export async function runExperiment(exp: Experiment | string, options: RunExperi
     title: e.title,
     claim: e.claim,
     ...body,
-    pass: body.checks.every((c) => c.pass),
+    pass: body.checks.every((c) => c.pass || c.informational === true),
     ms: Date.now() - t0,
     runs,
   };

@@ -45,6 +45,8 @@ export interface Check {
   measured: string;
   criterion: string;
   pass: boolean;
+  /** A measurement reported without a pass/fail criterion (not counted in the outcome's pass). */
+  informational?: boolean;
 }
 
 export interface Outcome {
@@ -83,4 +85,6 @@ export interface Experiment {
  */
 export interface Sabotage {
   algo?: Partial<Record<Algo, Algo>>;
+  /** Replaces every run's depth L by depth[L]. */
+  depth?: Record<number, number>;
 }

@@ -67,3 +67,24 @@ export function nonDecreasing(v: number[]): boolean {
   for (let i = 1; i < v.length; i++) if (v[i]! < v[i - 1]!) return false;
   return true;
 }
+
+/**
+ * The final direction β/‖β‖₂ computed from the final weights in log-magnitudes
+ * (log|β_j| = Σ_l log|w_lj|), so it stays exact when β itself overflows (rescaled runs at depth ≥ 3
+ * blow up in finite rescaled time). Zeros when every β_j = 0.
+ */
+export function finalDirection(r: Result): number[] {
+  const d = r.data.d;
+  const lb = new Array<number>(d).fill(0);
+  const sg = new Array<number>(d).fill(1);
+  for (const layer of r.final.w)
+    for (let j = 0; j < d; j++) {
+      lb[j] += Math.log(Math.abs(layer[j]!));
+      sg[j] *= Math.sign(layer[j]!);
+    }
+  const top = Math.max(...lb);
+  if (top === -Infinity || !Number.isFinite(top)) return r.final.direction.map((v) => (Number.isFinite(v) ? v : 0));
+  const v = lb.map((l, j) => sg[j]! * Math.exp(l - top));
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
