@@ -11,8 +11,10 @@ export const EXIT = {
   usage: 2,
   /** The run stopped on a non-finite value (divergence). */
   diverged: 3,
-  /** Interrupted by SIGINT (Ctrl-C); partial results were written. */
+  /** Interrupted by SIGINT (Ctrl-C); the partial Result and a checkpoint were written. */
   interrupted: 130,
+  /** Terminated by SIGTERM; the partial Result and a checkpoint were written. */
+  terminated: 143,
 } as const;
 
 /** An error meant for the user: printed as one line, exits with `code`. */

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
+import { resumeCommand } from "./commands/resume.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { mergeCommand } from "./commands/merge.js";
 import { EXIT, reportError } from "./errors.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (str, write) => write(`samlab: ${str.replace(/^error: /, "")}`) });
   program.addCommand(runCommand());
+  program.addCommand(resumeCommand());
   program.addCommand(reproduceCommand());
   program.addCommand(sweepCommand());
   program.addCommand(mergeCommand());

@@ -1,6 +1,7 @@
 /**
  * A progress bar on stderr, shown only when stderr is a terminal (cli-progress prints nothing
- * otherwise, so pipes, CI logs and --json consumers stay clean).
+ * otherwise, so pipes, CI logs and --json consumers stay clean) and TERM is not "dumb". samlab never
+ * prints colour; with NO_COLOR set (https://no-color.org) the bar is also plain ASCII ("=" and "-").
  */
 import cliProgress from "cli-progress";
 
@@ -8,10 +9,10 @@ export class ProgressBar {
   private bar: cliProgress.SingleBar | undefined;
 
   constructor(enabled: boolean) {
-    if (enabled) {
+    if (enabled && process.env.TERM !== "dumb") {
       this.bar = new cliProgress.SingleBar(
         { format: "  {bar} {percentage}% | step {value}/{total} | eta {eta_formatted}", hideCursor: true, clearOnComplete: true, stopOnComplete: false },
-        cliProgress.Presets.shades_classic,
+        noColor() ? cliProgress.Presets.legacy : cliProgress.Presets.shades_classic,
       );
     }
   }
@@ -31,4 +32,9 @@ export class ProgressBar {
     if (this.bar && this.started) this.bar.stop();
     this.bar = undefined;
   }
+}
+
+/** NO_COLOR (any non-empty value) asks for output without colour or decoration. */
+export function noColor(): boolean {
+  return (process.env.NO_COLOR ?? "") !== "";
 }

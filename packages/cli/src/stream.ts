@@ -9,6 +9,22 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { REC, TRAJECTORY_COLUMNS, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
 import { CliError } from "./errors.js";
 
+/** Point `i` of a trajectory as one JSON Lines record (the Result's column names; `beta` when recorded). */
+export function jsonLine(t: Trajectory, i: number): string {
+  const o: Record<string, unknown> = {};
+  for (const c of TRAJECTORY_COLUMNS) o[c] = t[c][i];
+  const beta = t.beta[i];
+  if (beta?.length) o.beta = beta;
+  return JSON.stringify(o);
+}
+
+/** A Result's trajectory as JSON Lines (`--out FILE.jsonl`): the same lines `--stream FILE.jsonl` writes. */
+export function trajectoryToJsonLines(r: Result): string {
+  const lines: string[] = [];
+  for (let i = 0; i < r.trajectory.step.length; i++) lines.push(jsonLine(r.trajectory, i));
+  return lines.length ? lines.join("\n") + "\n" : "";
+}
+
 export class TrajectoryStream {
   private fd: number;
   private readonly csv: boolean;
@@ -56,12 +72,7 @@ export class TrajectoryStream {
     for (let i = from; i < t.step.length; i++) {
       const beta = t.beta[i] ?? [];
       if (this.csv) lines.push([...TRAJECTORY_COLUMNS.map((c) => String(t[c][i])), ...beta.map(String)].join(","));
-      else {
-        const o: Record<string, unknown> = {};
-        for (const c of TRAJECTORY_COLUMNS) o[c] = t[c][i];
-        if (beta.length) o.beta = beta;
-        lines.push(JSON.stringify(o));
-      }
+      else lines.push(jsonLine(t, i));
     }
     if (!lines.length) return;
     writeSync(this.fd, lines.join("\n") + "\n");

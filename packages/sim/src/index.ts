@@ -12,14 +12,15 @@ export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataS
 export { makeDataset, makeInit, featureMagnitudes, gaussianSparse, type Dataset } from "./data.js";
 export { recordSchedule } from "./schedule.js";
 export { Rng } from "./rng.js";
-export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation } from "./simulate.js";
+export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation, resume, resumeStream } from "./simulate.js";
+export { CHECKPOINT_FORMAT, CHECKPOINT_LIMITS, CheckpointError, checkpointToJson, parseCheckpoint, parseCheckpointJson, type SimulationState } from "./checkpoint.js";
 export type { SimulateOptions, Progress, StreamEvent } from "./simulate.js";
 export { RESULT_FORMAT, trajectoryToCsv, buildResult, trajectoryFromRows, TRAJECTORY_COLUMNS } from "./result.js";
 export type { Result, Trajectory, FinalState, DominantChange } from "./result.js";
 export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engine/reference.js";
 export { WasmRun, loadWasm } from "./engine/wasm.js";
 export { ALGO, LOSS, REC } from "./engine/types.js";
-export type { Algo, Loss, EngineName, EngineInit, EngineRun } from "./engine/types.js";
+export type { Algo, Loss, EngineName, EngineInit, EngineRun, EngineClock } from "./engine/types.js";
 export { LR_SCHEDULE, FLOW, TIME_SCALE } from "./engine/types.js";
 export type { LrSchedule, FlowKind, TimeScale, FlowInit, FlowStats, FlowEngineRun, FlowRunStatus } from "./engine/types.js";
 export { ReferenceFlowRun } from "./engine/flow-reference.js";

@@ -13,6 +13,7 @@ import { buildResult, type Result, type Trajectory } from "./result.js";
 import { recordSchedule } from "./schedule.js";
 import { LIMITS, isLoadedData, parseSpec, type Spec } from "./spec.js";
 import { loadDataset } from "./loaders/load.js";
+import type { SimulationState } from "./checkpoint.js";
 
 export interface SimulateOptions {
   /** Steps per engine call (the JS↔engine boundary is crossed once per chunk). Default: adaptive, ~50 ms per chunk. */
@@ -27,6 +28,18 @@ export interface SimulateOptions {
    * Node, or pages that are cross-origin isolated (shared memory).
    */
   threads?: number;
+  /**
+   * Discrete runs: chunks end exactly at every multiple of this many steps, where `onCheckpoint`
+   * receives the run's exact state (see checkpoint.ts). Results do not depend on it.
+   */
+  checkpointEvery?: number;
+  /**
+   * Called with the exact state at each multiple of `checkpointEvery`, and once more when the run is
+   * aborted through `signal` (before the partial Result's extra point is recorded). Discrete runs only.
+   */
+  onCheckpoint?: (state: SimulationState) => void;
+  /** Continues a checkpointed run: its spec replaces the `spec` argument (see {@link resumeStream}). */
+  resume?: SimulationState;
 }
 
 export interface Progress {
@@ -222,6 +235,66 @@ export class Simulation {
     return { step: this.run.stepCount(), t: this.run.time(), beta: Array.from(net.beta), loss: net.lossFromMargins(), minMargin: minZ };
   }
 
+  /** Whether {@link state} can be taken now: a running discrete run. */
+  get checkpointable(): boolean {
+    return !this.flowRun && !this.done && this.run.clock !== undefined;
+  }
+
+  /**
+   * The exact state between two chunks, for a checkpoint: restoring it with {@link restoreState}
+   * continues the run bit for bit. Called once per checkpoint; costs a copy of w and the rows.
+   */
+  state(): SimulationState {
+    if (this.flowRun) throw new Error('samlab: flows ("mode": "flow") cannot be checkpointed: their adaptive integrator state is not exported; run them to the end');
+    if (this.done || !this.run.clock) throw new Error(`samlab: only a running discrete run can be checkpointed (this one is ${this.status.state})`);
+    const unread = this.run.readRecords(this.rowsRead, this.run.recordsWritten());
+    const total = this.rows.reduce((s, r) => s + r.length, 0) + unread.length;
+    const rows = new Float64Array(total);
+    let off = 0;
+    for (const r of [...this.rows, unread]) {
+      rows.set(r, off);
+      off += r.length;
+    }
+    return {
+      spec: this.spec,
+      engine: this.run.engine,
+      clock: this.run.clock(),
+      t: this.run.time(),
+      hyper: { algo: this.algo, loss: this.loss, lr: this.lr, rho: this.rho },
+      w: this.run.readW(),
+      rows,
+      stride: this.run.stride,
+      computeMs: this.computeMs,
+      stepsDone: this.stepsDone,
+    };
+  }
+
+  /**
+   * Continues from a state taken by {@link state} on a run of the same spec (a fresh Simulation,
+   * before any `advance`). Throws when the state does not fit this run.
+   */
+  restoreState(s: SimulationState): void {
+    if (this.flowRun || !this.run.restoreExact) throw new Error('samlab: flows ("mode": "flow") cannot be resumed from a checkpoint');
+    if (this.run.stepCount() !== 0) throw new Error("samlab: restoreState needs a fresh run (no steps taken)");
+    if (JSON.stringify(s.spec) !== JSON.stringify(this.spec)) throw new Error("samlab: the checkpoint's spec differs from this run's");
+    if (s.w.length !== this.spec.depth * this.data.d) throw new Error(`samlab: the checkpoint holds ${s.w.length} parameters, expected ${this.spec.depth * this.data.d}`);
+    if (s.stride !== this.run.stride || s.rows.length % s.stride !== 0) throw new Error("samlab: the checkpoint's record rows do not match this run's layout");
+    if (!(Number.isInteger(s.clock.step) && s.clock.step >= 0 && s.clock.step <= this.spec.steps)) throw new Error(`samlab: the checkpoint's step ${s.clock.step} is outside [0, ${this.spec.steps}]`);
+    const h = s.hyper;
+    if (h.algo !== this.algo || h.loss !== this.loss || h.lr !== this.lr || h.rho !== this.rho) this.setHyper(h);
+    this.run.restoreExact(s.w, s.clock);
+    const count = s.rows.length / s.stride;
+    if (this.run.recordsWritten() !== count) {
+      throw new Error(`samlab: the checkpoint holds ${count} recorded points, but its step ${s.clock.step} comes after ${this.run.recordsWritten()} points of the schedule`);
+    }
+    this.rows.length = 0;
+    if (s.rows.length) this.rows.push(Float64Array.from(s.rows));
+    this.rowsRead = count;
+    this.computeMs = s.computeMs;
+    this.stepsDone = s.stepsDone;
+    if (s.clock.step >= this.spec.steps) this.status = { ok: true, state: "finished" };
+  }
+
   /** Exports the checkpointable state: parameters, clock and hyper-parameters. */
   checkpoint(): { w: number[]; step: number; t: number } {
     return { w: Array.from(this.run.readW()), step: this.run.stepCount(), t: this.run.time() };
@@ -299,7 +372,9 @@ export type StreamEvent =
  * in it (for live charts), then the Result. Yields to the event loop between chunks.
  */
 export async function* simulateStream(spec: unknown, options: SimulateOptions = {}): AsyncGenerator<StreamEvent> {
-  const sim = await createSimulation(spec, { threads: options.threads });
+  const sim = await createSimulation(options.resume?.spec ?? spec, { threads: options.threads });
+  if (options.resume) sim.restoreState(options.resume);
+  const every = options.checkpointEvery !== undefined && sim.checkpointable ? Math.max(1, Math.floor(options.checkpointEvery)) : 0;
   let chunk = chunkFor(sim.spec, sim.data, options.chunkSteps);
   // discrete runs: steer the chunk length towards CHUNK_TARGET_MS of engine time (results do not
   // depend on chunking), so the per-chunk costs (yield, progress, record copy) stay ~1%
@@ -307,13 +382,17 @@ export async function* simulateStream(spec: unknown, options: SimulateOptions = 
   const t0 = now();
   while (!sim.done) {
     if (options.signal?.aborted) {
+      if (options.onCheckpoint && sim.checkpointable) options.onCheckpoint(sim.state());
       sim.abort("aborted by the caller");
       break;
     }
     const c0 = now();
-    sim.advance(chunk);
-    if (adaptive) chunk = nextChunk(chunk, now() - c0);
+    // with checkpoints, a chunk never crosses a multiple of `every`
+    const c = every ? Math.min(chunk, every - (sim.step % every)) : chunk;
+    sim.advance(c);
+    if (adaptive) chunk = nextChunk(chunk, ((now() - c0) * chunk) / c);
     const rows = sim.takeNewRows();
+    if (every && sim.step % every === 0 && sim.checkpointable) options.onCheckpoint?.(sim.state());
     const progress: Progress = {
       step: sim.step,
       steps: sim.spec.steps,
@@ -326,6 +405,18 @@ export async function* simulateStream(spec: unknown, options: SimulateOptions = 
     if (!sim.done) await yieldToEventLoop();
   }
   yield { type: "result", result: sim.result() };
+}
+
+/** Continues a checkpointed run (see {@link simulateStream}'s `resume`): the same events, the same final Result as the uninterrupted run. */
+export function resumeStream(state: SimulationState, options: Omit<SimulateOptions, "resume"> = {}): AsyncGenerator<StreamEvent> {
+  return simulateStream(state.spec, { ...options, resume: state });
+}
+
+/** Runs a checkpointed run to its end; the Result equals the uninterrupted run's bit for bit (all but `timing`). */
+export async function resume(state: SimulationState, options: Omit<SimulateOptions, "resume"> = {}): Promise<Result> {
+  let result: Result | undefined;
+  for await (const ev of resumeStream(state, options)) if (ev.type === "result") result = ev.result;
+  return result!;
 }
 
 /** Engine time per chunk that the adaptive chunk length aims at. */

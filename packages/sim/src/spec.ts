@@ -327,7 +327,11 @@ export function parseSpec(input: unknown): Spec {
       );
     }
   }
-  return { ...top, data, init, ...flowFields(top) } as Spec;
+  // init and the flow fields always come last, so that parsing a parsed spec gives the same JSON text
+  // (a Result's echoed spec, a checkpoint's spec and a URL's spec re-parse to identical bytes)
+  const { init: _init, ...rest } = top;
+  for (const f of FLOW_ONLY) delete (rest as Record<string, unknown>)[f];
+  return { ...rest, data, init, ...flowFields(top) } as Spec;
 }
 
 const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxSteps"] as const;

@@ -4,7 +4,7 @@
  * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
  */
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
-import { REC, type Algo, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
+import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}. */
 export function lossPrime(loss: Loss, z: number): number {
@@ -349,5 +349,15 @@ export class ReferenceRun implements EngineRun {
     this.tAcc = t;
     this.recIdx = 0;
     while (this.recIdx < this.schedule.length && this.schedule[this.recIdx]! < step) this.recIdx++;
+  }
+
+  clock(): EngineClock {
+    return { step: this.step, stepBase: this.stepBase, tBase: this.tBase, tAcc: this.tAcc };
+  }
+
+  restoreExact(w: Float64Array, c: EngineClock): void {
+    this.restore(w, c.step, c.tAcc);
+    this.stepBase = c.stepBase;
+    this.tBase = c.tBase;
   }
 }

@@ -34,6 +34,17 @@ export interface EngineInit {
   lrSchedule?: LrSchedule;
 }
 
+/**
+ * The exact clock of a discrete run: with a constant η, t = tBase + η·(step − stepBase); with the
+ * other schedules t = tAcc (Σ η_k). Restoring only (step, t) would round later times differently.
+ */
+export interface EngineClock {
+  step: number;
+  stepBase: number;
+  tBase: number;
+  tAcc: number;
+}
+
 /** One run inside one engine instance. Methods are called once per chunk, never per step. */
 export interface EngineRun {
   readonly engine: EngineName;
@@ -55,6 +66,10 @@ export interface EngineRun {
   gradient(): Float64Array;
   /** Overwrites the parameters and the clock (checkpoint resume). */
   restore(w: Float64Array, step: number, t: number): void;
+  /** Discrete engines: the clock's exact state, for checkpoints (see {@link EngineClock}). */
+  clock?(): EngineClock;
+  /** Discrete engines: overwrites the parameters and the exact clock; the run then continues bit for bit as if never stopped. */
+  restoreExact?(w: Float64Array, clock: EngineClock): void;
   stepCount(): number;
   time(): number;
   /** The step at which a non-finite value first appeared, or −1. */

@@ -4,7 +4,7 @@
  */
 import { ALGO, LOSS, LR_SCHEDULE, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
 import { compileCoreThreaded, instantiateCoreThreaded, loadHelperSupport, sharedMemory, startHelper, type Helper } from "@samlab/core-wasm/threads";
-import type { Algo, EngineInit, EngineRun, Loss } from "./types.js";
+import type { Algo, EngineClock, EngineInit, EngineRun, Loss } from "./types.js";
 
 let module: WebAssembly.Module | undefined;
 let mtModule: WebAssembly.Module | undefined;
@@ -103,6 +103,14 @@ export class WasmRun implements EngineRun {
   restore(w: Float64Array, step: number, t: number): void {
     f64(this.core, this.core.ptr_w(), this.LD).set(w);
     this.core.set_clock(step, t);
+  }
+  clock(): EngineClock {
+    const c = this.core;
+    return { step: c.step_count(), stepBase: c.clock_step_base(), tBase: c.clock_t_base(), tAcc: c.clock_t_acc() };
+  }
+  restoreExact(w: Float64Array, clock: EngineClock): void {
+    f64(this.core, this.core.ptr_w(), this.LD).set(w);
+    this.core.set_clock_exact(clock.step, clock.stepBase, clock.tBase, clock.tAcc);
   }
   stepCount(): number {
     return this.core.step_count();
