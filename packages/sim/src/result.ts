@@ -8,6 +8,7 @@ import { DiagonalNet } from "./engine/reference.js";
 import { ScaledGradient } from "./engine/logdomain.js";
 import { REC, type Algo, type EngineName, type FlowStats } from "./engine/types.js";
 import type { Spec } from "./spec.js";
+import type { Diagnostics } from "./diagnostics.js";
 
 export const RESULT_FORMAT = "samlab.result/1";
 
@@ -92,6 +93,8 @@ export interface Result {
   timing: { ms: number; steps: number; nsPerStep: number };
   /** "mode": "flow" only: integrator counters (timing.steps counts accepted integrator steps). */
   flow?: FlowStats;
+  /** Implicit-bias diagnostics (docs/DIAGNOSTICS.md); set by simulate()/simulateStream(), absent from Simulation.result(). */
+  diagnostics?: Diagnostics;
 }
 
 export interface BuildInput {

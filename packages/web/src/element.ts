@@ -921,6 +921,13 @@ export class SamlabExplorer extends HTMLElement {
           }
         }
         if (this.runs.every((x) => x.done) && this.stateValue !== "error") this.setState("finished");
+        // Auto speed: the main run (then, once it is done, the others) asks for its next chunk at
+        // once instead of waiting for the next frame, so the worker never idles; drawing stays on
+        // animation frames. With a fixed steps-per-frame, advancing stays one chunk per frame.
+        else if (this.stateValue === "playing" && this.stepsPerFrame() === undefined && !r.done) {
+          const main = this.runs.find((x) => x.role === "main");
+          if (r.role === "main" || !main || main.done) this.advanceRun(r, undefined, true);
+        }
         break;
       }
       case "result":
