@@ -46,3 +46,5 @@ export { DataNotFoundError, openInput, fashionMnistDir, FASHION_MNIST_CLASSES, D
 export type { DataInput } from "./loaders/input.js";
 export { DATA_FORMATS, DATA_SOURCES, isLoadedData, formatFromName, type DataFile, type DataSource } from "./spec.js";
 export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, MaxMarginInputError, MAX_MARGIN_NORMS, SEPARATION_TOL, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution, type SolverLoadOptions } from "./maxmargin.js";
+export { computeDiagnostics, classifyFinal, amplificationOrder, cosine, diagnosticsOptions, DIAGNOSTICS_DEFAULTS } from "./diagnostics.js";
+export type { Diagnostics, DiagnosticsOptions, ReferenceDirection, AmplificationOrder, LimitClassification, LimitKind } from "./diagnostics.js";

@@ -10,6 +10,7 @@ import { WasmRun, loadWasm } from "./engine/wasm.js";
 import { createFlowRun, flowRecordTimes, isFlowSpec } from "./flow.js";
 import type { FlowEngineRun } from "./engine/types.js";
 import { buildResult, type Result, type Trajectory } from "./result.js";
+import { computeDiagnostics } from "./diagnostics.js";
 import { recordSchedule } from "./schedule.js";
 import { LIMITS, isLoadedData, parseSpec, type Spec } from "./spec.js";
 import { loadDataset } from "./loaders/load.js";
@@ -404,7 +405,10 @@ export async function* simulateStream(spec: unknown, options: SimulateOptions = 
     yield { type: "progress", progress, rows, stride: sim.stride };
     if (!sim.done) await yieldToEventLoop();
   }
-  yield { type: "result", result: sim.result() };
+  // The diagnostics solve the max-margin references once per run, after it ends (docs/DIAGNOSTICS.md).
+  const result = sim.result();
+  result.diagnostics = await computeDiagnostics(result, sim.data);
+  yield { type: "result", result };
 }
 
 /** Continues a checkpointed run (see {@link simulateStream}'s `resume`): the same events, the same final Result as the uninterrupted run. */

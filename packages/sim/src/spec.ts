@@ -153,6 +153,15 @@ const TopSchema = z.strictObject({
   rtol: z.number({ error: "expected a number in [1e-14, 0.1]" }).min(1e-14, { error: "expected a number in [1e-14, 0.1]" }).max(0.1, { error: "expected a number in [1e-14, 0.1]" }).optional(),
   atol: z.number({ error: "expected a number in [0, 1]" }).min(0, { error: "expected a number in [0, 1]" }).max(1, { error: "expected a number in [0, 1]" }).optional(),
   maxSteps: int(1, 1e12, "an integer number of integrator steps in [1, 1e12]").optional(),
+  // ---- implicit-bias diagnostics (docs/DIAGNOSTICS.md); absent = the defaults ----
+  diagnostics: z
+    .strictObject({
+      maxMargin: z.union([z.boolean(), z.literal("auto")], { error: 'expected true, false or "auto"' }).optional(),
+      maxCells: int(1, LIMITS.maxCells, `an integer n·d in [1, ${LIMITS.maxCells}]`).optional(),
+      limitTolerance: z.number({ error: "expected a number in (0, 2]" }).gt(0, { error: "expected a number in (0, 2]" }).max(2, { error: "expected a number in (0, 2]" }).optional(),
+      zeroTolerance: z.number({ error: "expected a number in (0, 1]" }).gt(0, { error: "expected a number in (0, 1]" }).max(1, { error: "expected a number in (0, 1]" }).optional(),
+    })
+    .optional(),
 });
 
 export type DataInline = z.infer<typeof DataInlineSchema>;
