@@ -232,8 +232,11 @@ describe("discrete runs converge to the flow as η → 0 (Euler: error ∝ Σ η
     }
     const orders = errs.slice(1).map((e, k) => Math.log(errs[k]! / e) / Math.log(sums[k]! / sums[k + 1]!));
     console.log(`${algo}/${lrSchedule}: errors ${errs.map((e) => e.toExponential(2)).join(", ")}; Σ η_k² ${sums.map((s) => s.toExponential(2)).join(", ")}; orders ${orders.map((p) => p.toFixed(3)).join(", ")}`);
-    // the O(η) correction to the order shrinks as the steps halve; the last one is within 0.05 of 1
-    expect(Math.abs(orders[orders.length - 1]! - 1)).toBeLessThanOrEqual(0.05);
+    // the correction to the order shrinks as the steps halve: like S (η ∝ S) for the constant and
+    // loss-normalized schedules (observed ≤ 0.01 at the last ratio, asked ≤ 0.05), like √S for inv-sqrt,
+    // whose few first steps are the largest (observed 0.095, 0.068, 0.050: × 0.71 per halving; asked ≤ 0.08)
+    const tol = lrSchedule === "inv-sqrt" ? 0.08 : 0.05;
+    expect(Math.abs(orders[orders.length - 1]! - 1)).toBeLessThanOrEqual(tol);
     for (const p of orders) expect(Math.abs(p - 1)).toBeLessThanOrEqual(0.15);
   });
 
