@@ -329,6 +329,18 @@ describe("web explorer (built page in Chromium)", () => {
     expect(r.spec.algo).toBe("sam-linf");
     expect(r.spec.init).toEqual({ alpha: target.a });
     await expectSameAsCli(page, r);
+    // The same from the keyboard: focus the diagram, move the cursor to cell (1, 1), Enter.
+    await page.locator("samlab-explorer figure[data-view=phase] canvas").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowUp");
+    expect(await page.locator("samlab-explorer figure[data-view=phase] .note").textContent()).toMatch(/^Cell α = \(.*\): (x[12] wins|β → 0)\. Arrow keys move/);
+    await page.keyboard.press("Enter");
+    const c1 = await page.evaluate(() => (window.samlab.explorers[0] as unknown as { phase: { grid: { centres: number[] } } }).phase.grid.centres[1]!);
+    await page.waitForFunction((a) => {
+      const s = window.samlab.explorers[0]!.spec!;
+      return "alpha" in s.init && Array.isArray(s.init.alpha) && s.init.alpha[0] === a && s.init.alpha[1] === a;
+    }, c1);
+    await finished(page);
     await shot(page, "phase");
     await page.close();
     clean();

@@ -7,6 +7,7 @@ import { runCommand } from "./commands/run.js";
 import { resumeCommand } from "./commands/resume.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { mergeCommand } from "./commands/merge.js";
+import { maxmarginCommand } from "./commands/maxmargin.js";
 import { EXIT, reportError } from "./errors.js";
 
 export { EXIT, CliError } from "./errors.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(reproduceCommand());
   program.addCommand(sweepCommand());
   program.addCommand(mergeCommand());
+  program.addCommand(maxmarginCommand());
   return program;
 }
 

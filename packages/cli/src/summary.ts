@@ -1,11 +1,28 @@
 /**
  * The human summary of a Result (what `samlab run` prints without --json).
  */
-import type { Result } from "@samlab/sim";
+import type { Diagnostics, Result } from "@samlab/sim";
 
 const trimZeros = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
 const fmt = (v: number, digits = 4) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? trimZeros(v.toPrecision(digits)) : v.toExponential(digits - 1));
 const vec = (a: number[], max = 12) => `[${a.slice(0, max).map((v) => fmt(v, 3)).join(", ")}${a.length > max ? `, … (${a.length} in all)` : ""}]`;
+
+/** The implicit-bias diagnostics (docs/DIAGNOSTICS.md) as summary lines. */
+function diagnosticsLines(dg: Diagnostics): string[] {
+  const out: string[] = [];
+  const a = dg.amplification;
+  out.push(`amplification     minor first: ${a.minorFirst ? "yes" : "no"} (${a.switches} takeover${a.switches === 1 ? "" : "s"} after the initial one)   major last: ${a.majorLast ? "yes" : "no"}`);
+  if (dg.references === "computed" && dg.separable && dg.finalCosine && dg.marginGap) {
+    const names = { l1: "ℓ1", l2: "ℓ2", linf: "ℓ∞" } as const;
+    const parts = (["l1", "l2", "linf"] as const).map((p) => `${names[p]} cos ${fmt(dg.finalCosine![p]!, 4)} gap ${fmt(dg.marginGap![p]!, 3)}`);
+    out.push(`max-margin refs   ${parts.join(" · ")}   (cos(β, β*_p); γ*_p − γ/‖β‖_p)`);
+  } else if (dg.message) out.push(`max-margin refs   ${dg.message}`);
+  const l = dg.limit;
+  const ds = l.distances;
+  const dist = [`‖β‖₂/‖w‖₂^L ${fmt(ds.zeroRatio, 3)}`, `basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : [])];
+  out.push(`limit class       ${l.class}   (distances ${dist.join(", ")}; tolerance ${l.tolerance}, zero below ${l.zeroTolerance})`);
+  return out;
+}
 
 export function humanSummary(r: Result): string {
   const s = r.spec;
@@ -38,5 +55,6 @@ export function humanSummary(r: Result): string {
   } else {
     lines.push(`dominant sequence (β = 0 at every recorded point)`);
   }
+  if (r.diagnostics) lines.push(...diagnosticsLines(r.diagnostics));
   return lines.join("\n") + "\n";
 }

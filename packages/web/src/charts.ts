@@ -135,7 +135,7 @@ export interface HeatCell {
 }
 
 /** Draws `cells` under the datasets of a chart with numeric x and y scales. */
-export function heatmapPlugin(cells: () => HeatCell[]): Plugin<"scatter"> {
+export function heatmapPlugin(cells: () => HeatCell[], cursor: () => HeatCell | undefined = () => undefined): Plugin<"scatter"> {
   return {
     id: "samlabHeatmap",
     beforeDatasetsDraw(chart) {
@@ -154,6 +154,15 @@ export function heatmapPlugin(cells: () => HeatCell[]): Plugin<"scatter"> {
         ctx.fillStyle = c.color;
         ctx.fillRect(left, top, right - left + 0.5, bottom - top + 0.5);
       }
+      const c = cursor();
+      if (c) {
+        // The keyboard cursor: a thick outline around the focused cell.
+        const left = sx.getPixelForValue(c.x0);
+        const top = sy.getPixelForValue(c.y1);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "#000";
+        ctx.strokeRect(left + 1.5, top + 1.5, sx.getPixelForValue(c.x1) - left - 3, sy.getPixelForValue(c.y0) - top - 3);
+      }
       ctx.restore();
     },
   };
@@ -171,7 +180,7 @@ function niceLogTicks(axis: { ticks: { value: number }[]; min: number; max: numb
   axis.ticks = out;
 }
 
-export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[], xTitle: string, yTitle: string, range: [number, number]): Chart<"scatter", XY[]> {
+export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[], xTitle: string, yTitle: string, range: [number, number], cursor?: () => HeatCell | undefined): Chart<"scatter", XY[]> {
   return new Chart(canvas, {
     type: "scatter",
     data: { datasets: [{ label: "marker", data: [], pointRadius: 5, pointStyle: "crossRot", borderColor: "#000", borderWidth: 2 }] },
@@ -187,7 +196,7 @@ export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[],
         y: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: yTitle }, afterBuildTicks: niceLogTicks, ticks: { autoSkip: false } },
       },
     },
-    plugins: [heatmapPlugin(cells)],
+    plugins: [heatmapPlugin(cells, cursor)],
   });
 }
 

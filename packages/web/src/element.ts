@@ -145,6 +145,8 @@ export class SamlabExplorer extends HTMLElement {
   private lastProgressEventAt = 0;
   private phase?: { job: number; key: string; grid: PhaseGrid; base: Spec; cells: (CellSummary | undefined)[]; done: boolean; depth: number };
   private nextJob = 1;
+  /** Keyboard cursor in the phase diagram (column i = α₁, row j = α₂), shown while the canvas has focus. */
+  private phaseCursor: { i: number; j: number; on: boolean } = { i: 0, j: 0, on: false };
   private reducedMotion = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
   private readonly els: Record<string, HTMLElement> = {};
   private editData: { x: number[][]; y: number[] } = { x: [[1, 2]], y: [1] };
@@ -623,8 +625,23 @@ export class SamlabExplorer extends HTMLElement {
             ] as const
           ).map(([k, t]) => h("span", {}, h("span", { class: "swatch", style: `background:${PHASE_COLORS[k]}` }), t)),
         );
-        const box = this.chartBox("phase", "Phase diagram of l-infinity SAM over the initial sizes alpha 1 and alpha 2; click a cell to open that run");
-        return this.figure(v, "ℓ∞-SAM phase diagram over (α₁, α₂) — click a cell to open its run", false, box, legend, (this.els.phaseNote = h("p", { class: "note" })));
+        const box = this.chartBox("phase", "Phase diagram of l-infinity SAM over the initial sizes alpha 1 and alpha 2; click a cell, or use the arrow keys and Enter, to open that run");
+        const canvas = this.els["canvas-phase"]!;
+        canvas.setAttribute("tabindex", "0");
+        canvas.setAttribute("role", "application");
+        canvas.setAttribute("aria-roledescription", "phase diagram");
+        canvas.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight ArrowUp ArrowDown Enter");
+        canvas.addEventListener("focus", () => {
+          this.phaseCursor.on = true;
+          this.describeCursor();
+          this.drawView("phase");
+        });
+        canvas.addEventListener("blur", () => {
+          this.phaseCursor.on = false;
+          this.drawView("phase");
+        });
+        canvas.addEventListener("keydown", (e) => this.onPhaseKey(e));
+        return this.figure(v, "ℓ∞-SAM phase diagram over (α₁, α₂) — click a cell to open its run", false, box, legend, (this.els.phaseNote = h("p", { class: "note", "aria-live": "polite" })));
       }
       case "table": {
         const table = h("table", { class: "values" });
@@ -1393,7 +1410,13 @@ export class SamlabExplorer extends HTMLElement {
       chart = undefined;
     }
     chart ??= this.chart("phase", (c) => {
-      const ch = heatmapChart(c, cells, "α₁ (initial size of coordinate 1)", "α₂ (initial size of coordinate 2)", range);
+      const cursor = (): HeatCell | undefined => {
+        const ph = this.phase;
+        const k = this.phaseCursor;
+        if (!ph || !k.on) return undefined;
+        return { x0: ph.grid.edges[k.i]!, x1: ph.grid.edges[k.i + 1]!, y0: ph.grid.edges[k.j]!, y1: ph.grid.edges[k.j + 1]!, color: "#000" };
+      };
+      const ch = heatmapChart(c, cells, "α₁ (initial size of coordinate 1)", "α₂ (initial size of coordinate 2)", range, cursor);
       ch.options.onClick = (_e, _els, chartRef) => {
         const ev = _e as unknown as { x: number; y: number };
         const ph = this.phase;
@@ -1413,6 +1436,38 @@ export class SamlabExplorer extends HTMLElement {
     const marker = init && "alpha" in init && Array.isArray(init.alpha) && init.alpha.length === 2 ? [{ x: init.alpha[0]!, y: init.alpha[1]! }] : [];
     chart.data.datasets[0]!.data = marker;
     chart.update("none");
+  }
+
+  /** Arrow keys move the phase diagram's cursor; Enter or Space opens the cell's run. */
+  private onPhaseKey(e: KeyboardEvent): void {
+    const p = this.phase;
+    if (!p) return;
+    const k = this.phaseCursor;
+    const n = p.grid.size;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (e.key in moves) {
+      const [di, dj] = moves[e.key]!;
+      k.i = Math.max(0, Math.min(n - 1, k.i + di));
+      k.j = Math.max(0, Math.min(n - 1, k.j + dj));
+      this.describeCursor();
+      this.drawView("phase");
+    } else if (e.key === "Enter" || e.key === " ") {
+      this.openCell(k.i, k.j);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  /** Says which cell the keyboard cursor is on and what its run ended with (in the phase note). */
+  private describeCursor(): void {
+    const p = this.phase;
+    const note = this.els.phaseNote;
+    if (!p || !note) return;
+    const { i, j } = this.phaseCursor;
+    const cell = p.cells[j * p.grid.size + i];
+    const cls = cell ? classify(cell, p.depth) : undefined;
+    const what = cls === undefined ? "not computed yet" : cls === "zero" ? "β → 0" : cls === "diverged" ? "diverged" : `x${cls + 1} wins`;
+    note.textContent = `Cell α = (${p.grid.centres[i]!.toPrecision(3)}, ${p.grid.centres[j]!.toPrecision(3)}): ${what}. Arrow keys move, Enter opens this run.`;
   }
 
   /** Opens phase cell (i, j) as the main run: ℓ∞-SAM with α = the cell's centre, the full step count. */
