@@ -230,88 +230,96 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
 }
 
 /**
- * The paper's canonical case, n = 1, d = 2, L = 2, everything in registers. Same operations as
- * gradientV/perturbV with the exact identities 1·a = a (layer products) and a·1 = a (1/n with n = 1),
- * so it is bit-identical to the general kernel.
+ * The paper's canonical case, n = 1, d = 2, L = 2: one step of the pair whose state (w_1,0, w_1,1,
+ * w_2,0, w_2,1, alive mask; five v128) is at `S`. Same operations as gradientV/perturbV with the exact
+ * identities 1·a = a (layer products) and a·1 = a (1/n with n = 1), so it is bit-identical to the
+ * general kernel. One step is a long dependency chain (two e^x, a square root, three divisions), so
+ * `groupRunTiny` interleaves several pairs per step to keep the core's pipelines full.
  */
-function pairRunTiny(steps: i32, alive0: v128, p: i32): v128 {
-  let alive = alive0;
-  let a0 = vl(W, 0); // w_1, coordinate 0
-  let a1 = vl(W, 1);
-  let b0 = vl(W, 2); // w_2
-  let b1 = vl(W, 3);
-  const x0 = sp(ld(yxPtr, 0));
-  const x1 = sp(ld(yxPtr, 1));
+// @ts-ignore: decorator
+@inline function tinyStepAt(S: usize, p: i32, s: i32, x0: v128, x1: v128): void {
   const zero = sp(0);
   const lrv = sp(lr);
   const rv = sp(rho);
   const nrv = sp(-rho);
-  const isL2 = algo == ALGO_SAM_L2;
-  const isLinf = algo == ALGO_SAM_LINF;
-  const isGD = algo == ALGO_GD;
-  for (let s = 0; s < steps; s++) {
-    // gradient at w: g_j = 0 + r x_j; ∂/∂w_1j = g_j w_2j, ∂/∂w_2j = g_j w_1j
-    let z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(a0, b0), x0)), f64x2.mul(f64x2.mul(a1, b1), x1));
-    let r = lossPrimeV(z);
-    let g0 = f64x2.add(zero, f64x2.mul(r, x0));
-    let g1 = f64x2.add(zero, f64x2.mul(r, x1));
-    let ga0 = f64x2.mul(g0, b0);
-    let ga1 = f64x2.mul(g1, b1);
-    let gb0 = f64x2.mul(g0, a0);
-    let gb1 = f64x2.mul(g1, a1);
-    if (!isGD) {
-      let pa0: v128, pa1: v128, pb0: v128, pb1: v128;
-      if (isL2) {
-        const ss = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(ga0, ga0)), f64x2.mul(ga1, ga1)), f64x2.mul(gb0, gb0)), f64x2.mul(gb1, gb1));
-        const norm = f64x2.sqrt(ss);
-        const nz = f64x2.eq(norm, zero);
-        const sc = f64x2.div(rv, norm);
-        pa0 = v128.bitselect(a0, f64x2.add(a0, f64x2.mul(sc, ga0)), nz);
-        pa1 = v128.bitselect(a1, f64x2.add(a1, f64x2.mul(sc, ga1)), nz);
-        pb0 = v128.bitselect(b0, f64x2.add(b0, f64x2.mul(sc, gb0)), nz);
-        pb1 = v128.bitselect(b1, f64x2.add(b1, f64x2.mul(sc, gb1)), nz);
-      } else if (isLinf) {
-        pa0 = f64x2.add(a0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga0, zero)), f64x2.gt(ga0, zero)));
-        pa1 = f64x2.add(a1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga1, zero)), f64x2.gt(ga1, zero)));
-        pb0 = f64x2.add(b0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb0, zero)), f64x2.gt(gb0, zero)));
-        pb1 = f64x2.add(b1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb1, zero)), f64x2.gt(gb1, zero)));
-      } else {
-        pa0 = f64x2.add(a0, f64x2.mul(rv, ga0));
-        pa1 = f64x2.add(a1, f64x2.mul(rv, ga1));
-        pb0 = f64x2.add(b0, f64x2.mul(rv, gb0));
-        pb1 = f64x2.add(b1, f64x2.mul(rv, gb1));
-      }
-      z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(pa0, pb0), x0)), f64x2.mul(f64x2.mul(pa1, pb1), x1));
-      r = lossPrimeV(z);
-      g0 = f64x2.add(zero, f64x2.mul(r, x0));
-      g1 = f64x2.add(zero, f64x2.mul(r, x1));
-      ga0 = f64x2.mul(g0, pb0);
-      ga1 = f64x2.mul(g1, pb1);
-      gb0 = f64x2.mul(g0, pa0);
-      gb1 = f64x2.mul(g1, pa1);
-    }
-    const na0 = f64x2.sub(a0, f64x2.mul(lrv, ga0));
-    const na1 = f64x2.sub(a1, f64x2.mul(lrv, ga1));
-    const nb0 = f64x2.sub(b0, f64x2.mul(lrv, gb0));
-    const nb1 = f64x2.sub(b1, f64x2.mul(lrv, gb1));
-    // finite iff v·0 == 0 for all four (NaN otherwise)
-    const acc = f64x2.add(f64x2.add(f64x2.mul(na0, zero), f64x2.mul(na1, zero)), f64x2.add(f64x2.mul(nb0, zero), f64x2.mul(nb1, zero)));
-    const ok = f64x2.eq(acc, acc);
-    if (v128.all_true<i64>(v128.and(ok, alive))) {
-      a0 = na0; a1 = na1; b0 = nb0; b1 = nb1;
+  let alive = v128.load(S, 64);
+  const a0 = v128.load(S); // w_1, coordinate 0
+  const a1 = v128.load(S, 16);
+  const b0 = v128.load(S, 32); // w_2
+  const b1 = v128.load(S, 48);
+  // gradient at w: g_j = 0 + r x_j; ∂/∂w_1j = g_j w_2j, ∂/∂w_2j = g_j w_1j
+  let z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(a0, b0), x0)), f64x2.mul(f64x2.mul(a1, b1), x1));
+  let r = lossPrimeV(z);
+  let g0 = f64x2.add(zero, f64x2.mul(r, x0));
+  let g1 = f64x2.add(zero, f64x2.mul(r, x1));
+  let ga0 = f64x2.mul(g0, b0);
+  let ga1 = f64x2.mul(g1, b1);
+  let gb0 = f64x2.mul(g0, a0);
+  let gb1 = f64x2.mul(g1, a1);
+  if (algo != ALGO_GD) {
+    let pa0: v128, pa1: v128, pb0: v128, pb1: v128;
+    if (algo == ALGO_SAM_L2) {
+      const ss = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(ga0, ga0)), f64x2.mul(ga1, ga1)), f64x2.mul(gb0, gb0)), f64x2.mul(gb1, gb1));
+      const norm = f64x2.sqrt(ss);
+      const nz = f64x2.eq(norm, zero);
+      const sc = f64x2.div(rv, norm);
+      pa0 = v128.bitselect(a0, f64x2.add(a0, f64x2.mul(sc, ga0)), nz);
+      pa1 = v128.bitselect(a1, f64x2.add(a1, f64x2.mul(sc, ga1)), nz);
+      pb0 = v128.bitselect(b0, f64x2.add(b0, f64x2.mul(sc, gb0)), nz);
+      pb1 = v128.bitselect(b1, f64x2.add(b1, f64x2.mul(sc, gb1)), nz);
+    } else if (algo == ALGO_SAM_LINF) {
+      pa0 = f64x2.add(a0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga0, zero)), f64x2.gt(ga0, zero)));
+      pa1 = f64x2.add(a1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga1, zero)), f64x2.gt(ga1, zero)));
+      pb0 = f64x2.add(b0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb0, zero)), f64x2.gt(gb0, zero)));
+      pb1 = f64x2.add(b1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb1, zero)), f64x2.gt(gb1, zero)));
     } else {
-      alive = markFailed(alive, ok, p, s);
-      a0 = v128.bitselect(na0, a0, alive);
-      a1 = v128.bitselect(na1, a1, alive);
-      b0 = v128.bitselect(nb0, b0, alive);
-      b1 = v128.bitselect(nb1, b1, alive);
+      pa0 = f64x2.add(a0, f64x2.mul(rv, ga0));
+      pa1 = f64x2.add(a1, f64x2.mul(rv, ga1));
+      pb0 = f64x2.add(b0, f64x2.mul(rv, gb0));
+      pb1 = f64x2.add(b1, f64x2.mul(rv, gb1));
     }
+    z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(pa0, pb0), x0)), f64x2.mul(f64x2.mul(pa1, pb1), x1));
+    r = lossPrimeV(z);
+    g0 = f64x2.add(zero, f64x2.mul(r, x0));
+    g1 = f64x2.add(zero, f64x2.mul(r, x1));
+    ga0 = f64x2.mul(g0, pb0);
+    ga1 = f64x2.mul(g1, pb1);
+    gb0 = f64x2.mul(g0, pa0);
+    gb1 = f64x2.mul(g1, pa1);
   }
-  vs(W, 0, a0);
-  vs(W, 1, a1);
-  vs(W, 2, b0);
-  vs(W, 3, b1);
-  return alive;
+  const na0 = f64x2.sub(a0, f64x2.mul(lrv, ga0));
+  const na1 = f64x2.sub(a1, f64x2.mul(lrv, ga1));
+  const nb0 = f64x2.sub(b0, f64x2.mul(lrv, gb0));
+  const nb1 = f64x2.sub(b1, f64x2.mul(lrv, gb1));
+  // finite iff v·0 == 0 for all four (NaN otherwise)
+  const acc = f64x2.add(f64x2.add(f64x2.mul(na0, zero), f64x2.mul(na1, zero)), f64x2.add(f64x2.mul(nb0, zero), f64x2.mul(nb1, zero)));
+  const ok = f64x2.eq(acc, acc);
+  if (v128.all_true<i64>(v128.and(ok, alive))) {
+    v128.store(S, na0);
+    v128.store(S, na1, 16);
+    v128.store(S, nb0, 32);
+    v128.store(S, nb1, 48);
+  } else {
+    alive = markFailed(alive, ok, p, s);
+    v128.store(S, v128.bitselect(na0, a0, alive));
+    v128.store(S, v128.bitselect(na1, a1, alive), 16);
+    v128.store(S, v128.bitselect(nb0, b0, alive), 32);
+    v128.store(S, v128.bitselect(nb1, b1, alive), 48);
+    v128.store(S, alive, 64);
+  }
+}
+
+/** Pairs advanced together by the tiny kernel (independent chains for the out-of-order core). */
+const GROUP = 4;
+let slots: usize = 0; // GROUP × 5 v128
+
+/** Advances pairs [p0, p0 + count) by `steps` steps; their states are in `slots`. */
+function groupRunTiny(steps: i32, p0: i32, count: i32): void {
+  const x0 = sp(ld(yxPtr, 0));
+  const x1 = sp(ld(yxPtr, 1));
+  for (let s = 0; s < steps; s++) {
+    for (let q = 0; q < count; q++) tinyStepAt(slots + <usize>(q * 80), p0 + q, s, x0, x1);
+  }
 }
 
 /**
@@ -319,8 +327,37 @@ function pairRunTiny(steps: i32, alive0: v128, p: i32): v128 {
  * Returns how many runs are non-finite so far.
  */
 export function batch_run(steps: i32): i32 {
-  const tiny = n == 1 && d == 2 && L == 2;
   const pairs = (R + 1) >> 1;
+  if (n == 1 && d == 2 && L == 2) {
+    if (slots == 0) slots = alloc(GROUP * 80);
+    for (let p0 = 0; p0 < pairs; p0 += GROUP) {
+      const count = min(GROUP, pairs - p0);
+      for (let q = 0; q < count; q++) {
+        const r0 = 2 * (p0 + q);
+        const r1 = r0 + 1 < R ? r0 + 1 : r0; // an odd last run is duplicated into lane 1 (discarded)
+        const S = slots + <usize>(q * 80);
+        const w0 = wPtr + (<usize>(r0 * 4) << 3);
+        const w1 = wPtr + (<usize>(r1 * 4) << 3);
+        for (let k = 0; k < 4; k++) v128.store(S + (<usize>k << 4), f64x2.replace_lane(sp(ld(w0, k)), 1, ld(w1, k)));
+        const live0: i64 = ld(nfPtr, r0) < 0 ? -1 : 0;
+        const live1: i64 = ld(nfPtr, r1) < 0 ? -1 : 0;
+        v128.store(S, i64x2.replace_lane(i64x2.splat(live0), 1, live1), 64);
+      }
+      groupRunTiny(steps, p0, count);
+      for (let q = 0; q < count; q++) {
+        const r0 = 2 * (p0 + q);
+        const r1 = r0 + 1 < R ? r0 + 1 : r0;
+        const S = slots + <usize>(q * 80);
+        for (let k = 0; k < 4; k++) {
+          const v = v128.load(S + (<usize>k << 4));
+          st(wPtr + (<usize>(r0 * 4) << 3), k, f64x2.extract_lane(v, 0));
+          if (r1 != r0) st(wPtr + (<usize>(r1 * 4) << 3), k, f64x2.extract_lane(v, 1));
+        }
+      }
+    }
+    stepsDone += <f64>steps;
+    return countBad();
+  }
   for (let p = 0; p < pairs; p++) {
     const r0 = 2 * p;
     const r1 = r0 + 1 < R ? r0 + 1 : r0; // an odd last run is duplicated into lane 1 (discarded)
@@ -331,8 +368,7 @@ export function batch_run(steps: i32): i32 {
     const live1: i64 = ld(nfPtr, r1) < 0 ? -1 : 0;
     if (live0 == 0 && live1 == 0) continue;
     const alive = i64x2.replace_lane(i64x2.splat(live0), 1, live1);
-    if (tiny) pairRunTiny(steps, alive, p);
-    else pairRunGeneral(steps, alive, p);
+    pairRunGeneral(steps, alive, p);
     for (let k = 0; k < LD; k++) {
       const v = vl(W, k);
       st(w0, k, f64x2.extract_lane(v, 0));
@@ -340,6 +376,10 @@ export function batch_run(steps: i32): i32 {
     }
   }
   stepsDone += <f64>steps;
+  return countBad();
+}
+
+function countBad(): i32 {
   let bad = 0;
   for (let r = 0; r < R; r++) if (ld(nfPtr, r) >= 0) bad++;
   return bad;
