@@ -1,10 +1,11 @@
 /**
  * Renders the experiments' declarative figures (LineFigure, HeatmapFigure from @samlab/sim) to PNG
  * and SVG in Node: chart.js drawing on @napi-rs/canvas (a prebuilt Skia binding: no native build,
- * no system libraries), heatmaps with chartjs-chart-matrix.
+ * no system libraries), heatmaps with chartjs-chart-matrix; image figures (β as pixels) are drawn
+ * directly on the canvas (a grid of small panels is simpler as pixels than as chart.js charts).
  */
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from "@napi-rs/canvas";
-import type { Figure, HeatmapFigure, LineFigure } from "@samlab/sim";
+import type { Figure, HeatmapFigure, ImageFigure, LineFigure } from "@samlab/sim";
 import { Chart, registerables, type ChartConfiguration } from "chart.js";
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 
@@ -106,14 +107,74 @@ function heatmapConfig(f: HeatmapFigure): ChartConfiguration {
   } as unknown as ChartConfiguration;
 }
 
-export function chartConfig(f: Figure): ChartConfiguration {
+export function chartConfig(f: Exclude<Figure, ImageFigure>): ChartConfiguration {
   return f.kind === "line" ? lineConfig(f) : heatmapConfig(f);
 }
 
+/** Diverging colour for v ∈ [−1, 1]: blue (#2166ac) – white – red (#b2182b). */
+export function diverging(v: number): string {
+  const t = Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0));
+  const [r, g, b] = t >= 0 ? [178, 24, 43] : [33, 102, 172];
+  const a = Math.abs(t);
+  const mix = (c: number) => Math.round(255 + (c - 255) * a);
+  return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
+}
+
+/** Draws an ImageFigure: title, a grid of labelled panels, a colour bar. */
+function drawImages(ctx: SKRSContext2D, f: ImageFigure): void {
+  const rows = Math.ceil(f.panels.length / f.columns);
+  const top = 40;
+  const bottom = 50;
+  const gapX = 16;
+  const labelH = 18;
+  const cell = Math.max(1, Math.floor(Math.min((WIDTH - 40 - gapX * (f.columns - 1)) / (f.columns * f.width), (HEIGHT - top - bottom - rows * labelH - 10 * (rows - 1)) / (rows * f.height))));
+  const pw = cell * f.width;
+  const ph = cell * f.height;
+  const x0 = Math.round((WIDTH - (f.columns * pw + (f.columns - 1) * gapX)) / 2);
+  ctx.fillStyle = "#000000";
+  ctx.font = "bold 15px DejaVu Sans, sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(f.title, WIDTH / 2, 24, WIDTH - 20);
+  ctx.font = "12px DejaVu Sans, sans-serif";
+  const range = f.range > 0 ? f.range : 1;
+  f.panels.forEach((p, k) => {
+    const col = k % f.columns;
+    const row = Math.floor(k / f.columns);
+    const px = x0 + col * (pw + gapX);
+    const py = top + row * (ph + labelH + 10);
+    ctx.fillStyle = "#000000";
+    ctx.fillText(p.label, px + pw / 2, py + 13, pw + gapX);
+    for (let i = 0; i < f.height; i++)
+      for (let j = 0; j < f.width; j++) {
+        ctx.fillStyle = diverging(p.values[i * f.width + j]! / range);
+        ctx.fillRect(px + j * cell, py + labelH + i * cell, cell, cell);
+      }
+    ctx.strokeStyle = "#999999";
+    ctx.strokeRect(px + 0.5, py + labelH + 0.5, pw - 1, ph - 1);
+  });
+  // colour bar
+  const bw = 300;
+  const bx = (WIDTH - bw) / 2;
+  const by = HEIGHT - 34;
+  for (let k = 0; k < bw; k++) {
+    ctx.fillStyle = diverging((2 * k) / (bw - 1) - 1);
+    ctx.fillRect(bx + k, by, 1, 10);
+  }
+  ctx.fillStyle = "#000000";
+  const r = Number(range.toPrecision(2));
+  ctx.fillText(`−${r}`, bx - 24, by + 10);
+  ctx.fillText("0", bx + bw / 2, by + 24);
+  ctx.fillText(`${r}`, bx + bw + 24, by + 10);
+}
+
 /** Draws the figure synchronously (animation off); the caller must `destroy()` the chart after reading the canvas (destroy clears it). */
-function draw(ctx: SKRSContext2D, f: Figure): Chart {
+function draw(ctx: SKRSContext2D, f: Figure): { destroy(): void } {
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, WIDTH, HEIGHT);
+  if (f.kind === "image") {
+    drawImages(ctx, f);
+    return { destroy() {} };
+  }
   return new Chart(ctx as unknown as CanvasRenderingContext2D, chartConfig(f));
 }
 

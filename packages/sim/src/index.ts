@@ -30,7 +30,7 @@ export { flowRecordTimes, isFlowSpec, type FlowSpec } from "./flow.js";
 export { SWEEP_VERSION, SWEEP_LIMITS, SweepError, expandSweep, expandSweepJson, parseShard, shardIndices, canonicalJson, parsePath, getPath } from "./sweep.js";
 export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
 export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./experiments/registry.js";
-export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, Sabotage } from "./experiments/types.js";
+export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, ImageFigure, Sabotage } from "./experiments/types.js";
 export * as measure from "./experiments/util.js";
 export { simulateBatch, classifyLimit } from "./batch.js";
 export type { BatchOptions, BatchResult, LimitClass, ClassifyOptions } from "./batch.js";

@@ -17,6 +17,8 @@ const SABOTAGE: Record<string, Sabotage> = {
   "sequential-time": { algo: { "sam-l2": "usam" } },
   "sequential-alpha": { algo: { "sam-l2": "usam" } },
   "usam-control": { algo: { usam: "sam-l2" } },
+  "realdata-digits": { algo: { "sam-l2": "gd" } },
+  "realdata-fashion-mnist": { algo: { "sam-l2": "usam" } },
 };
 
 describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (id, exp) => {

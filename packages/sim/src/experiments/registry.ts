@@ -6,11 +6,12 @@ import { simulate } from "../simulate.js";
 import { depthExperiment } from "./depth.js";
 import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
 import { linfPhase } from "./phase.js";
+import { realDigits, realFashion } from "./realdata.js";
 import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.js";
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
 /** In the order of the paper's claims (MODEL.md). */
-export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment];
+export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, realDigits, realFashion];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -37,7 +37,26 @@ export interface HeatmapFigure {
   specs: Spec[];
 }
 
-export type Figure = LineFigure | HeatmapFigure;
+/**
+ * Images on a diverging colour scale (e.g. β as 28×28 pixels at several times): panels of
+ * `height × width` values, row-major, drawn in a grid of `columns` panels, all on one scale
+ * symmetric about 0 (blue negative, white 0, red positive) with |value| ≤ `range`.
+ */
+export interface ImageFigure {
+  kind: "image";
+  id: string;
+  title: string;
+  caption: string;
+  width: number;
+  height: number;
+  columns: number;
+  /** The colour scale covers [−range, range]; larger |values| saturate. */
+  range: number;
+  panels: { label: string; values: number[] }[];
+  specs: Spec[];
+}
+
+export type Figure = LineFigure | HeatmapFigure | ImageFigure;
 
 /** One checked statement: the claim, what was measured, the criterion and whether it held. */
 export interface Check {
