@@ -1302,7 +1302,9 @@ export class SamlabExplorer extends HTMLElement {
       const seq = res
         ? res.dominantSequence.map((c) => `x${c.coord + 1} (|x|=${fmtNum(c.magnitude, 3)}) from step ${fmtInt(c.step)}`)
         : sequenceFromSeries(s).map((c) => `x${c.coord + 1} from step ${fmtInt(c.step)}`);
-      note.textContent = seq.length ? `Takeovers: ${seq.join(" → ")}` : "";
+      const amp = res?.diagnostics?.amplification;
+      const verdict = amp ? ` (minor first: ${amp.minorFirst ? "yes" : "no"}, major last: ${amp.majorLast ? "yes" : "no"})` : "";
+      note.textContent = seq.length ? `Takeovers: ${seq.join(" → ")}${verdict}` : "";
     }
   }
 

@@ -6,7 +6,8 @@
  * phase-diagram job: that job works in slices of ≤ ~15 ms and yields between slices so that the
  * interactive runs stay responsive.
  */
-import { createSimulation, SpecError, type Simulation } from "@samlab/sim";
+import { computeDiagnostics, createSimulation, loadSolver, SpecError, type Result, type Simulation } from "@samlab/sim";
+import highsWasmUrl from "samlab:highs-wasm-url";
 import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "./portable-math.js";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
 
@@ -91,6 +92,25 @@ async function runPhase(job: number, specs: unknown[]): Promise<void> {
   post({ type: "phase-done", job, ms: now() - t0 });
 }
 
+let solverRequested = false;
+
+/**
+ * The Result of a finished run, with the same implicit-bias diagnostics as `simulate()` and the CLI
+ * (max-margin references from HiGHS, cosines, amplification order, limit class). Called once per
+ * finished run. The first call points HiGHS at the app's highs.wasm (fetched then, 3.5 MB); in the
+ * single-file embed there is no solver and the diagnostics say so (references: "error").
+ */
+async function finalResult(sim: Simulation): Promise<Result> {
+  const result = sim.result();
+  if (!solverRequested && highsWasmUrl) {
+    solverRequested = true;
+    const url = new URL(highsWasmUrl, self.location.href).href;
+    void loadSolver({ locateFile: () => url }).catch(() => {});
+  }
+  result.diagnostics = await computeDiagnostics(result, sim.data);
+  return result;
+}
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case "start": {
@@ -116,7 +136,7 @@ async function handle(m: ToWorker): Promise<void> {
         // Row 0 (step 0) is recorded by the engine at setup; send it at once so charts start drawing.
         const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
         post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: sim.snapshot(), done: sim.done, ms: 0 }, [rows.buffer]);
-        if (sim.done) post({ type: "result", run: m.run, result: sim.result() });
+        if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       } catch (e) {
         post({ type: "error", run: m.run, ...errorOf(e) });
       }
@@ -135,7 +155,7 @@ async function handle(m: ToWorker): Promise<void> {
       const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
       const snap = m.snapshot || sim.done ? sim.snapshot() : undefined;
       post({ type: "progress", run: m.run, step: sim.step, t: snap?.t ?? 0, rows, stride: sim.stride, snapshot: snap, done: sim.done, ms: now() - t0 }, [rows.buffer]);
-      if (sim.done) post({ type: "result", run: m.run, result: sim.result() });
+      if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       return;
     }
     case "hyper": {
@@ -146,7 +166,7 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case "result": {
       const sim = runs.get(m.run);
-      if (sim) post({ type: "result", run: m.run, result: sim.result() });
+      if (sim) post({ type: "result", run: m.run, result: sim.done ? await finalResult(sim) : sim.result() });
       return;
     }
     case "drop":
