@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { MessageChannel } from "node:worker_threads";
 import { expandSweep, getPath, parseShard, shardIndices, SweepError, type Shard, type Sweep } from "@samlab/sim";
 import cliProgress from "cli-progress";
 import { Command } from "commander";
@@ -29,35 +30,62 @@ export function loadSweep(file: string): Sweep {
   }
 }
 
-/** Progress on stderr: a cli-progress bar on a terminal; plain lines every few seconds with --progress. */
+/**
+ * Progress on stderr: a cli-progress bar on a terminal; plain lines every 2 s with --progress. The
+ * fraction counts steps (finished runs plus the running runs' latest step, which workers report at
+ * most every 250 ms), so a sweep of a few long runs moves too.
+ */
 class SweepProgress {
   private bar?: cliProgress.SingleBar;
   private lastLine = 0;
   private readonly t0 = Date.now();
+  private finishedSteps = 0;
+  private runsDone = 0;
+  private readonly partial = new Map<number, number>();
+  private readonly finished = new Set<number>();
 
   constructor(
-    private readonly total: number,
-    private readonly mode: "bar" | "lines" | "off",
+    private readonly runs: number,
+    private readonly totalSteps: number,
+    readonly mode: "bar" | "lines" | "off",
   ) {
     if (mode === "bar") {
       this.bar = new cliProgress.SingleBar(
-        { format: "  {bar} {percentage}% | run {value}/{total} | eta {eta_formatted}", hideCursor: true, clearOnComplete: true },
+        { format: "  {bar} {percentage}% | run {runsDone}/{runs} | eta {eta_formatted}", hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(total, 0);
+      this.bar.start(1000, 0, { runsDone: 0, runs });
     }
   }
 
-  /** Called once per finished run. */
-  update(done: number): void {
-    if (this.bar) this.bar.update(done);
+  /** A running run reached `step` (called at most every 250 ms per worker). */
+  step(index: number, step: number): void {
+    if (this.finished.has(index)) return; // a late message from a run already counted
+    this.partial.set(index, step);
+    this.show(false);
+  }
+
+  /** A run finished (called once per run). */
+  finish(index: number, steps: number): void {
+    this.partial.delete(index);
+    this.finished.add(index);
+    this.finishedSteps += Math.max(1, steps);
+    this.runsDone++;
+    this.show(this.runsDone === this.runs);
+  }
+
+  private show(last: boolean): void {
+    let s = this.finishedSteps;
+    for (const v of this.partial.values()) s += v;
+    const f = this.totalSteps ? Math.min(1, s / this.totalSteps) : 1;
+    if (this.bar) this.bar.update(Math.round(f * 1000), { runsDone: this.runsDone, runs: this.runs });
     else if (this.mode === "lines") {
       const now = Date.now();
-      if (now - this.lastLine >= 2000 || done === this.total) {
+      if (now - this.lastLine >= 2000 || last) {
         this.lastLine = now;
-        const s = (now - this.t0) / 1000;
-        const eta = done ? (s / done) * (this.total - done) : NaN;
-        process.stderr.write(`samlab sweep: ${done}/${this.total} runs (${Math.floor((100 * done) / Math.max(1, this.total))}%), ${s.toFixed(1)} s elapsed${done < this.total && Number.isFinite(eta) ? `, eta ${eta.toFixed(0)} s` : ""}\n`);
+        const el = (now - this.t0) / 1000;
+        const eta = f > 0 ? (el * (1 - f)) / f : NaN;
+        process.stderr.write(`samlab sweep: ${this.runsDone}/${this.runs} runs, ${Math.floor(100 * f)}% of steps, ${el.toFixed(1)} s elapsed${!last && Number.isFinite(eta) ? `, eta ${eta.toFixed(0)} s` : ""}\n`);
       }
     }
   }
@@ -154,7 +182,7 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const mode = opts.quiet ? "off" : process.stderr.isTTY ? "bar" : opts.progress ? "lines" : "off";
-  const progress = new SweepProgress(indices.length, mode);
+  const progress = new SweepProgress(indices.length, indices.reduce((a, i) => a + Math.max(1, sweep.runs[i]!.spec.steps), 0), mode);
 
   const threads = Math.max(1, Math.min(workers, indices.length));
   const pool = new Tinypool({ filename: new URL("../sweep-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
@@ -182,11 +210,18 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
           const index = indices[next++]!;
           const task: SweepTask = { index, spec: sweep.runs[index]!.spec, ...(opts.results ? { resultPath: join(out, resultFile(index)) } : {}) };
           inFlight++;
-          pool.run(task).then(
+          // Step-level progress through a port of this run's own, only when progress is shown.
+          const channel = progress.mode === "off" ? undefined : new MessageChannel();
+          channel?.port1.on("message", (step: number) => progress.step(index, step));
+          const settled = () => {
+            channel?.port1.close();
+            progress.finish(index, sweep.runs[index]!.spec.steps);
+          };
+          pool.run(channel ? { ...task, port: channel.port2 } : task, channel ? { transferList: [channel.port2] } : {}).then(
             (row: RunRow) => {
               inFlight--;
               rows.set(index, row);
-              progress.update(rows.size);
+              settled();
               pump();
             },
             (e: unknown) => {
@@ -194,8 +229,8 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
               inFlight--;
               if (!interrupted) {
                 rows.set(index, { index, status: "error", message: `worker failed: ${(e as Error)?.message ?? String(e)}` });
-                progress.update(rows.size);
-              }
+                settled();
+              } else channel?.port1.close();
               pump();
             },
           );
