@@ -37,6 +37,13 @@ describe("samlab maxmargin", () => {
     for (const s of Object.values(out)) expect(s.separable).toBe(true);
   });
 
+  it("--x/--y also in samlab run's format (\"4,1;1,2;-2,-2\"), with the same answer", () => {
+    const a = JSON.parse(cli([...args, "--json"]).stdout);
+    const b = cli(["maxmargin", "--x", "4,1;1,2;-2,-2", "--y", "1,1,-1", "--json"]);
+    expect(b.status).toBe(0);
+    expect(JSON.parse(b.stdout)).toEqual(a);
+  });
+
   it("human output: direction, margin, support and active constraints per norm; --norm selects", () => {
     const r = cli([...args, "--norm", "l1"]);
     expect(r.status).toBe(0);
@@ -86,6 +93,7 @@ describe("samlab maxmargin", () => {
       [["maxmargin", "--x", "[[1,2],[3]]"], /--x: row 1 has 1 numbers/],
       [["maxmargin", "--x", "[[1,2]]", "--y", "[2]"], /--y: label 0: expected −1 or \+1/],
       [["maxmargin", "--x", "[[1,2]", "--y", "[1]"], /--x: expected JSON/],
+      [["maxmargin", "--x", "1,a"], /--x: expected a finite number, got "a"/],
       [["maxmargin", "--x", "[[1,2]]", "--norm", "l3"], /--norm: expected l1, l2, linf or all/],
       [["maxmargin"], /--x: required/],
     ] as const) {
@@ -101,7 +109,7 @@ describe("samlab maxmargin", () => {
 describe("samlab run shows the diagnostics", () => {
   it("summary lines and --json fields", () => {
     const args = ["run", "--x", "1,2,3", "--depth", "1", "--algo", "gd", "--lr", "0.1", "--alpha", "0", "--steps", "2000"];
-    const human = cli([...args, "-q"].filter((a) => a !== "-q"));
+    const human = cli(args);
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/amplification\s+minor first: (yes|no)/);
     expect(human.stdout).toMatch(/max-margin refs\s+ℓ1 cos/);

@@ -127,6 +127,41 @@ describe("random separable sets: optimality conditions", () => {
       expect(worst).toBeLessThan(1e-8);
     });
 
+  it("ℓ2: agrees with an independent solver (dual coordinate ascent, no HiGHS) to 1e-10", async () => {
+    // The SVM dual without bias: max_{α ≥ 0} Σα_i − ½‖Σ α_i y_i x_i‖², solved by exact coordinate
+    // maximization (α_i ← max(0, α_i + (1 − y_i<w, x_i>)/‖x_i‖²), w = Σ α_i y_i x_i) until the KKT
+    // violation is < 1e-13; then β*_2 = w/‖w‖ and γ*_2 = 1/‖w‖.
+    const solver = await loadSolver();
+    for (const [n, d, seed] of [
+      [30, 4, 21],
+      [12, 30, 22],
+      [60, 8, 23],
+    ] as const) {
+      const ds = gaussianSparse(n, d, Math.min(3, d), 0.05, seed);
+      const m = Array.from({ length: n }, (_, i) => Array.from(ds.x.subarray(i * d, (i + 1) * d), (v) => v * ds.y[i]!));
+      const alpha = new Array<number>(n).fill(0);
+      const w = new Array<number>(d).fill(0);
+      const sq = m.map((r) => r.reduce((s, v) => s + v * v, 0));
+      for (let sweep = 0; sweep < 200000; sweep++) {
+        let viol = 0;
+        for (let i = 0; i < n; i++) {
+          const g = 1 - m[i]!.reduce((s, v, j) => s + v * w[j]!, 0);
+          viol = Math.max(viol, alpha[i]! > 0 ? Math.abs(g) : Math.max(0, g));
+          const a = Math.max(0, alpha[i]! + g / sq[i]!);
+          const da = a - alpha[i]!;
+          if (da !== 0) for (let j = 0; j < d; j++) w[j] += da * m[i]![j]!;
+          alpha[i] = a;
+        }
+        if (viol < 1e-13) break;
+      }
+      const nw = Math.hypot(...w);
+      const x = Array.from({ length: n }, (_, i) => Array.from(ds.x.subarray(i * d, (i + 1) * d)));
+      const s = solver.solve({ x, y: Array.from(ds.y) }, "l2");
+      expect(maxDiff(s.beta, w.map((v) => v / nw))).toBeLessThan(1e-10);
+      expect(Math.abs(s.margin - 1 / nw)).toBeLessThan(1e-10 * s.margin);
+    }
+  });
+
   it("2-D: agrees with an independent brute-force search over the unit sphere to 1e-8", async () => {
     // max over θ of min_i y_i <u(θ), x_i> with u(θ) = (cos θ, sin θ)/‖(cos θ, sin θ)‖_p: a grid of
     // 4000 angles, then golden-section refinement around the best (the objective is unimodal

@@ -22,8 +22,44 @@ function parseJsonFlag(flag: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new CliError(`${flag}: expected JSON (${(e as Error).message})`);
+    throw new CliError(`${flag}: expected JSON (${(e as Error).message}) or the run format, e.g. "1,2;3,-1"`);
   }
+}
+
+/** A number from the run-style text format, or a CliError naming the flag. */
+function num(text: string, flag: string): number {
+  const t = text.trim();
+  const v = Number(t);
+  if (t === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a finite number, got "${t}"`);
+  return v;
+}
+
+/**
+ * --x as JSON ([[1,2],[3,-1]]; a flat [1,2] is one example) or in samlab run's format
+ * ("1,2;3,-1": coordinates by ",", rows by ";" or "|").
+ */
+function parseRows(text: string): unknown[] {
+  const t = text.trim();
+  if (t.startsWith("[")) {
+    const v = parseJsonFlag("--x", t);
+    if (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "number")) return [v];
+    if (!Array.isArray(v) || v.length === 0 || !v.every((r) => Array.isArray(r))) throw new CliError("--x: expected a non-empty JSON array of rows (arrays of numbers), e.g. [[1,2],[3,-1]]");
+    return v;
+  }
+  const rows = t.split(/[;|]/).filter((r) => r.trim() !== "");
+  if (rows.length === 0) throw new CliError('--x: expected examples, e.g. "1,2;3,-1" or [[1,2],[3,-1]]');
+  return rows.map((r) => r.split(",").map((c) => num(c, "--x")));
+}
+
+/** --y as JSON ([1,-1]) or "1,-1". */
+function parseLabels(text: string): unknown[] {
+  const t = text.trim();
+  if (t.startsWith("[")) {
+    const v = parseJsonFlag("--y", t);
+    if (!Array.isArray(v)) throw new CliError("--y: expected a JSON array of labels −1 or +1, e.g. [1,-1]");
+    return v;
+  }
+  return t.split(",").map((c) => num(c, "--y"));
 }
 
 /** The data set named by the options: --spec FILE (its data, generators and files included) or --x/--y. */
@@ -33,13 +69,12 @@ async function dataFrom(opts: MaxMarginOptions): Promise<Dataset> {
     const spec = parseSpec(readJsonFile(opts.spec));
     return isLoadedData(spec.data) ? await loadDataset(spec.data, spec.seed) : makeDataset(spec.data, spec.seed);
   }
-  if (opts.x === undefined) throw new CliError("--x: required (or --spec FILE): the examples as a JSON array of rows, e.g. --x '[[1,2],[3,-1]]'");
-  const x = parseJsonFlag("--x", opts.x);
-  if (!Array.isArray(x) || x.length === 0 || !x.every((r) => Array.isArray(r))) throw new CliError("--x: expected a non-empty JSON array of rows (arrays of numbers), e.g. [[1,2],[3,-1]]");
-  const y = opts.y === undefined ? undefined : parseJsonFlag("--y", opts.y);
-  if (y !== undefined && !Array.isArray(y)) throw new CliError("--y: expected a JSON array of labels −1 or +1, e.g. [1,-1]");
+  if (opts.x === undefined) throw new CliError("--x: required (or --spec FILE): the examples, e.g. --x '[[1,2],[3,-1]]' or --x '1,2;3,-1'");
+  const x = parseRows(opts.x);
+  const y = opts.y === undefined ? undefined : parseLabels(opts.y);
   const n = x.length;
   const d = (x[0] as unknown[]).length;
+  if (d === 0) throw new CliError("--x: row 0 is empty");
   const flat = new Float64Array(n * d);
   (x as unknown[][]).forEach((row, i) => {
     if (row.length !== d) throw new CliError(`--x: row ${i} has ${row.length} numbers, row 0 has ${d}`);
@@ -48,7 +83,7 @@ async function dataFrom(opts: MaxMarginOptions): Promise<Dataset> {
       flat[i * d + j] = v;
     });
   });
-  const labels = (y as unknown[] | undefined) ?? new Array<number>(n).fill(1);
+  const labels = y ?? new Array<number>(n).fill(1);
   if (labels.length !== n) throw new CliError(`--y: expected ${n} labels (one per row of --x), got ${labels.length}`);
   labels.forEach((v, i) => {
     if (v !== 1 && v !== -1) throw new CliError(`--y: label ${i}: expected −1 or +1, got ${JSON.stringify(v)}`);
@@ -87,8 +122,8 @@ export function maxmarginCommand(): Command {
   const cmd = new Command("maxmargin")
     .description("exact ℓ1 / ℓ2 / ℓ∞ max-margin directions (no bias) of a data set, solved by HiGHS")
     .option("--spec <file>", 'a spec file: its "data" is used ("-" reads stdin)')
-    .option("--x <json>", "the examples as a JSON array of rows, e.g. '[[1,2],[3,-1]]'")
-    .option("--y <json>", "the labels as a JSON array of −1/+1 (default: all +1)")
+    .option("--x <rows>", `the examples: JSON rows '[[1,2],[3,-1]]' or, as in samlab run, "1,2;3,-1"`)
+    .option("--y <labels>", "the labels −1/+1: '[1,-1]' or \"1,-1\" (default: all +1)")
     .option("--norm <norm>", "l1, l2, linf, a comma list, or all", "all")
     .option("--json", 'print { "l1": { "beta", "margin", "separable", … }, … } on stdout');
   cmd.addHelpText(
@@ -100,6 +135,7 @@ is reported as such (separable false, beta all zeros, margin 0). When an optimum
 
 Examples:
   samlab maxmargin --x '[[4,1],[1,2],[-2,-2]]' --y '[1,1,-1]'
+  samlab maxmargin --x "4,1;1,2;-2,-2" --y "1,1,-1" --json
   samlab maxmargin --spec run.json --norm l1 --json`,
   );
   cmd.action(async (opts: MaxMarginOptions) => {
