@@ -117,6 +117,17 @@ export interface BuildInput {
 
 const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
+/**
+ * x^L by L − 1 multiplications, left to right. Not `x ** L`: V8's pow differs between versions
+ * (Node 20 and Chromium 156 disagree in the last bit for some x), and results must be the same
+ * bits in Node and in browsers (test/determinism.test.ts).
+ */
+function powInt(x: number, L: number): number {
+  let p = x;
+  for (let l = 1; l < L; l++) p *= x;
+  return L === 0 ? 1 : p;
+}
+
 /** Whether the largest |β_j| is attained by more than one coordinate (to 1e-12 relative). */
 function tiedMax(beta: number[]): boolean {
   let top = -1;
@@ -159,7 +170,7 @@ export function trajectoryFromRows(rows: Float64Array, stride: number, depth: nu
     minMargin,
     marginL1: minMargin.map((g, i) => safeDiv(g, l1[i]!)),
     marginL2: minMargin.map((g, i) => safeDiv(g, l2[i]!)),
-    marginW: minMargin.map((g, i) => safeDiv(g, wNorm[i]! ** L)),
+    marginW: minMargin.map((g, i) => safeDiv(g, powInt(wNorm[i]!, L))),
     gradNorm: col(REC.GRAD_NORM),
     gNorm: col(REC.G_NORM),
     pertNorm: col(REC.PERT_NORM),
@@ -234,7 +245,7 @@ function finalState(b: BuildInput): FinalState {
     minMargin: minZ,
     marginL1: safeDiv(minZ, l1),
     marginL2: safeDiv(minZ, l2),
-    marginW: safeDiv(minZ, wNorm ** spec.depth),
+    marginW: safeDiv(minZ, powInt(wNorm, spec.depth)),
     dominant: dom,
     l1,
     l2,

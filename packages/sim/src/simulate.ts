@@ -5,7 +5,7 @@
  */
 import { featureMagnitudes, makeDataset, makeInit, type Dataset } from "./data.js";
 import { DiagonalNet, ReferenceRun } from "./engine/reference.js";
-import { REC, type Algo, type EngineRun, type Loss } from "./engine/types.js";
+import { REC, type Algo, type EngineClock, type EngineRun, type Loss } from "./engine/types.js";
 import { WasmRun, loadWasm } from "./engine/wasm.js";
 import { createFlowRun, flowRecordTimes, isFlowSpec } from "./flow.js";
 import type { FlowEngineRun } from "./engine/types.js";
@@ -15,6 +15,7 @@ import { recordSchedule } from "./schedule.js";
 import { LIMITS, isLoadedData, parseSpec, type Spec } from "./spec.js";
 import { loadDataset } from "./loaders/load.js";
 import type { SimulationState } from "./checkpoint.js";
+import { OverflowCheck } from "./divergence.js";
 
 export interface SimulateOptions {
   /** Steps per engine call (the JS↔engine boundary is crossed once per chunk). Default: adaptive, ~50 ms per chunk. */
@@ -117,17 +118,37 @@ export class Simulation {
     this.run.configure(this.algo, this.loss, this.lr, this.rho);
   }
 
+  /** Finite-state check of discrete runs (divergence.ts): β and margins, which the engines do not watch. */
+  private overflow?: OverflowCheck;
+
   /** Advances by up to `k` steps (never past spec.steps). Returns the steps actually taken. */
   advance(k: number): number {
     if (this.done) return 0;
     if (this.flowRun) return this.advanceFlow(this.flowRun, k);
     const start = this.run.stepCount();
     const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
+    // the chunk's starting state (O(L·d)), to replay it if it ends with an overflowed β
+    const snap = this.run.restoreExact && this.run.clock ? { w: this.run.readW(), clock: this.run.clock() } : undefined;
+    if (snap) {
+      this.overflow ??= new OverflowCheck(this.data.x, this.data.y, this.data.n, this.data.d, this.spec.depth);
+      const bad = start === 0 ? this.overflow.problem(snap.w) : undefined;
+      if (bad) {
+        this.run.recordNow();
+        this.status = { ok: false, state: "nonfinite", nonfiniteStep: 0, message: `the initial state is not finite (${bad}); try a smaller initialization scale (alpha) or a smaller depth` };
+        this.release();
+        return 0;
+      }
+    }
     const t0 = now();
-    const ok = this.run.run(until);
+    let ok = this.run.run(until);
+    if (snap && this.overflow!.problem(this.run.readW()) !== undefined) ok = this.replayToOverflow(snap, until);
     this.computeMs += now() - t0;
     const taken = this.run.stepCount() - start;
     this.stepsDone += taken;
+    if (this.status.state === "nonfinite") {
+      this.release();
+      return taken;
+    }
     if (!ok) {
       const at = this.run.nonfiniteStep();
       this.run.recordNow();
@@ -142,6 +163,51 @@ export class Simulation {
     }
     if (this.done) this.release();
     return taken;
+  }
+
+  /**
+   * A chunk ended with a non-finite β or margin while w stayed finite (or the engine stopped after
+   * β had overflowed): replays the chunk from its start in 64 parts, then the first bad part in 64
+   * parts, and so on (≈ one chunk of extra steps, only after a divergence), and stops at the last
+   * finite state with the status naming the first bad step. Returns false when it is the engine's
+   * own non-finite w that comes first (the ordinary engine path then reports it).
+   */
+  private replayToOverflow(snap: { w: Float64Array; clock: EngineClock }, until: number): boolean {
+    const run = this.run;
+    let from = snap;
+    let end = until;
+    for (;;) {
+      run.restoreExact!(from.w, from.clock);
+      const m = Math.max(1, Math.ceil((end - from.clock.step) / 64));
+      let prev = from;
+      let narrowed = false;
+      for (let s = from.clock.step; s < end; s += m) {
+        const e = Math.min(end, s + m);
+        const ok = run.run(e);
+        const w = run.readW();
+        const bad = this.overflow!.problem(w);
+        if (!bad && !ok) return false;
+        if (bad) {
+          if (ok && e - prev.clock.step === 1) {
+            run.restoreExact!(prev.w, prev.clock);
+            run.recordNow();
+            this.status = {
+              ok: false,
+              state: "nonfinite",
+              nonfiniteStep: e,
+              message: `a non-finite value appeared at step ${e} (${bad}, w still finite); the final state is the last finite one (step ${e - 1}); try a smaller step size (lr) than ${this.lr}`,
+            };
+            return true;
+          }
+          from = prev;
+          end = ok ? e : run.stepCount();
+          narrowed = true;
+          break;
+        }
+        prev = { w, clock: run.clock!() };
+      }
+      if (!narrowed) return true; // the replay ended finite (cannot happen for a deterministic engine)
+    }
   }
 
   /** Ends an engine's helper thread once the run is over. */
