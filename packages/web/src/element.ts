@@ -145,6 +145,8 @@ export class SamlabExplorer extends HTMLElement {
   private lastProgressEventAt = 0;
   private phase?: { job: number; key: string; grid: PhaseGrid; base: Spec; cells: (CellSummary | undefined)[]; done: boolean; depth: number };
   private nextJob = 1;
+  /** The spec whose phase diagram is to be computed once the main run stops. */
+  private phaseWanted?: Spec;
   /** Keyboard cursor in the phase diagram (column i = α₁, row j = α₂), shown while the canvas has focus. */
   private phaseCursor: { i: number; j: number; on: boolean } = { i: 0, j: 0, on: false };
   private reducedMotion = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -209,6 +211,7 @@ export class SamlabExplorer extends HTMLElement {
     if (this.stateValue !== "playing") return;
     this.setState("paused");
     this.requestResult();
+    this.startWantedPhase();
   }
 
   /** Advances every active run by one frame's worth of steps (steps-per-frame, 100 in auto mode). */
@@ -891,7 +894,9 @@ export class SamlabExplorer extends HTMLElement {
     this.els.claim!.textContent = preset?.claim ?? `${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, η = ${spec.lr}, ${fmtInt(spec.steps)} steps`;
     this.showMessages(messages, isError);
     this.writeUrl();
-    if (views.includes("phase")) this.startPhase(spec);
+    // The phase diagram waits for the main run (it would halve its speed otherwise).
+    this.phaseWanted = views.includes("phase") ? spec : undefined;
+    if (this.phaseWanted && !play) this.startWantedPhase();
     for (const v of VIEW_IDS) this.dirty.add(v);
     this.setState(play ? "playing" : "ready");
     this.emit("samlab-start", { spec });
@@ -972,6 +977,7 @@ export class SamlabExplorer extends HTMLElement {
       return; // a partial Result (after a pause): kept by the worker, exported on demand
     }
     this.resultValue = result;
+    this.startWantedPhase();
     const g = samlabGlobal();
     g.result = result;
     g.owner = this;
@@ -1339,6 +1345,12 @@ export class SamlabExplorer extends HTMLElement {
   }
 
   // ---------------------------------------------------------------- phase diagram
+
+  private startWantedPhase(): void {
+    const spec = this.phaseWanted;
+    this.phaseWanted = undefined;
+    if (spec) this.startPhase(spec);
+  }
 
   private startPhase(spec: Spec): void {
     const note = this.els.phaseNote;
