@@ -11,7 +11,7 @@
 //
 // The same kernels as packages/core-wasm/assembly/fast.ts (same data layout, same blocking, 128-bit
 // vectors through gcc's vector extensions): n = 1, d = 2, L = 2 in registers; otherwise one pass over
-// the rows per gradient, 8 rows at a time as row pairs. Margins z_i = Σ_j β_j·(y_i x_ij) keep j
+// the rows per gradient, 16 rows at a time as row pairs. Margins z_i = Σ_j β_j·(y_i x_ij) keep j
 // ascending and g_j is accumulated over i ascending, exactly the sequential order. gcc's default
 // -ffp-contract=fast fuses a*b+c with -march=native (FMA), so that build differs by rounding only.
 #define _POSIX_C_SOURCE 199309L
@@ -60,7 +60,7 @@ static inline v2d loss_prime2(int loss, v2d z) {
   return r;
 }
 
-// g = ∂L/∂β: rows in blocks of 8 (4 pairs): margins as sequential f64x2 dot products of two rows,
+// g = ∂L/∂β: rows in blocks of 16 (8 pairs): margins as sequential f64x2 dot products of two rows,
 // then g_j updated in row order, two columns at a time (fast.ts `gradG`, same order of every sum).
 static void grad_g(const Net *N) {
   const int n = N->n, d = N->d, np = n / 2, dEven = d & ~1;
@@ -69,42 +69,38 @@ static void grad_g(const Net *N) {
   const v2d iv = splat(N->invN);
   for (int j = 0; j < d; j++) g[j] = 0;
   int p = 0;
-  for (; p + 4 <= np; p += 4) {
-    const double *p0 = pairs + (size_t)p * 2 * d, *p1 = p0 + 2 * d, *p2 = p1 + 2 * d, *p3 = p2 + 2 * d;
-    v2d s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+  for (; p + 8 <= np; p += 8) {
+    const double *q[8];
+    for (int k = 0; k < 8; k++) q[k] = pairs + (size_t)(p + k) * 2 * d;
+    v2d s[8];
+    for (int k = 0; k < 8; k++) s[k] = splat(0);
     for (int j = 0; j < d; j++) {
       const v2d b = splat(B[j]);
-      s0 = s0 + b * ld2(p0 + 2 * j);
-      s1 = s1 + b * ld2(p1 + 2 * j);
-      s2 = s2 + b * ld2(p2 + 2 * j);
-      s3 = s3 + b * ld2(p3 + 2 * j);
+      for (int k = 0; k < 8; k++) s[k] = s[k] + b * ld2(q[k] + 2 * j);
     }
-    const v2d r0 = loss_prime2(N->loss, s0) * iv, r1 = loss_prime2(N->loss, s1) * iv;
-    const v2d r2 = loss_prime2(N->loss, s2) * iv, r3 = loss_prime2(N->loss, s3) * iv;
-    const v2d ra = splat(r0[0]), rb = splat(r0[1]), rc = splat(r1[0]), rd = splat(r1[1]);
-    const v2d re = splat(r2[0]), rf = splat(r2[1]), rg = splat(r3[0]), rh = splat(r3[1]);
+    v2d rl[8], rh[8];
+    for (int k = 0; k < 8; k++) {
+      const v2d r = loss_prime2(N->loss, s[k]) * iv;
+      rl[k] = splat(r[0]);
+      rh[k] = splat(r[1]);
+    }
     const __attribute__((vector_size(16))) long lo = {0, 2}, hi = {1, 3};
     int j = 0;
     for (; j < dEven; j += 2) {
-      const v2d u0 = ld2(p0 + 2 * j), v0 = ld2(p0 + 2 * j + 2), u1 = ld2(p1 + 2 * j), v1 = ld2(p1 + 2 * j + 2);
-      const v2d u2 = ld2(p2 + 2 * j), v2 = ld2(p2 + 2 * j + 2), u3 = ld2(p3 + 2 * j), v3 = ld2(p3 + 2 * j + 2);
       v2d acc = ld2(g + j);
-      acc = acc + ra * __builtin_shuffle(u0, v0, lo);
-      acc = acc + rb * __builtin_shuffle(u0, v0, hi);
-      acc = acc + rc * __builtin_shuffle(u1, v1, lo);
-      acc = acc + rd * __builtin_shuffle(u1, v1, hi);
-      acc = acc + re * __builtin_shuffle(u2, v2, lo);
-      acc = acc + rf * __builtin_shuffle(u2, v2, hi);
-      acc = acc + rg * __builtin_shuffle(u3, v3, lo);
-      acc = acc + rh * __builtin_shuffle(u3, v3, hi);
+      for (int k = 0; k < 8; k++) {
+        const v2d u = ld2(q[k] + 2 * j), v = ld2(q[k] + 2 * j + 2);
+        acc = acc + rl[k] * __builtin_shuffle(u, v, lo);
+        acc = acc + rh[k] * __builtin_shuffle(u, v, hi);
+      }
       st2(g + j, acc);
     }
     if (j < d) {
       double a = g[j];
-      a += ra[0] * p0[2 * j]; a += rb[0] * p0[2 * j + 1];
-      a += rc[0] * p1[2 * j]; a += rd[0] * p1[2 * j + 1];
-      a += re[0] * p2[2 * j]; a += rf[0] * p2[2 * j + 1];
-      a += rg[0] * p3[2 * j]; a += rh[0] * p3[2 * j + 1];
+      for (int k = 0; k < 8; k++) {
+        a += rl[k][0] * q[k][2 * j];
+        a += rh[k][0] * q[k][2 * j + 1];
+      }
       g[j] = a;
     }
   }

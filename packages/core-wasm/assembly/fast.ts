@@ -94,58 +94,103 @@ function gradG<T>(): void {
   for (let j = 0; j < dd; j++) st(g, j, 0);
   const np = nn >> 1; // full pairs
   let p = 0;
-  // blocks of 4 pairs (8 rows)
-  for (; p + 4 <= np; p += 4) {
+  // blocks of 8 pairs (16 rows): eight independent f64x2 dot-product chains, then the 16 row updates
+  const colBytes: usize = sizeof<T>() << 1; // one column of a pair
+  for (; p + 8 <= np; p += 8) {
     const p0 = P + <usize>p * rowBytes;
-    const p1 = p0 + rowBytes;
-    const p2 = p1 + rowBytes;
-    const p3 = p2 + rowBytes;
-    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
+    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0), s4 = sp(0), s5 = sp(0), s6 = sp(0), s7 = sp(0);
+    let q = p0;
+    let bp = B;
     for (let j = 0; j < dd; j++) {
-      const b = v128.load64_splat(B + (<usize>j << 3));
-      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(p0, j)));
-      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(p1, j)));
-      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(p2, j)));
-      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(p3, j)));
+      const b = v128.load64_splat(bp);
+      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(q, 0)));
+      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(q + rowBytes, 0)));
+      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(q + 2 * rowBytes, 0)));
+      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(q + 3 * rowBytes, 0)));
+      s4 = f64x2.add(s4, f64x2.mul(b, pairLoad<T>(q + 4 * rowBytes, 0)));
+      s5 = f64x2.add(s5, f64x2.mul(b, pairLoad<T>(q + 5 * rowBytes, 0)));
+      s6 = f64x2.add(s6, f64x2.mul(b, pairLoad<T>(q + 6 * rowBytes, 0)));
+      s7 = f64x2.add(s7, f64x2.mul(b, pairLoad<T>(q + 7 * rowBytes, 0)));
+      q += colBytes;
+      bp += 8;
     }
-    const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
-    const r1 = f64x2.mul(lossPrimeV(s1, logistic), iv);
-    const r2 = f64x2.mul(lossPrimeV(s2, logistic), iv);
-    const r3 = f64x2.mul(lossPrimeV(s3, logistic), iv);
-    // per row: r splatted
-    const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
-    const rc = v128.shuffle<f64>(r1, r1, 0, 0), rd = v128.shuffle<f64>(r1, r1, 1, 1);
-    const re = v128.shuffle<f64>(r2, r2, 0, 0), rf = v128.shuffle<f64>(r2, r2, 1, 1);
-    const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
+    // r of the 16 rows, each splatted (ra = row 2p, rb = row 2p+1, …)
+    const t0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
+    const t1 = f64x2.mul(lossPrimeV(s1, logistic), iv);
+    const t2 = f64x2.mul(lossPrimeV(s2, logistic), iv);
+    const t3 = f64x2.mul(lossPrimeV(s3, logistic), iv);
+    const t4 = f64x2.mul(lossPrimeV(s4, logistic), iv);
+    const t5 = f64x2.mul(lossPrimeV(s5, logistic), iv);
+    const t6 = f64x2.mul(lossPrimeV(s6, logistic), iv);
+    const t7 = f64x2.mul(lossPrimeV(s7, logistic), iv);
+    const ra = v128.shuffle<f64>(t0, t0, 0, 0), rb = v128.shuffle<f64>(t0, t0, 1, 1);
+    const rc = v128.shuffle<f64>(t1, t1, 0, 0), rd = v128.shuffle<f64>(t1, t1, 1, 1);
+    const re = v128.shuffle<f64>(t2, t2, 0, 0), rf = v128.shuffle<f64>(t2, t2, 1, 1);
+    const rg = v128.shuffle<f64>(t3, t3, 0, 0), rh = v128.shuffle<f64>(t3, t3, 1, 1);
+    const ri = v128.shuffle<f64>(t4, t4, 0, 0), rj = v128.shuffle<f64>(t4, t4, 1, 1);
+    const rk = v128.shuffle<f64>(t5, t5, 0, 0), rl = v128.shuffle<f64>(t5, t5, 1, 1);
+    const rm = v128.shuffle<f64>(t6, t6, 0, 0), rn = v128.shuffle<f64>(t6, t6, 1, 1);
+    const ro = v128.shuffle<f64>(t7, t7, 0, 0), rp = v128.shuffle<f64>(t7, t7, 1, 1);
     let j = 0;
+    q = p0;
+    let gp = g;
     for (; j < dEven; j += 2) {
-      // pair loads at columns j and j+1, regrouped into rows: [x_i,j, x_i,j+1]
-      const u0 = pairLoad<T>(p0, j), v0 = pairLoad<T>(p0, j + 1);
-      const u1 = pairLoad<T>(p1, j), v1 = pairLoad<T>(p1, j + 1);
-      const u2 = pairLoad<T>(p2, j), v2 = pairLoad<T>(p2, j + 1);
-      const u3 = pairLoad<T>(p3, j), v3 = pairLoad<T>(p3, j + 1);
-      let acc = v128.load(g + (<usize>j << 3));
+      // columns j, j+1 of each pair, regrouped into rows: [x_i,j, x_i,j+1]
+      let acc = v128.load(gp);
+      const u0 = pairLoad<T>(q, 0), v0 = pairLoad<T>(q, 1);
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      const u1 = pairLoad<T>(q + rowBytes, 0), v1 = pairLoad<T>(q + rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(rc, v128.shuffle<f64>(u1, v1, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rd, v128.shuffle<f64>(u1, v1, 1, 3)));
+      const u2 = pairLoad<T>(q + 2 * rowBytes, 0), v2 = pairLoad<T>(q + 2 * rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(re, v128.shuffle<f64>(u2, v2, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rf, v128.shuffle<f64>(u2, v2, 1, 3)));
+      const u3 = pairLoad<T>(q + 3 * rowBytes, 0), v3 = pairLoad<T>(q + 3 * rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(rg, v128.shuffle<f64>(u3, v3, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rh, v128.shuffle<f64>(u3, v3, 1, 3)));
-      v128.store(g + (<usize>j << 3), acc);
+      const u4 = pairLoad<T>(q + 4 * rowBytes, 0), v4 = pairLoad<T>(q + 4 * rowBytes, 1);
+      acc = f64x2.add(acc, f64x2.mul(ri, v128.shuffle<f64>(u4, v4, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rj, v128.shuffle<f64>(u4, v4, 1, 3)));
+      const u5 = pairLoad<T>(q + 5 * rowBytes, 0), v5 = pairLoad<T>(q + 5 * rowBytes, 1);
+      acc = f64x2.add(acc, f64x2.mul(rk, v128.shuffle<f64>(u5, v5, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rl, v128.shuffle<f64>(u5, v5, 1, 3)));
+      const u6 = pairLoad<T>(q + 6 * rowBytes, 0), v6 = pairLoad<T>(q + 6 * rowBytes, 1);
+      acc = f64x2.add(acc, f64x2.mul(rm, v128.shuffle<f64>(u6, v6, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rn, v128.shuffle<f64>(u6, v6, 1, 3)));
+      const u7 = pairLoad<T>(q + 7 * rowBytes, 0), v7 = pairLoad<T>(q + 7 * rowBytes, 1);
+      acc = f64x2.add(acc, f64x2.mul(ro, v128.shuffle<f64>(u7, v7, 0, 2)));
+      acc = f64x2.add(acc, f64x2.mul(rp, v128.shuffle<f64>(u7, v7, 1, 3)));
+      v128.store(gp, acc);
+      q += colBytes << 1;
+      gp += 16;
     }
     if (j < dd) {
-      const u0 = pairLoad<T>(p0, j), u1 = pairLoad<T>(p1, j), u2 = pairLoad<T>(p2, j), u3 = pairLoad<T>(p3, j);
       let a = ld(g, j);
+      const u0 = pairLoad<T>(q, 0);
       a += f64x2.extract_lane(ra, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(rb, 0) * f64x2.extract_lane(u0, 1);
+      const u1 = pairLoad<T>(q + rowBytes, 0);
       a += f64x2.extract_lane(rc, 0) * f64x2.extract_lane(u1, 0);
       a += f64x2.extract_lane(rd, 0) * f64x2.extract_lane(u1, 1);
+      const u2 = pairLoad<T>(q + 2 * rowBytes, 0);
       a += f64x2.extract_lane(re, 0) * f64x2.extract_lane(u2, 0);
       a += f64x2.extract_lane(rf, 0) * f64x2.extract_lane(u2, 1);
+      const u3 = pairLoad<T>(q + 3 * rowBytes, 0);
       a += f64x2.extract_lane(rg, 0) * f64x2.extract_lane(u3, 0);
       a += f64x2.extract_lane(rh, 0) * f64x2.extract_lane(u3, 1);
+      const u4 = pairLoad<T>(q + 4 * rowBytes, 0);
+      a += f64x2.extract_lane(ri, 0) * f64x2.extract_lane(u4, 0);
+      a += f64x2.extract_lane(rj, 0) * f64x2.extract_lane(u4, 1);
+      const u5 = pairLoad<T>(q + 5 * rowBytes, 0);
+      a += f64x2.extract_lane(rk, 0) * f64x2.extract_lane(u5, 0);
+      a += f64x2.extract_lane(rl, 0) * f64x2.extract_lane(u5, 1);
+      const u6 = pairLoad<T>(q + 6 * rowBytes, 0);
+      a += f64x2.extract_lane(rm, 0) * f64x2.extract_lane(u6, 0);
+      a += f64x2.extract_lane(rn, 0) * f64x2.extract_lane(u6, 1);
+      const u7 = pairLoad<T>(q + 7 * rowBytes, 0);
+      a += f64x2.extract_lane(ro, 0) * f64x2.extract_lane(u7, 0);
+      a += f64x2.extract_lane(rp, 0) * f64x2.extract_lane(u7, 1);
       st(g, j, a);
     }
   }
