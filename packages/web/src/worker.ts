@@ -107,7 +107,10 @@ async function finalResult(sim: Simulation): Promise<Result> {
     const url = new URL(highsWasmUrl, self.location.href).href;
     void loadSolver({ locateFile: () => url }).catch(() => {});
   }
-  result.diagnostics = await computeDiagnostics(result, sim.data);
+  // Never let the solver hold the Result back: after 20 s the Result goes without diagnostics.
+  const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000));
+  const diagnostics = await Promise.race([computeDiagnostics(result, sim.data).catch(() => undefined), timeout]);
+  if (diagnostics) result.diagnostics = diagnostics;
   return result;
 }
 
