@@ -611,7 +611,12 @@ export class SamlabExplorer extends HTMLElement {
           v,
           `Side by side: ${ALGO_LABEL[a]} vs ${ALGO_LABEL[b]} (same data and initialization)`,
           true,
-          h("div", { class: "pair" }, this.chartBox("cmpA", `Coordinate shares under ${ALGO_LABEL[a]}`), this.chartBox("cmpB", `Coordinate shares under ${ALGO_LABEL[b]}`)),
+          h(
+            "div",
+            { class: "pair" },
+            h("div", {}, h("p", { class: "sub" }, ALGO_LABEL[a]!), this.chartBox("cmpA", `Coordinate shares under ${ALGO_LABEL[a]}`)),
+            h("div", {}, h("p", { class: "sub" }, ALGO_LABEL[b]!), this.chartBox("cmpB", `Coordinate shares under ${ALGO_LABEL[b]}`)),
+          ),
           (this.els.cmpNote = h("p", { class: "note" })),
         );
       }

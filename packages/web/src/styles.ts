@@ -37,6 +37,7 @@ figure.wide { grid-column: 1 / -1; }
 figcaption { font-weight: 600; font-size: .9em; margin-bottom: 2px; }
 .chart { position: relative; height: 220px; width: 100%; }
 .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); gap: 8px; }
+.sub { margin: 2px 0; font-size: .85em; font-weight: 600; text-align: center; }
 .note { color: var(--muted); font-size: .85em; margin: 4px 0 0; overflow-wrap: anywhere; }
 .na { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; color: var(--muted); padding: 12px; background: rgba(255,255,255,.85); }
 .na[hidden] { display: none; }
