@@ -18,6 +18,12 @@ describe("URL state", () => {
     expect(queryFor(back.spec)).toBe(q);
   });
 
+  it("also reads a ?spec= whose JSON has a literal '+' (percent-encoding without form encoding)", () => {
+    const l = loadFromQuery(`?spec=${encodeURIComponent('{"version":1,"data":{"x":[[1,2]]},"steps":1e+3,"rho":0.05}')}`.replace("%2B", "+"));
+    expect(l.error).toBeUndefined();
+    expect(l.spec.steps).toBe(1000);
+  });
+
   it("reads ?preset=<id> for every preset, and every preset is a valid spec", () => {
     for (const p of PRESETS) {
       const l = loadFromQuery(`?preset=${p.id}`);

@@ -140,7 +140,7 @@ export function loadFromQuery(search: string, fallbackPreset = DEFAULT_PRESET): 
   const text = params.get("spec");
   if (text !== null) {
     try {
-      const { spec, messages } = acceptSpecText(text);
+      const { spec, messages } = acceptSpecText(plusSafe(search, text));
       return { spec, messages, source: "spec" };
     } catch (e) {
       const error = errorFields(e);
@@ -154,6 +154,28 @@ export function loadFromQuery(search: string, fallbackPreset = DEFAULT_PRESET): 
     return { spec: presetSpec(fallbackPreset), messages: [error.message], error, source: "default", presetId: fallbackPreset };
   }
   return { spec: presetSpec(fallbackPreset), messages: [], source: "default", presetId: fallbackPreset };
+}
+
+/**
+ * URLSearchParams turns "+" into a space (form encoding). A tool that writes `?spec=` with only
+ * percent-encoding but a literal "+" (e.g. 1e+5) would then give invalid JSON; in that case the raw
+ * parameter is percent-decoded without the "+" rule.
+ */
+function plusSafe(search: string, decoded: string): string {
+  try {
+    JSON.parse(decoded);
+    return decoded;
+  } catch {
+    const raw = /[?&]spec=([^&]*)/.exec(search)?.[1];
+    if (raw === undefined || !raw.includes("+")) return decoded;
+    try {
+      const alt = decodeURIComponent(raw);
+      JSON.parse(alt);
+      return alt;
+    } catch {
+      return decoded;
+    }
+  }
 }
 
 /** The query string the page writes: `?spec=<URL-encoded spec JSON>` (the documented, stable form). */
