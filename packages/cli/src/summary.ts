@@ -28,11 +28,15 @@ export function humanSummary(r: Result): string {
   const s = r.spec;
   const f = r.final;
   const lines: string[] = [];
-  const hyper = s.algo === "gd" ? `η=${s.lr}` : `ρ=${s.rho} η=${s.lr}`;
-  lines.push(`samlab run · ${s.algo} · L=${s.depth} · ${s.loss} · ${hyper} · ${s.steps} steps · n=${r.data.n} d=${r.data.d} · engine ${r.engine}`);
+  const flow = s.mode === "flow";
+  const rho = s.algo === "gd" ? "" : `ρ=${s.rho} `;
+  const horizon = flow ? `${s.flow} flow to t = ${fmt(s.tMax ?? 0)} (${s.timeScale ?? "log"} time, rtol ${s.rtol})` : `${rho}η=${s.lr}${s.lrSchedule && s.lrSchedule !== "constant" ? ` (${s.lrSchedule})` : ""} · ${s.steps} steps`;
+  lines.push(`samlab run · ${s.algo} · L=${s.depth} · ${s.loss} · ${flow ? rho : ""}${horizon} · n=${r.data.n} d=${r.data.d} · engine ${r.engine}`);
   const secs = r.timing.ms / 1000;
   const state = r.status.state === "finished" ? "finished" : r.status.state;
-  lines.push(`${state} after ${f.step} steps in ${secs.toFixed(secs < 10 ? 3 : 1)} s (${r.timing.nsPerStep.toFixed(1)} ns/step)`);
+  const work = flow ? `${f.step} integrator steps` : `${f.step} steps`;
+  const rate = flow ? `${r.flow ? `${r.flow.evaluations} gradient evaluations` : ""}` : `${r.timing.nsPerStep.toFixed(1)} ns/step`;
+  lines.push(`${state} after ${work} in ${secs.toFixed(secs < 10 ? 3 : 1)} s${rate ? ` (${rate})` : ""}`);
   if (r.status.message) lines.push(`note: ${r.status.message}`);
   lines.push(`final loss        ${fmt(f.loss)}   (t = ${fmt(f.t)})`);
   lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
@@ -50,7 +54,7 @@ export function humanSummary(r: Result): string {
   const seq = r.dominantSequence;
   if (seq.length) {
     const shown = seq.length > 12 ? [...seq.slice(0, 6), null, ...seq.slice(-5)] : seq;
-    const parts = shown.map((c) => (c === null ? "…" : `x${c.coord} (|x|=${fmt(c.magnitude, 3)}) @${c.step}`));
+    const parts = shown.map((c) => (c === null ? "…" : `x${c.coord + 1} (|x|=${fmt(c.magnitude, 3)}) @${c.step}`));
     lines.push(`dominant sequence ${parts.join(" → ")}${seq.length > 12 ? `  (${seq.length} takeovers)` : ""}`);
   } else {
     lines.push(`dominant sequence (β = 0 at every recorded point)`);
