@@ -319,6 +319,7 @@ export class MaxMarginSolver {
     const start = s1.beta.map((v) => v / s1.t);
     const q: QP = { rows: n, cols: d, C: m, b: new Float64Array(n).fill(1), lo: new Float64Array(d).fill(-Infinity), hi: new Float64Array(d).fill(Infinity), start };
     let qp = this.qp(q, "ℓ2 QP (SVM)");
+    if (!qp.polished) qp = l2DualAscent(q) ?? qp;
     if (!qp.polished) {
       // Same feasible set, rows scaled to unit norm: different numerics for HiGHS's QP.
       const C = Float64Array.from(m);
@@ -384,7 +385,11 @@ export class MaxMarginSolver {
   /** Runs HiGHS on one model; throws a plain message if it does not reach an optimum. */
   private run(model: ModelData, solver: "simplex" | "choose", what: string): { colValue: Float64Array; rowDual: Float64Array; colDual: Float64Array; unique?: boolean } {
     return this.highs.withModel(model, (mdl) => {
-      mdl.options.set({ ...(solver === "simplex" ? HIGHS_LP_OPTIONS : HIGHS_QP_OPTIONS), solver });
+      // Limits: HiGHS's active-set QP can cycle on degenerate instances (seen: n = 300, d = 200);
+      // a limit ends the attempt and the caller falls back (other scaling, the dual, HiGHS's answer).
+      const size = model.numRows + model.numCols;
+      const limits: Record<string, number> = solver === "simplex" ? { time_limit: 120 } : { time_limit: 10, qp_iteration_limit: 5 * size + 1000 };
+      mdl.options.set({ ...(solver === "simplex" ? HIGHS_LP_OPTIONS : HIGHS_QP_OPTIONS), ...limits, solver });
       const r = mdl.run();
       if (r.modelStatus !== this.highs.constants.modelStatus.optimal) {
         throw new Error(`samlab: HiGHS did not solve the ${what} (model status ${statusName(this.highs, r.modelStatus)})`);
@@ -576,6 +581,38 @@ function finish(p: Problem, norm: MaxMarginNorm, raw: readonly number[], polishe
  * solution is z_F = C_{A,F}ᵀ μ with (C_{A,F} C_{A,F}ᵀ) μ = b_A − C_{A,X} z_X, solved by an
  * LDLᵀ factorization with diagonal pivoting that drops dependent rows (duplicate points).
  */
+/**
+ * Fallback for the ℓ2 problem when HiGHS's QP fails (it cycled or stopped on a few instances):
+ * exact coordinate maximization of the dual max_{α ≥ 0} Σα_i − ½‖Σ α_i m_i‖² (each step solves
+ * for one α_i in closed form; the dual is concave, so this converges), to a KKT violation of 1e-11
+ * or a time budget of ~5 s, then the usual exact polish with α as the multiplier guess.
+ */
+function l2DualAscent(q: QP): { z: number[]; mu?: Float64Array; polished: boolean } | undefined {
+  const { rows: n, cols: d, C: m } = q;
+  const alpha = new Float64Array(n);
+  const w = new Float64Array(d);
+  const sq = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sq[i] += m[i * d + j]! ** 2;
+  const t0 = now();
+  for (let sweep = 0; sweep < 1_000_000; sweep++) {
+    let viol = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(sq[i]! > 0)) continue;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += m[i * d + j]! * w[j]!;
+      const g = q.b[i]! - s;
+      viol = Math.max(viol, alpha[i]! > 0 ? Math.abs(g) : Math.max(0, g));
+      const a = Math.max(0, alpha[i]! + g / sq[i]!);
+      const da = a - alpha[i]!;
+      if (da !== 0) for (let j = 0; j < d; j++) w[j] += da * m[i * d + j]!;
+      alpha[i] = a;
+    }
+    if (viol < 1e-11 || (sweep % 64 === 0 && now() - t0 > 5000)) break;
+  }
+  const pol = polishQP(q, Array.from(w), { rowDual: alpha, colDual: new Float64Array(d) });
+  return pol ? { z: pol.z, mu: pol.mu, polished: true } : undefined;
+}
+
 /**
  * Re-solves an LP's optimal vertex exactly from the simplex basis: the nonbasic rows hold at their
  * bounds, the nonbasic columns sit at theirs, and the basic columns solve the square system that
