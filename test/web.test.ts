@@ -230,7 +230,8 @@ describe("web explorer (built page in Chromium)", () => {
     await page.waitForFunction(() => window.samlab.explorers[0]!.progress.step > 1000);
     await page.keyboard.press("Space");
     await page.waitForFunction(() => window.samlab.explorers[0]!.state === "paused");
-    await page.waitForTimeout(200);
+    // Let a chunk that was under way when the run paused come back.
+    await page.waitForFunction(() => (window.samlab.explorers[0] as unknown as { runs: { outstanding: boolean }[] }).runs.every((r) => !r.outstanding));
     const paused = await ex();
     await page.keyboard.press("ArrowRight");
     await page.waitForFunction((s) => window.samlab.explorers[0]!.progress.step > s, paused.step);
