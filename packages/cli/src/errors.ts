@@ -1,7 +1,7 @@
 /**
  * Exit codes and one-line error reporting for every samlab command (documented in docs/CLI.md).
  */
-import { DataError, SpecError } from "@samlab/sim";
+import { DataError, SpecError, oneLine } from "@samlab/sim";
 
 export const EXIT = {
   ok: 0,
@@ -28,25 +28,30 @@ export class CliError extends Error {
   }
 }
 
+/** One line on stderr; control characters from user input (file names, JSON keys) are escaped, never sent to the terminal. */
+function line(text: string): void {
+  process.stderr.write(`samlab: ${oneLine(text, 2000)}\n`);
+}
+
 /** Prints an error as one line on stderr and returns its exit code. Stack traces only with SAMLAB_DEBUG=1. */
 export function reportError(e: unknown, flagOf?: (field: string) => string | undefined): number {
   if (process.env.SAMLAB_DEBUG === "1" && e instanceof Error) console.error(e.stack);
   if (e instanceof SpecError) {
     const flag = flagOf?.(e.field);
     const where = flag ? `${flag} (spec field ${e.field})` : e.field;
-    process.stderr.write(`samlab: invalid spec: ${where}: ${e.expected}\n`);
+    line(`invalid spec: ${where}: ${e.expected}`);
+    return EXIT.usage;
+  }
+  if (e instanceof DataError) {
+    // already "FILE: line N: reason" / "FILE: byte N: reason"
+    line(`bad data: ${e.message}`);
     return EXIT.usage;
   }
   if (e instanceof CliError) {
-    process.stderr.write(`samlab: ${e.message}\n`);
-  if (e instanceof DataError) {
-    // already "FILE: line N: reason" / "FILE: byte N: reason"
-    process.stderr.write(`samlab: bad data: ${e.message}\n`);
-    return EXIT.usage;
-  }
+    line(e.message);
     return e.code;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`samlab: internal error: ${msg.split("\n")[0]} (set SAMLAB_DEBUG=1 for details)\n`);
+  line(`internal error: ${msg.split("\n")[0]} (set SAMLAB_DEBUG=1 for details)`);
   return EXIT.internal;
 }

@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { oneLine } from "@samlab/sim";
 import { CliError } from "./errors.js";
 
 /** Largest JSON input read by default (specs, sweeps, checkpoints): 256 MiB, below V8's string limit (~512 MiB). */
@@ -67,7 +68,7 @@ export function readJsonFile(path: string, what = "spec", maxBytes = MAX_INPUT_B
       const col = pos - before.lastIndexOf("\n");
       where = ` at line ${line}, column ${col}`;
     }
-    throw new CliError(`${path === "-" ? "stdin" : path}: invalid JSON${where} (${(e as Error).message.split("\n")[0]})`);
+    throw new CliError(`${path === "-" ? "stdin" : oneLine(path)}: invalid JSON${where} (${oneLine((e as Error).message)})`);
   }
 }
 

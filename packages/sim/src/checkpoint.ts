@@ -9,7 +9,7 @@
  * of their doubles (base64), and the engine's whole clock (see `EngineClock`), not just (step, t).
  */
 import { REC, type Algo, type EngineClock, type EngineName, type Loss } from "./engine/types.js";
-import { LIMITS, SpecError, dataDimension, parseSpec, type Spec } from "./spec.js";
+import { LIMITS, SpecError, dataDimension, oneLine, parseSpec, type Spec } from "./spec.js";
 
 export const CHECKPOINT_FORMAT = "samlab.checkpoint/1";
 
@@ -48,7 +48,7 @@ export class CheckpointError extends Error {
     readonly field: string,
     readonly expected: string,
   ) {
-    super(`${field}: ${expected}`);
+    super(oneLine(`${field}: ${expected}`, 1000));
     this.name = "CheckpointError";
   }
 }
@@ -230,7 +230,7 @@ export function parseCheckpointJson(text: string): SimulationState {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new CheckpointError("checkpoint", `expected valid JSON (${(e as Error).message.split("\n")[0]!.slice(0, 160)})`);
+    throw new CheckpointError("checkpoint", `expected valid JSON (${oneLine((e as Error).message)})`);
   }
   return parseCheckpoint(value);
 }

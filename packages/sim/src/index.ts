@@ -7,7 +7,7 @@
  * r.final.beta; r.trajectory.loss; r.dominantSequence;
  * ```
  */
-export { SPEC_VERSION, LIMITS, SpecError, parseSpec, parseSpecJson, dataDimension, dataCount } from "./spec.js";
+export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount } from "./spec.js";
 export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian } from "./spec.js";
 export { makeDataset, makeInit, featureMagnitudes, gaussianSparse, type Dataset } from "./data.js";
 export { recordSchedule } from "./schedule.js";
@@ -48,3 +48,4 @@ export { DATA_FORMATS, DATA_SOURCES, isLoadedData, formatFromName, type DataFile
 export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, MaxMarginInputError, MAX_MARGIN_NORMS, SEPARATION_TOL, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution, type SolverLoadOptions } from "./maxmargin.js";
 export { computeDiagnostics, classifyFinal, amplificationOrder, cosine, diagnosticsOptions, DIAGNOSTICS_DEFAULTS } from "./diagnostics.js";
 export type { Diagnostics, DiagnosticsOptions, ReferenceDirection, AmplificationOrder, LimitClassification, LimitKind } from "./diagnostics.js";
+export { portableLog, portableExp, portableLog1p, portableSin, portableCos } from "./portable-math.js";

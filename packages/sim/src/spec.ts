@@ -188,7 +188,7 @@ export class SpecError extends Error {
     readonly field: string,
     readonly expected: string,
   ) {
-    super(`${field}: ${expected}`);
+    super(oneLine(`${field}: ${expected}`, 1000));
     this.name = "SpecError";
   }
 }
@@ -199,6 +199,16 @@ function pathString(prefix: string, path: readonly PropertyKey[]): string {
   return s || "spec";
 }
 
+/** Whether `path` names a value present in `v` (zod's issues do not carry the input: absent and invalid look alike). */
+function hasPath(v: unknown, path: readonly PropertyKey[]): boolean {
+  let o = v;
+  for (const p of path) {
+    if (typeof o !== "object" || o === null || !Object.prototype.hasOwnProperty.call(o, p as PropertyKey) || (o as Record<PropertyKey, unknown>)[p as PropertyKey] === undefined) return false;
+    o = (o as Record<PropertyKey, unknown>)[p as PropertyKey];
+  }
+  return true;
+}
+
 function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -207,7 +217,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
     const keys = (issue as { keys: string[] }).keys;
     throw new SpecError(pathString(prefix, [...issue.path, keys[0]!]), `unknown field (check its spelling)`);
   }
-  if (issue.code === "invalid_type" && (issue as { input?: unknown }).input === undefined && issue.path.length > 0) {
+  if (issue.code === "invalid_type" && issue.path.length > 0 && !hasPath(value, issue.path)) {
     throw new SpecError(pathString(prefix, issue.path), `required: ${issue.message.replace(/^expected /, "expected ")}`);
   }
   throw new SpecError(pathString(prefix, issue.path), issue.message);
@@ -236,6 +246,8 @@ function parseData(v: unknown): DataSpec {
     if (f.labels !== undefined && format !== "idx") throw new SpecError("data.labels", 'applies to "format": "idx" only');
     return { ...f, format };
   }
+  precheckMatrix(v.x, "data.x", LIMITS.maxN, LIMITS.maxD, "examples", "coordinates");
+  if (Array.isArray(v.y) && v.y.length > LIMITS.maxN) throw new SpecError("data.y", `expected at most ${LIMITS.maxN} labels, got ${v.y.length}`);
   const data = check(DataInlineSchema, v, "data");
   const d = data.x[0]!.length;
   if (d < 1) throw new SpecError("data.x[0]", "expected at least one coordinate");
@@ -250,11 +262,29 @@ function parseData(v: unknown): DataSpec {
   return data;
 }
 
+/**
+ * Size caps on an array of rows, checked before zod walks (and copies) it, so that validation costs
+ * O(rows) at most — a crafted `new Array(2 ** 32 - 1)` or a 10⁸-row matrix is refused at once.
+ */
+function precheckMatrix(m: unknown, field: string, maxRows: number, maxCols: number, rows: string, cols: string): void {
+  if (!Array.isArray(m)) return;
+  if (m.length > maxRows) throw new SpecError(field, `expected at most ${maxRows} ${rows}, got ${m.length}`);
+  let cells = 0;
+  for (let i = 0; i < m.length; i++) {
+    const row: unknown = m[i];
+    if (!Array.isArray(row)) continue;
+    if (row.length > maxCols) throw new SpecError(`${field}[${i}]`, `expected at most ${maxCols} ${cols}, got ${row.length}`);
+    cells += row.length;
+    if (cells > LIMITS.maxCells) throw new SpecError(field, `expected at most ${LIMITS.maxCells} numbers in all`);
+  }
+}
+
 function parseInit(v: unknown, depth: number, d: number): InitSpec {
   if (v === undefined) return { alpha: 0.1 };
   if (!isObject(v)) throw new SpecError("init", "expected { alpha }, { values } or { random, alpha }");
   if ("random" in v) return check(InitRandomSchema, v, "init");
   if ("values" in v) {
+    precheckMatrix(v.values, "init.values", LIMITS.maxDepth, LIMITS.maxD, "rows (one per layer)", "numbers");
     const init = check(InitValuesSchema, v, "init");
     if (init.values.length !== depth) throw new SpecError("init.values", `expected ${depth} rows (one per layer, depth = ${depth}), got ${init.values.length}`);
     init.values.forEach((row, l) => {
@@ -263,6 +293,7 @@ function parseInit(v: unknown, depth: number, d: number): InitSpec {
     return init;
   }
   if ("alpha" in v) {
+    if (Array.isArray(v.alpha) && v.alpha.length > LIMITS.maxD) throw new SpecError("init.alpha", `expected at most ${LIMITS.maxD} numbers, got ${v.alpha.length}`);
     const init = check(InitAlphaSchema, v, "init");
     if (Array.isArray(init.alpha) && init.alpha.length !== d) {
       throw new SpecError("init.alpha", `expected a number or ${d} numbers (the data dimension), got ${init.alpha.length}`);
@@ -369,7 +400,18 @@ export function parseSpecJson(text: string): Spec {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new SpecError("spec", `expected valid JSON (${(e as Error).message})`);
+    throw new SpecError("spec", `expected valid JSON (${oneLine((e as Error).message)})`);
   }
   return parseSpec(value);
+}
+
+/**
+ * An error text fit for one line of a terminal or a page: V8's JSON errors quote the input, which
+ * may hold newlines and control characters (a crafted file could move the cursor or recolour the
+ * terminal); those become \\uXXXX, and the text is cut at 200 characters.
+ */
+export function oneLine(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const t = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return t.length > max ? t.slice(0, max - 1) + "…" : t;
 }

@@ -93,6 +93,13 @@ export async function parseIdx(input: DataInput, file: string, opts: IdxOptions 
     recordElems = dims.slice(1).reduce((a, b) => a * b, 1);
     recordBytes = recordElems * elem;
     records = dims[0]!;
+    // before anything proportional to the declared sizes is allocated or iterated (a crafted 12-byte
+    // header can declare 2³²−1 records): every record holds ≥ 1 number, so more records than maxCells
+    // cannot fit; a zero dimension would make the record count unbounded by the file's length
+    const zero = dims.indexOf(0, 1);
+    if (zero > 0 && records > 0) throw new DataError(file, `dimension ${zero + 1} is 0 [${dims.join(" × ")}]: the records hold no numbers`, { offset: 4 + 4 * zero });
+    if (records > maxCells) throw new DataError(file, `the header declares ${records} records, more than the ${maxCells} numbers allowed`, { offset: 4 });
+    if (recordElems > maxCells) throw new DataError(file, `the header declares records of ${recordElems} numbers [${dims.join(" × ")}], more than the ${maxCells} allowed`, { offset: 8 });
     keepMask = new Uint8Array(records);
     kept = [];
     for (let i = 0; i < records; i++)
