@@ -4,4 +4,12 @@
  */
 import { main } from "./index.js";
 
+// `samlab … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@
 import { ReferenceFlowRun } from "./engine/flow-reference.js";
 import { WasmFlowRun } from "./engine/flow-wasm.js";
 import type { EngineInit, FlowEngineRun, FlowInit } from "./engine/types.js";
+import { portableExp, portableLog } from "./portable-math.js";
 import type { RecordSpec, Spec } from "./spec.js";
 
 /** A flow spec has these filled in by parseSpec. */
@@ -27,9 +28,9 @@ export function flowRecordTimes(tMax: number, tMin: number, rec: RecordSpec): Fl
   if (rec.spacing === "linear") {
     for (let k = 1; k < m; k++) push((k * tMax) / m);
   } else {
-    const a = Math.log(tMin);
-    const b = Math.log(tMax);
-    for (let k = 0; k < m - 1; k++) push(Math.exp(a + ((b - a) * k) / (m - 1)));
+    const a = portableLog(tMin); // portable: the same record times in every JS engine
+    const b = portableLog(tMax);
+    for (let k = 0; k < m - 1; k++) push(portableExp(a + ((b - a) * k) / (m - 1)));
   }
   out.push(tMax);
   return Float64Array.from(out);

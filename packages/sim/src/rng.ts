@@ -1,7 +1,9 @@
+import { portableCos, portableLog, portableSin } from "./portable-math.js";
+
 /**
  * A small seeded generator (xoshiro128** seeded by splitmix32) and Box–Muller normals. Integer
- * arithmetic only, plus Math.log/sqrt/cos for normals, so a seed gives the same numbers in Node and
- * in browsers. `stream` separates independent uses of one seed (data vs. initialization).
+ * arithmetic only, plus fdlibm's log/sin/cos ported to plain JS (portable-math.ts) and the correctly
+ * rounded sqrt for normals, so a seed gives the same numbers in every JavaScript engine. `stream` separates independent uses of one seed (data vs. initialization).
  */
 export class Rng {
   private s0: number;
@@ -59,9 +61,9 @@ export class Rng {
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const r = Math.sqrt(-2 * portableLog(u));
+    this.spare = r * portableSin(2 * Math.PI * v);
+    return r * portableCos(2 * Math.PI * v);
   }
 
   /** A uniform integer in [0, k). */

@@ -2,6 +2,7 @@
  * Record schedules: the steps at which a run writes a trajectory point. Always strictly increasing,
  * always containing step 0 and the last step, never longer than the spec's `record.points`.
  */
+import { portableExp, portableLog } from "./portable-math.js";
 import type { RecordSpec } from "./spec.js";
 
 export function recordSchedule(steps: number, rec: RecordSpec): Float64Array {
@@ -17,8 +18,8 @@ export function recordSchedule(steps: number, rec: RecordSpec): Float64Array {
   } else {
     // log spacing: 1 … steps, geometric, rounded to integers
     const m = rec.points - 1;
-    const top = Math.log(Math.max(steps, 1));
-    for (let k = 0; k < m - 1; k++) push(Math.round(Math.exp((top * k) / (m - 1))));
+    const top = portableLog(Math.max(steps, 1)); // portable: the same schedule in every JS engine
+    for (let k = 0; k < m - 1; k++) push(Math.round(portableExp((top * k) / (m - 1))));
   }
   push(steps);
   return Float64Array.from(out);

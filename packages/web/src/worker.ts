@@ -8,7 +8,7 @@
  */
 import { computeDiagnostics, createSimulation, loadSolver, SpecError, type Result, type Simulation } from "@samlab/sim";
 import highsWasmUrl from "samlab:highs-wasm-url";
-import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "./portable-math.js";
+import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "@samlab/sim";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
 
 // The same numbers as the CLI: @samlab/sim's JavaScript calls Math.log, sin, cos (seeded normals),

@@ -1,4 +1,5 @@
 /** Small measurement helpers shared by the experiments. */
+import { portableExp, portableLog } from "../portable-math.js";
 import type { Result } from "../result.js";
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -20,9 +21,10 @@ export function angleDeg(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export function logspace(lo: number, hi: number, n: number): number[] {
   if (n === 1) return [lo];
-  const a = Math.log10(lo);
-  const b = Math.log10(hi);
-  return Array.from({ length: n }, (_, k) => 10 ** (a + ((b - a) * k) / (n - 1)));
+  // portable log/exp: the grids (hence the specs) are the same in every JS engine
+  const a = portableLog(lo);
+  const b = portableLog(hi);
+  return Array.from({ length: n }, (_, k) => portableExp(a + ((b - a) * k) / (n - 1)));
 }
 
 export const fmt = (v: number, digits = 3): string =>
