@@ -15,7 +15,7 @@ const maxDiff = (a: readonly number[], b: readonly number[]) => Math.max(...a.ma
 const marginOf = (x: number[][], y: number[], beta: readonly number[]) => Math.min(...x.map((r, i) => y[i]! * r.reduce((s, v, j) => s + v * beta[j]!, 0)));
 
 /** Checks what any correct answer must satisfy, from the data and the answer only. Returns the relative duality gap. */
-function checkOptimality(x: number[][], y: number[], s: MaxMarginSolution, p: MaxMarginNorm): number {
+function checkOptimality(x: number[][], y: number[], s: MaxMarginSolution, p: MaxMarginNorm, tol = 1e-9): number {
   expect(s.separable).toBe(true);
   expect(Math.abs(norm(s.beta, p) - 1)).toBeLessThan(1e-12);
   const m = marginOf(x, y, s.beta);
@@ -27,7 +27,7 @@ function checkOptimality(x: number[][], y: number[], s: MaxMarginSolution, p: Ma
   const upper = norm(g, dual[p]);
   const gap = (upper - m) / upper;
   expect(gap).toBeGreaterThan(-1e-12);
-  expect(gap).toBeLessThan(1e-8);
+  expect(gap).toBeLessThan(tol);
   return gap;
 }
 
@@ -111,7 +111,7 @@ describe("random separable sets: optimality conditions", () => {
     [25, 120],
   ];
   for (const [n, d] of sizes)
-    it(`n = ${n}, d = ${d}: unit norm, exact margin, duality gap < 1e-8 (3 seeds, 3 norms)`, async () => {
+    it(`n = ${n}, d = ${d}: unit norm, exact margin, duality gap < 1e-10 (3 seeds, 3 norms)`, async () => {
       const solver = await loadSolver();
       let worst = 0;
       for (const seed of [1, 2, 3]) {
@@ -124,8 +124,50 @@ describe("random separable sets: optimality conditions", () => {
           worst = Math.max(worst, checkOptimality(x, y, r[p], p));
         }
       }
-      expect(worst).toBeLessThan(1e-8);
+      expect(worst).toBeLessThan(1e-10);
     });
+
+  it("degenerate LPs (small-integer data) and features on scales 1e-3 … 1e4: optimality conditions", async () => {
+    const solver = await loadSolver();
+    const rng = new Rng(5, 0);
+    let nonUnique = 0;
+    for (let trial = 0; trial < 6; trial++) {
+      // x ∈ {−2, …, 2}^d labelled by a planted integer separator: many ties and degenerate vertices.
+      const d = 2 + (trial % 4) * 2;
+      const w = Array.from({ length: d }, (_, j) => (j === 0 ? 1 : rng.below(5) - 2));
+      const x: number[][] = [];
+      const y: number[] = [];
+      while (x.length < 6 + 5 * trial) {
+        const r = Array.from({ length: d }, () => rng.below(5) - 2);
+        const m = r.reduce((a, v, j) => a + v * w[j]!, 0);
+        if (m === 0) continue;
+        x.push(r);
+        y.push(Math.sign(m));
+      }
+      const r = solver.solveAll({ x, y });
+      for (const p of ["l1", "l2", "linf"] as const) {
+        checkOptimality(x, y, r[p], p);
+        if (!r[p].unique) nonUnique++;
+      }
+    }
+    expect(nonUnique).toBeGreaterThan(0); // the tie-break path ran
+    for (let trial = 0; trial < 3; trial++) {
+      const scales = [1e-3, 1e-1, 1, 10, 1e3, 1e4];
+      const w = scales.map(() => rng.normal());
+      const x: number[][] = [];
+      const y: number[] = [];
+      while (x.length < 30) {
+        const r = scales.map((sc) => rng.normal() * sc);
+        const m = r.reduce((a, v, j) => a + (v * w[j]!) / scales[j]!, 0);
+        if (Math.abs(m) < 0.1) continue;
+        x.push(r);
+        y.push(Math.sign(m));
+      }
+      const r = solver.solveAll({ x, y });
+      // feature scales 1e7 apart: the LP vertex systems have condition numbers ~1e11, gaps ~1e-9
+      for (const p of ["l1", "l2", "linf"] as const) checkOptimality(x, y, r[p], p, 1e-8);
+    }
+  });
 
   it("ℓ2: agrees with an independent solver (dual coordinate ascent, no HiGHS) to 1e-10", async () => {
     // The SVM dual without bias: max_{α ≥ 0} Σα_i − ½‖Σ α_i y_i x_i‖², solved by exact coordinate

@@ -397,7 +397,8 @@ export class MaxMarginSolver {
       const s = mdl.getSolution();
       if (solver !== "simplex") return { colValue: s.colValue, rowDual: s.rowDual, colDual: s.colDual };
       const basis = mdl.getBasis();
-      const colValue = polishVertex(model, s.colValue, basis.colStatus, basis.rowStatus) ?? s.colValue;
+      const vertex = polishVertex(model, s.colValue, basis.colStatus, basis.rowStatus);
+      const colValue = vertex?.x ?? s.colValue;
       // Dual nondegeneracy (every nonbasic column and row has a nonzero reduced cost / dual) is
       // sufficient for the optimal vertex to be the unique optimum.
       let dmax = 1;
@@ -411,7 +412,7 @@ export class MaxMarginSolver {
       basis.rowStatus.forEach((st, i) => {
         if (st !== 1 && !(Math.abs(s.rowDual[i]!) > tol)) unique = false;
       });
-      return { colValue, rowDual: s.rowDual, colDual: s.colDual, unique };
+      return { colValue, rowDual: vertex?.rowDual ?? s.rowDual, colDual: s.colDual, unique };
     });
   }
 
@@ -620,7 +621,7 @@ function l2DualAscent(q: QP): { z: number[]; mu?: Float64Array; polished: boolea
  * Returns undefined when the system is singular or the result leaves the bounds by more than
  * 1e-9 (relative), in which case HiGHS's own values stand.
  */
-function polishVertex(model: ModelData, x0: Float64Array, colStatus: Int32Array, rowStatus: Int32Array): Float64Array | undefined {
+function polishVertex(model: ModelData, x0: Float64Array, colStatus: Int32Array, rowStatus: Int32Array): { x: Float64Array; rowDual: Float64Array } | undefined {
   const { numCols: nc, numRows: nr, matrix } = model;
   if (matrix.format !== "csr") return undefined;
   const BASIC = 1;
@@ -638,7 +639,7 @@ function polishVertex(model: ModelData, x0: Float64Array, colStatus: Int32Array,
   for (let i = 0; i < nr; i++) if (rowStatus[i] !== BASIC) rowsN.push(i);
   const k = basic.length;
   if (rowsN.length !== k) return undefined;
-  if (k === 0) return x;
+  if (k === 0) return { x, rowDual: new Float64Array(nr) };
   const pos = new Map<number, number>();
   basic.forEach((j, c) => pos.set(j, c));
   const A = new Float64Array(k * k);
@@ -660,6 +661,13 @@ function polishVertex(model: ModelData, x0: Float64Array, colStatus: Int32Array,
   const sol = solveSquare(A, r, k);
   if (!sol) return undefined;
   basic.forEach((j, c) => (x[j] = sol[c]!));
+  // The duals of the active rows: A_{N,B}ᵀ y = c_B (the basic columns' costs).
+  const At = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) At[c * k + a] = A[a * k + c]!;
+  const y = solveSquare(At, Float64Array.from(basic, (j) => model.colCost[j]!), k);
+  if (!y) return undefined;
+  const rowDual = new Float64Array(nr);
+  rowsN.forEach((i, a) => (rowDual[i] = y[a]!));
   // Stay within the bounds (relative 1e-9), else keep HiGHS's values.
   let scale = 1;
   for (const v of x) scale = Math.max(scale, Math.abs(v));
@@ -669,7 +677,7 @@ function polishVertex(model: ModelData, x0: Float64Array, colStatus: Int32Array,
     for (let p = starts[i]!; p < starts[i + 1]!; p++) s += val[p]! * x[idx[p]!]!;
     if (s < model.rowLower[i]! - 1e-9 * scale || s > model.rowUpper[i]! + 1e-9 * scale) return undefined;
   }
-  return x;
+  return { x, rowDual };
 }
 
 /** Solves A x = r (k×k, row-major) by LU with partial pivoting and one refinement step; undefined if singular. */
@@ -780,22 +788,14 @@ export function polishQP(q: QP, guess: readonly number[], duals?: { rowDual: Arr
       for (let j = 0; j < cols; j++) if (fixed[j] !== 0) s -= C[i * cols + j]! * z[j]!;
       rhs[a] = s;
     }
-    const G = new Float64Array(k * k);
-    for (let a = 0; a < k; a++)
-      for (let c = 0; c <= a; c++) {
-        let s = 0;
-        const ia = A[a]! * cols;
-        const ic = A[c]! * cols;
-        for (const j of F) s += C[ia + j]! * C[ic + j]!;
-        G[a * k + c] = s;
-        G[c * k + a] = s;
-      }
-    const muA = solvePsd(G, rhs, k);
-    for (const j of F) {
-      let s = 0;
-      for (let a = 0; a < k; a++) s += C[A[a]! * cols + j]! * muA[a]!;
-      z[j] = s;
-    }
+    // The minimum-norm solution of C_{A,F} z_F = rhs by a QR factorization of C_{A,F}ᵀ (not the
+    // Gram matrix, whose condition number is the square: features of very different scales).
+    const f = F.length;
+    const At = new Float64Array(f * k);
+    for (let a = 0; a < k; a++) for (let q = 0; q < f; q++) At[q * k + a] = C[A[a]! * cols + F[q]!]!;
+    const sol = minNormSolve(At, f, k, rhs);
+    const muA = sol.mu;
+    F.forEach((j, q) => (z[j] = sol.z[q]!));
     // Multipliers, residuals, and the worst violation of each kind.
     const mu = new Float64Array(rows);
     let muMax = 0;
@@ -868,6 +868,104 @@ export function polishQP(q: QP, guess: readonly number[], duals?: { rowDual: Arr
     return { z, mu, iterations: iter + 1 };
   }
   return undefined;
+}
+
+/**
+ * Minimum-norm solution of A z = r with A = Mᵀ given as M (f×k, row-major, i.e. Aᵀ), and the
+ * multipliers μ with z = Aᵀ μ: Householder QR of M with column pivoting, M Π = Q R, so that
+ * Rᵀ u = Πᵀ r, z = Q u and R Πᵀ μ = u. Columns of M (rows of A) whose pivot falls below
+ * 1e-12 × the first are dependent: their equations are not imposed and their μ is 0 (the caller
+ * checks them as inequalities). One step of iterative refinement on the kept equations.
+ */
+export function minNormSolve(M: Float64Array, f: number, k: number, r: Float64Array): { z: Float64Array; mu: Float64Array } {
+  const R = Float64Array.from(M); // f×k, overwritten by the Householder vectors below the diagonal and R above
+  const perm = Array.from({ length: k }, (_, c) => c);
+  const norms = new Float64Array(k);
+  for (let c = 0; c < k; c++) for (let q = 0; q < f; q++) norms[c] += R[q * k + c]! ** 2;
+  const tau = new Float64Array(Math.min(f, k));
+  let rank = 0;
+  let first = 0;
+  const steps = Math.min(f, k);
+  for (let s = 0; s < steps; s++) {
+    // pivot: the remaining column of largest norm (recomputed: f·k per step is fine at these sizes)
+    let best = s;
+    let bestNorm = -1;
+    for (let c = s; c < k; c++) {
+      let v = 0;
+      for (let q = s; q < f; q++) v += R[q * k + c]! ** 2;
+      if (v > bestNorm) {
+        bestNorm = v;
+        best = c;
+      }
+    }
+    const nrm = Math.sqrt(bestNorm);
+    if (s === 0) first = nrm;
+    if (!(nrm > 1e-12 * first) || nrm === 0) break;
+    if (best !== s) {
+      for (let q = 0; q < f; q++) [R[q * k + s], R[q * k + best]] = [R[q * k + best]!, R[q * k + s]!];
+      [perm[s], perm[best]] = [perm[best]!, perm[s]!];
+    }
+    // Householder reflector for column s, rows s..f−1
+    const x0 = R[s * k + s]!;
+    const alpha = x0 >= 0 ? -nrm : nrm;
+    const v0 = x0 - alpha;
+    for (let q = s + 1; q < f; q++) R[q * k + s] = R[q * k + s]! / v0;
+    tau[s] = (alpha - x0) / alpha;
+    R[s * k + s] = alpha;
+    for (let c = s + 1; c < k; c++) {
+      let dotv = R[s * k + c]!;
+      for (let q = s + 1; q < f; q++) dotv += R[q * k + s]! * R[q * k + c]!;
+      dotv *= tau[s]!;
+      R[s * k + c] = R[s * k + c]! - dotv;
+      for (let q = s + 1; q < f; q++) R[q * k + c] = R[q * k + c]! - dotv * R[q * k + s]!;
+    }
+    rank++;
+  }
+  const applyQ = (u: Float64Array): Float64Array => {
+    // z = Q u (u has length rank, padded with zeros to f): apply reflectors in reverse order
+    const z = new Float64Array(f);
+    for (let s = 0; s < rank; s++) z[s] = u[s]!;
+    for (let s = rank - 1; s >= 0; s--) {
+      let dotv = z[s]!;
+      for (let q = s + 1; q < f; q++) dotv += R[q * k + s]! * z[q]!;
+      dotv *= tau[s]!;
+      z[s] = z[s]! - dotv;
+      for (let q = s + 1; q < f; q++) z[q] = z[q]! - dotv * R[q * k + s]!;
+    }
+    return z;
+  };
+  const solve = (rhs: Float64Array): { z: Float64Array; mu: Float64Array } => {
+    // Rᵀ u = Πᵀ r on the kept pivots (forward substitution)
+    const u = new Float64Array(rank);
+    for (let s = 0; s < rank; s++) {
+      let v = rhs[perm[s]!]!;
+      for (let t = 0; t < s; t++) v -= R[t * k + s]! * u[t]!;
+      u[s] = v / R[s * k + s]!;
+    }
+    // R_kept (Πᵀ μ)_kept = u (back substitution); dropped pivots have μ = 0
+    const pm = new Float64Array(rank);
+    for (let s = rank - 1; s >= 0; s--) {
+      let v = u[s]!;
+      for (let t = s + 1; t < rank; t++) v -= R[s * k + t]! * pm[t]!;
+      pm[s] = v / R[s * k + s]!;
+    }
+    const mu = new Float64Array(k);
+    for (let s = 0; s < rank; s++) mu[perm[s]!] = pm[s]!;
+    return { z: applyQ(u), mu };
+  };
+  const out = solve(r);
+  // refinement: residual of the kept equations A z = r, i.e. Mᵀ z = r
+  const res = new Float64Array(k);
+  for (let s = 0; s < rank; s++) {
+    const c = perm[s]!;
+    let v = r[c]!;
+    for (let q = 0; q < f; q++) v -= M[q * k + c]! * out.z[q]!;
+    res[c] = v;
+  }
+  const corr = solve(res);
+  for (let q = 0; q < f; q++) out.z[q] += corr.z[q]!;
+  for (let c = 0; c < k; c++) out.mu[c] += corr.mu[c]!;
+  return out;
 }
 
 /**
