@@ -573,16 +573,6 @@ function finish(p: Problem, norm: MaxMarginNorm, raw: readonly number[], polishe
 }
 
 /**
- * The exact solution of min ½‖z‖² s.t. C z ≥ b, lo ≤ z ≤ hi on a guessed active set, corrected by
- * a primal-dual active-set iteration (one change per iteration) until the KKT conditions hold to
- * ~1e-9 (relative). Called once per QP with HiGHS's solution as the guess, which is right or off
- * by a few constraints; returns undefined if it does not settle (the caller keeps HiGHS's answer).
- *
- * On an active set (rows A at equality, variables X fixed at a bound, the rest F free) the
- * solution is z_F = C_{A,F}ᵀ μ with (C_{A,F} C_{A,F}ᵀ) μ = b_A − C_{A,X} z_X, solved by an
- * LDLᵀ factorization with diagonal pivoting that drops dependent rows (duplicate points).
- */
-/**
  * Fallback for the ℓ2 problem when HiGHS's QP fails (it cycled or stopped on a few instances):
  * exact coordinate maximization of the dual max_{α ≥ 0} Σα_i − ½‖Σ α_i m_i‖² (each step solves
  * for one α_i in closed form; the dual is concave, so this converges), to a KKT violation of 1e-11
@@ -733,7 +723,17 @@ function solveSquare(A0: Float64Array, r0: Float64Array, k: number): Float64Arra
 const POLISH_TOL = 1e-8;
 const POLISH_DUAL_TOL = 1e-9;
 
-export function polishQP(q: QP, guess: readonly number[], duals?: { rowDual: ArrayLike<number>; colDual: ArrayLike<number> }, maxIter = 60): { z: number[]; mu: Float64Array; iterations: number } | undefined {
+/**
+ * The exact solution of min ½‖z‖² s.t. C z ≥ b, lo ≤ z ≤ hi on a guessed active set, corrected by
+ * a primal-dual active-set iteration (one change per iteration) until the KKT conditions hold to
+ * 1e-8 / 1e-9 (relative). Called once per QP with HiGHS's solution as the guess, which is right or off
+ * by a few constraints; returns undefined if it does not settle (the caller keeps HiGHS's answer).
+ *
+ * On an active set (rows A at equality, variables X fixed at a bound, the rest F free) the
+ * solution is the minimum-norm z_F = C_{A,F}ᵀ μ with C_{A,F} z_F = b_A − C_{A,X} z_X (see
+ * {@link minNormSolve}: QR with column pivoting, dependent rows — duplicate points — dropped).
+ */
+function polishQP(q: QP, guess: readonly number[], duals?: { rowDual: ArrayLike<number>; colDual: ArrayLike<number> }, maxIter = 60): { z: number[]; mu: Float64Array; iterations: number } | undefined {
   const { rows, cols, C, b, lo, hi } = q;
   let zscale = 1;
   for (const v of guess) zscale = Math.max(zscale, Math.abs(v));
@@ -966,85 +966,4 @@ export function minNormSolve(M: Float64Array, f: number, k: number, r: Float64Ar
   for (let q = 0; q < f; q++) out.z[q] += corr.z[q]!;
   for (let c = 0; c < k; c++) out.mu[c] += corr.mu[c]!;
   return out;
-}
-
-/**
- * Solves G μ = r for a symmetric positive semidefinite G (k×k) by LDLᵀ with diagonal pivoting;
- * pivots below 1e-13 × the largest diagonal are treated as 0 (their μ = 0: dependent rows).
- */
-export function solvePsd(Gin: Float64Array, r: Float64Array, k: number): Float64Array {
-  const G = Float64Array.from(Gin);
-  const perm = Array.from({ length: k }, (_, i) => i);
-  let dmax = 0;
-  for (let i = 0; i < k; i++) dmax = Math.max(dmax, G[i * k + i]!);
-  const tol = 1e-13 * dmax;
-  // Outer-product Cholesky with symmetric pivoting: L (unit lower, stored below diag), D on diag.
-  const L = new Float64Array(k * k);
-  const D = new Float64Array(k);
-  const P = perm;
-  let rank = 0;
-  for (let s = 0; s < k; s++) {
-    let best = s;
-    for (let t = s + 1; t < k; t++) if (G[P[t]! * k + P[t]!]! > G[P[best]! * k + P[best]!]!) best = t;
-    [P[s], P[best]] = [P[best]!, P[s]!];
-    for (let c = 0; c < s; c++) [L[s * k + c], L[best * k + c]] = [L[best * k + c]!, L[s * k + c]!];
-    const p = P[s]!;
-    const piv = G[p * k + p]!;
-    if (!(piv > tol)) break;
-    rank++;
-    D[s] = piv;
-    L[s * k + s] = 1;
-    for (let t = s + 1; t < k; t++) {
-      const q = P[t]!;
-      L[t * k + s] = G[q * k + p]! / piv;
-    }
-    for (let t = s + 1; t < k; t++) {
-      const q = P[t]!;
-      const lt = L[t * k + s]!;
-      if (lt === 0) continue;
-      for (let u = s + 1; u <= t; u++) {
-        const w = P[u]!;
-        const v = G[q * k + w]! - lt * L[u * k + s]! * piv;
-        G[q * k + w] = v;
-        G[w * k + q] = v;
-      }
-    }
-  }
-  // Solve on the leading `rank` pivots: L_r D_r L_rᵀ y = (P r)_r, others 0.
-  const y = new Float64Array(k);
-  for (let s = 0; s < rank; s++) {
-    let v = r[P[s]!]!;
-    for (let c = 0; c < s; c++) v -= L[s * k + c]! * y[c]!;
-    y[s] = v;
-  }
-  for (let s = 0; s < rank; s++) y[s] = y[s]! / D[s]!;
-  for (let s = rank - 1; s >= 0; s--) {
-    let v = y[s]!;
-    for (let t = s + 1; t < rank; t++) v -= L[t * k + s]! * y[t]!;
-    y[s] = v;
-  }
-  const mu = new Float64Array(k);
-  for (let s = 0; s < rank; s++) mu[P[s]!] = y[s]!;
-  // One step of iterative refinement on the kept rows.
-  const res = new Float64Array(k);
-  for (let s = 0; s < rank; s++) {
-    const i = P[s]!;
-    let v = r[i]!;
-    for (let j = 0; j < k; j++) v -= Gin[i * k + j]! * mu[j]!;
-    res[s] = v;
-  }
-  const e = new Float64Array(k);
-  for (let s = 0; s < rank; s++) {
-    let v = res[s]!;
-    for (let c = 0; c < s; c++) v -= L[s * k + c]! * e[c]!;
-    e[s] = v;
-  }
-  for (let s = 0; s < rank; s++) e[s] = e[s]! / D[s]!;
-  for (let s = rank - 1; s >= 0; s--) {
-    let v = e[s]!;
-    for (let t = s + 1; t < rank; t++) v -= L[t * k + s]! * e[t]!;
-    e[s] = v;
-  }
-  for (let s = 0; s < rank; s++) mu[P[s]!] += e[s]!;
-  return mu;
 }
