@@ -32,6 +32,7 @@ export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
 export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./experiments/registry.js";
 export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, ImageFigure, Sabotage } from "./experiments/types.js";
 export * as measure from "./experiments/util.js";
+export { phaseSpec, phaseClass, predictedClass, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./experiments/phase.js";
 export { simulateBatch, classifyLimit } from "./batch.js";
 export type { BatchOptions, BatchResult, LimitClass, ClassifyOptions } from "./batch.js";
 export { runPool, servePoolWorker } from "./pool-browser.js";
