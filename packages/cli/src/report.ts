@@ -19,7 +19,7 @@ export interface ReportOptions {
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 /** "pass", "FAIL", or "info" for a measurement reported without a criterion. */
-export const verdict = (c: Check) => (c.informational ? "info" : c.pass ? "pass" : "FAIL");
+export const verdict = (c: Check) => (c.skipped ? "SKIP" : c.informational ? "info" : c.pass ? "pass" : "FAIL");
 
 /** The exact spec(s) of a figure, as a `samlab run --spec` file body. */
 function specText(f: Figure): string {
@@ -59,7 +59,7 @@ export async function writeReport(outcomes: Outcome[], opt: ReportOptions): Prom
   md.push("");
   for (const o of outcomes) {
     md.push(`## ${o.title}`, "", `*Claim:* ${o.claim}`, "", `*Result:* ${o.pass ? "pass" : "FAIL"} — ${o.runs} runs in ${(o.ms / 1000).toFixed(1)} s.`, "");
-    for (const c of o.checks) md.push(`- ${c.informational ? "ℹ️" : c.pass ? "✅" : "❌"} **${c.name}** — measured: ${c.measured}. Criterion: ${c.criterion}.`);
+    for (const c of o.checks) md.push(`- ${c.skipped ? "⏭️" : c.informational ? "ℹ️" : c.pass ? "✅" : "❌"} **${c.name}** — measured: ${c.measured}. Criterion: ${c.criterion}.`);
     md.push("");
     for (const f of o.figures) {
       md.push(`![${f.title}](${figLink(f.id)})`, "", `*${f.caption}*`, "", "<details><summary>spec</summary>", "", "```json", specText(f), "```", "", "</details>", "");

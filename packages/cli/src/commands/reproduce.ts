@@ -49,7 +49,7 @@ export function reproduceCommand(): Command {
           chosen.map(async (e) => {
             const o = (await pool.run({ id: e.id, quick })) as Outcome;
             done++;
-            process.stderr.write(`  [${done}/${chosen.length}] ${pad(e.id, 22)} ${o.pass ? "pass" : "FAIL"}  (${o.runs} runs, ${(o.ms / 1000).toFixed(1)} s)\n`);
+            process.stderr.write(`  [${done}/${chosen.length}] ${pad(e.id, 22)} ${o.pass ? "pass" : o.checks.some((c) => c.skipped) ? "SKIP" : "FAIL"}  (${o.runs} runs, ${(o.ms / 1000).toFixed(1)} s)\n`);
             return o;
           }),
         );

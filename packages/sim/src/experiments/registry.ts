@@ -45,7 +45,7 @@ export async function runExperiment(exp: Experiment | string, options: RunExperi
     title: e.title,
     claim: e.claim,
     ...body,
-    pass: body.checks.every((c) => c.pass || c.informational === true),
+    pass: body.checks.every((c) => !c.skipped && (c.pass || c.informational === true)),
     ms: Date.now() - t0,
     runs,
   };

@@ -66,6 +66,8 @@ export interface Check {
   pass: boolean;
   /** A measurement reported without a pass/fail criterion (not counted in the outcome's pass). */
   informational?: boolean;
+  /** The check could not run (e.g. its data set is not installed): shown as SKIP, and the outcome does not pass. */
+  skipped?: boolean;
 }
 
 export interface Outcome {
