@@ -131,3 +131,15 @@ describe("diagnostics in simulate()", () => {
     expect(r.diagnostics!.message).toMatch(/not linearly separable/);
   });
 });
+
+describe("reference cache", () => {
+  it("a second run on the same data reuses the references (same numbers, separate arrays)", async () => {
+    const spec = { version: 1 as const, data: { x: [[1, 2], [2, -1]], y: [1, 1] }, steps: 50, engine: "reference" as const };
+    const a = await simulate(spec);
+    const b = await simulate({ ...spec, lr: 0.02 });
+    expect(b.diagnostics!.maxMargin).toEqual(a.diagnostics!.maxMargin);
+    expect(b.diagnostics!.maxMargin!.l1!.beta).not.toBe(a.diagnostics!.maxMargin!.l1!.beta);
+    const c = await simulate({ ...spec, data: { x: [[1, 2], [2, -1.5]], y: [1, 1] } });
+    expect(c.diagnostics!.maxMargin!.l2!.beta).not.toEqual(a.diagnostics!.maxMargin!.l2!.beta);
+  });
+});

@@ -177,6 +177,33 @@ export function classifyFinal(
 }
 
 /**
+ * The last few data sets' references, so that a sweep over hyper-parameters on one data set solves
+ * them once per realm (worker), not once per run. Keyed by the exact data (compared in full).
+ */
+const CACHE_SIZE = 8;
+const cache: { n: number; d: number; x: Float64Array; y: Float64Array; sols: Record<MaxMarginNorm, MaxMarginSolution> }[] = [];
+
+function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!Object.is(a[k], b[k])) return false;
+  return true;
+}
+
+function cachedReferences(data: Dataset): Record<MaxMarginNorm, MaxMarginSolution> | undefined {
+  const k = cache.findIndex((c) => c.n === data.n && c.d === data.d && sameArray(c.y, data.y) && sameArray(c.x, data.x));
+  if (k < 0) return undefined;
+  const [hit] = cache.splice(k, 1);
+  cache.unshift(hit!);
+  return hit!.sols;
+}
+
+function remember(data: Dataset, sols: Record<MaxMarginNorm, MaxMarginSolution>): Record<MaxMarginNorm, MaxMarginSolution> {
+  cache.unshift({ n: data.n, d: data.d, x: Float64Array.from(data.x), y: Float64Array.from(data.y), sols });
+  cache.length = Math.min(cache.length, CACHE_SIZE);
+  return sols;
+}
+
+/**
  * Computes the diagnostics of a Result from its data set. Async because the max-margin solver
  * loads its WebAssembly on first use. Never throws for solver trouble: `references` says "error".
  */
@@ -196,7 +223,7 @@ export async function computeDiagnostics(result: Result, data: Dataset, options?
   }
   let sols: Record<MaxMarginNorm, MaxMarginSolution>;
   try {
-    sols = (await loadSolver()).solveAll({ x: data.x, y: data.y, n: data.n, d: data.d });
+    sols = cachedReferences(data) ?? remember(data, (await loadSolver()).solveAll({ x: data.x, y: data.y, n: data.n, d: data.d }));
   } catch (e) {
     out.references = "error";
     out.message = (e as Error).message;
@@ -207,7 +234,7 @@ export async function computeDiagnostics(result: Result, data: Dataset, options?
   out.maxMargin = {};
   for (const p of MAX_MARGIN_NORMS) {
     const s = sols[p];
-    out.maxMargin[p] = { beta: s.beta, margin: s.margin, separable: s.separable, unique: s.unique, support: s.support, active: s.active };
+    out.maxMargin[p] = { beta: [...s.beta], margin: s.margin, separable: s.separable, unique: s.unique, support: [...s.support], active: [...s.active] }; // copies: the solutions are cached
   }
   if (!out.separable) {
     out.message = "the data is not linearly separable through the origin: no max-margin directions";
