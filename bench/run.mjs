@@ -78,9 +78,9 @@ const median = (a) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-/** max over runs of max_j |a_j − b_j| / max_j |b_j| */
-function relDiff(a, b, d) {
-  let worst = 0;
+/** Per run, max_j |a_j − b_j| / max_j |b_j|. */
+function relDiffs(a, b, d) {
+  const out = [];
   for (let r = 0; r * d < b.length; r++) {
     let scale = 0;
     let diff = 0;
@@ -88,9 +88,18 @@ function relDiff(a, b, d) {
       scale = Math.max(scale, Math.abs(b[j]));
       diff = Math.max(diff, Math.abs(a[j] - b[j]));
     }
-    worst = Math.max(worst, scale > 0 ? diff / scale : diff);
+    out.push(scale > 0 ? diff / scale : diff);
   }
-  return worst;
+  return out;
+}
+const relDiff = (a, b, d) => Math.max(...relDiffs(a, b, d));
+/** The agreement cell: the worst relative difference; for batches also how many runs are within 1e-9. */
+function agreeText(a, b, d, R) {
+  const diffs = relDiffs(a, b, d);
+  const worst = Math.max(...diffs);
+  const w = worst === 0 ? "identical" : worst.toExponential(1);
+  if (R === 1) return w;
+  return `${diffs.filter((x) => x <= 1e-9).length}/${R} runs ≤ 1e-9 (worst ${w})`;
 }
 
 const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -130,9 +139,10 @@ for (const w of workloads(quick)) {
     const res = runEngine(e, mode, data, steps, e === "TS reference" || (batch && e.startsWith("C")) ? Math.min(reps, 3) : reps);
     const per = res.ns.map((t) => t / (steps * R));
     const cpu = median(res.cpu.map((t) => t / (steps * R)));
-    const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), cpu, agree: relDiff(check[e], check["TS reference"], d) };
+    const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), cpu, agree: relDiff(check[e], check["TS reference"], d), agreeText: agreeText(check[e], check["TS reference"], d, R) };
+    if (batch && e !== "WASM") row.agreeText += check[e].every((v, k) => Object.is(v, check.WASM[k])) ? "; = WASM bit for bit" : "";
     rows.push(row);
-    console.log(`  ${e.padEnd(22)} ${fmt(row.median).padStart(9)} ns/${batch ? "run-step" : "step"}  [${fmt(row.min)}–${fmt(row.max)}]  cpu ${fmt(cpu)}  β vs reference ${row.agree.toExponential(1)}`);
+    console.log(`  ${e.padEnd(22)} ${fmt(row.median).padStart(9)} ns/${batch ? "run-step" : "step"}  [${fmt(row.min)}–${fmt(row.max)}]  cpu ${fmt(cpu)}  β vs reference ${row.agreeText}`);
   }
   const cn = rows.find((r) => r.engine === "C -O3 -march=native").median;
   const c3 = rows.find((r) => r.engine === "C -O3").median;
@@ -145,7 +155,7 @@ for (const w of workloads(quick)) {
   lines.push(`| engine | steps × reps | ns/${batch ? "run-step" : "step"} median | range | × C native | × C -O3 | CPU ns/${batch ? "run-step" : "step"} | β vs reference at step ${w.check} |`);
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    lines.push(`| ${r.engine} | ${r.steps.toExponential(0)} × ${r.reps} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.vsNative.toFixed(2)} | ${r.vsO3.toFixed(2)} | ${fmt(r.cpu)} | ${r.agree === 0 ? "identical" : r.agree.toExponential(1)} |`);
+    lines.push(`| ${r.engine} | ${r.steps.toExponential(0)} × ${r.reps} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.vsNative.toFixed(2)} | ${r.vsO3.toFixed(2)} | ${fmt(r.cpu)} | ${r.agreeText} |`);
   }
   lines.push("");
 }

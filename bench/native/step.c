@@ -85,15 +85,18 @@ static void grad_g(const Net *N) {
       rh[k] = splat(r[1]);
     }
     const __attribute__((vector_size(16))) long lo = {0, 2}, hi = {1, 3};
+    // two passes of 8 rows (the same order for every g_j; shorter chains per column pair)
     int j = 0;
-    for (; j < dEven; j += 2) {
-      v2d acc = ld2(g + j);
-      for (int k = 0; k < 8; k++) {
-        const v2d u = ld2(q[k] + 2 * j), v = ld2(q[k] + 2 * j + 2);
-        acc = acc + rl[k] * __builtin_shuffle(u, v, lo);
-        acc = acc + rh[k] * __builtin_shuffle(u, v, hi);
+    for (int half = 0; half < 8; half += 4) {
+      for (j = 0; j < dEven; j += 2) {
+        v2d acc = ld2(g + j);
+        for (int k = half; k < half + 4; k++) {
+          const v2d u = ld2(q[k] + 2 * j), v = ld2(q[k] + 2 * j + 2);
+          acc = acc + rl[k] * __builtin_shuffle(u, v, lo);
+          acc = acc + rh[k] * __builtin_shuffle(u, v, hi);
+        }
+        st2(g + j, acc);
       }
-      st2(g + j, acc);
     }
     if (j < d) {
       double a = g[j];

@@ -131,40 +131,36 @@ function gradG<T>(): void {
     const rk = v128.shuffle<f64>(t5, t5, 0, 0), rl = v128.shuffle<f64>(t5, t5, 1, 1);
     const rm = v128.shuffle<f64>(t6, t6, 0, 0), rn = v128.shuffle<f64>(t6, t6, 1, 1);
     const ro = v128.shuffle<f64>(t7, t7, 0, 0), rp = v128.shuffle<f64>(t7, t7, 1, 1);
+    // g_j += the 16 rows in order, as two passes of 8 rows (the same order for every g_j; shorter
+    // dependency chains per column pair, so more of them overlap in the out-of-order window)
     let j = 0;
-    q = p0;
-    let gp = g;
-    for (; j < dEven; j += 2) {
-      // columns j, j+1 of each pair, regrouped into rows: [x_i,j, x_i,j+1]
-      let acc = v128.load(gp);
-      const u0 = pairLoad<T>(q, 0), v0 = pairLoad<T>(q, 1);
-      acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
-      const u1 = pairLoad<T>(q + rowBytes, 0), v1 = pairLoad<T>(q + rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(rc, v128.shuffle<f64>(u1, v1, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rd, v128.shuffle<f64>(u1, v1, 1, 3)));
-      const u2 = pairLoad<T>(q + 2 * rowBytes, 0), v2 = pairLoad<T>(q + 2 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(re, v128.shuffle<f64>(u2, v2, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rf, v128.shuffle<f64>(u2, v2, 1, 3)));
-      const u3 = pairLoad<T>(q + 3 * rowBytes, 0), v3 = pairLoad<T>(q + 3 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(rg, v128.shuffle<f64>(u3, v3, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rh, v128.shuffle<f64>(u3, v3, 1, 3)));
-      const u4 = pairLoad<T>(q + 4 * rowBytes, 0), v4 = pairLoad<T>(q + 4 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(ri, v128.shuffle<f64>(u4, v4, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rj, v128.shuffle<f64>(u4, v4, 1, 3)));
-      const u5 = pairLoad<T>(q + 5 * rowBytes, 0), v5 = pairLoad<T>(q + 5 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(rk, v128.shuffle<f64>(u5, v5, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rl, v128.shuffle<f64>(u5, v5, 1, 3)));
-      const u6 = pairLoad<T>(q + 6 * rowBytes, 0), v6 = pairLoad<T>(q + 6 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(rm, v128.shuffle<f64>(u6, v6, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rn, v128.shuffle<f64>(u6, v6, 1, 3)));
-      const u7 = pairLoad<T>(q + 7 * rowBytes, 0), v7 = pairLoad<T>(q + 7 * rowBytes, 1);
-      acc = f64x2.add(acc, f64x2.mul(ro, v128.shuffle<f64>(u7, v7, 0, 2)));
-      acc = f64x2.add(acc, f64x2.mul(rp, v128.shuffle<f64>(u7, v7, 1, 3)));
-      v128.store(gp, acc);
-      q += colBytes << 1;
-      gp += 16;
+    for (let half = 0; half < 2; half++) {
+      const h = p0 + <usize>(half * 4) * rowBytes;
+      const x0 = half == 0 ? ra : ri, x1 = half == 0 ? rb : rj, x2 = half == 0 ? rc : rk, x3 = half == 0 ? rd : rl;
+      const x4 = half == 0 ? re : rm, x5 = half == 0 ? rf : rn, x6 = half == 0 ? rg : ro, x7 = half == 0 ? rh : rp;
+      j = 0;
+      q = h;
+      let gp = g;
+      for (; j < dEven; j += 2) {
+        let acc = v128.load(gp);
+        const u0 = pairLoad<T>(q, 0), v0 = pairLoad<T>(q, 1);
+        acc = f64x2.add(acc, f64x2.mul(x0, v128.shuffle<f64>(u0, v0, 0, 2)));
+        acc = f64x2.add(acc, f64x2.mul(x1, v128.shuffle<f64>(u0, v0, 1, 3)));
+        const u1 = pairLoad<T>(q + rowBytes, 0), v1 = pairLoad<T>(q + rowBytes, 1);
+        acc = f64x2.add(acc, f64x2.mul(x2, v128.shuffle<f64>(u1, v1, 0, 2)));
+        acc = f64x2.add(acc, f64x2.mul(x3, v128.shuffle<f64>(u1, v1, 1, 3)));
+        const u2 = pairLoad<T>(q + 2 * rowBytes, 0), v2 = pairLoad<T>(q + 2 * rowBytes, 1);
+        acc = f64x2.add(acc, f64x2.mul(x4, v128.shuffle<f64>(u2, v2, 0, 2)));
+        acc = f64x2.add(acc, f64x2.mul(x5, v128.shuffle<f64>(u2, v2, 1, 3)));
+        const u3 = pairLoad<T>(q + 3 * rowBytes, 0), v3 = pairLoad<T>(q + 3 * rowBytes, 1);
+        acc = f64x2.add(acc, f64x2.mul(x6, v128.shuffle<f64>(u3, v3, 0, 2)));
+        acc = f64x2.add(acc, f64x2.mul(x7, v128.shuffle<f64>(u3, v3, 1, 3)));
+        v128.store(gp, acc);
+        q += colBytes << 1;
+        gp += 16;
+      }
     }
+    q = p0 + <usize>(dEven >> 1) * (colBytes << 1);
     if (j < dd) {
       let a = ld(g, j);
       const u0 = pairLoad<T>(q, 0);
