@@ -71,7 +71,8 @@ function runEngine(engine, mode, data, steps, n) {
   const [cmd, argv, env] = engineCmd(engine, mode, data, steps, n);
   return JSON.parse(sh(cmd, argv, env).trim().split("\n").pop());
 }
-const stepsKey = (engine) => (engine.startsWith("C") ? "c" : engine === "NumPy" ? "numpy" : engine === "TS reference" ? "reference" : "wasm");
+const stepsKey = (engine) =>
+  engine.startsWith("C") ? "c" : engine === "NumPy" ? "numpy" : engine === "TS reference" ? "reference" : engine.startsWith("WASM batch") ? "batch" : "wasm";
 
 const median = (a) => {
   const s = [...a].sort((p, q) => p - q);
@@ -136,7 +137,8 @@ for (const w of workloads(quick)) {
   for (const e of engines) {
     const steps = w.steps[stepsKey(e)];
     // the single-run engines are timed on a slice of a batch (their per-run cost does not depend on R)
-    const res = runEngine(e, mode, data, steps, e === "TS reference" || (batch && e.startsWith("C")) ? Math.min(reps, 3) : reps);
+    // the slow engines and B1's long repetitions: at most 3 repetitions
+    const res = runEngine(e, mode, data, steps, e === "TS reference" || batch ? Math.min(reps, 3) : reps);
     const per = res.ns.map((t) => t / (steps * R));
     const cpu = median(res.cpu.map((t) => t / (steps * R)));
     const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), cpu, agree: relDiff(check[e], check["TS reference"], d), agreeText: agreeText(check[e], check["TS reference"], d, R) };
