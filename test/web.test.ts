@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseSpec, simulate, type Result } from "@samlab/sim";
+import { measure, parseSpec, phaseClass, phaseSpec, predictedClass, simulate, type Result } from "@samlab/sim";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./web/browser.js";
@@ -304,7 +304,7 @@ describe("web explorer (built page in Chromium)", () => {
     clean();
   });
 
-  it("fills the ℓ∞-SAM phase diagram progressively; a click on a cell opens that run", async () => {
+  it("fills the ℓ∞-SAM phase diagram progressively with the reproduction setup (phaseSpec/phaseClass): e₁, e₂ and 0 all appear, every cell as predicted; a click or Enter opens that cell's spec", async () => {
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     await page.addInitScript(() => {
@@ -312,51 +312,77 @@ describe("web explorer (built page in Chromium)", () => {
       w.__fills = [];
       const tick = () => {
         const ph = (window.samlab?.explorers?.[0] as unknown as { phase?: { cells: unknown[]; done: boolean } } | undefined)?.phase;
-        if (ph) w.__fills.push(ph.cells.filter(Boolean).length);
+        if (ph) w.__fills.push(ph.cells.filter((c) => c !== undefined).length);
         if (!ph?.done) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
     });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${server.url}/?preset=linf-phase`);
+    const preset = await finished(page);
+    expect(phaseClass(preset)).toBe(0); // α = (0.2, 0.05): the minor coordinate e₁
+    const t0 = Date.now();
     await page.waitForFunction(() => (window.samlab.explorers[0] as unknown as { phase?: { done: boolean } }).phase?.done === true, null, { timeout: 30_000 });
+    metrics.phaseFillMs = Date.now() - t0;
     const fills = await page.evaluate(() => (window as unknown as { __fills: number[] }).__fills);
-    expect(fills.some((c) => c > 0 && c < 144)).toBe(true); // seen part-filled
-    expect(fills.at(-1)).toBe(144);
-    const note = await page.locator("samlab-explorer figure[data-view=phase] .note").textContent();
-    expect(note).toMatch(/144 runs in .* s: .*x₁ wins \d+/);
-    await finished(page);
-    // Click the cell at column 2, row 9 (α₁ small, α₂ large).
-    const figure = page.locator("samlab-explorer figure[data-view=phase]");
-    await figure.scrollIntoViewIfNeeded();
-    const target = await page.evaluate(() => {
-      const ex = window.samlab.explorers[0] as unknown as { phase: { grid: { centres: number[] } }; charts: Map<string, { scales: Record<string, { getPixelForValue(v: number): number }>; canvas: HTMLCanvasElement }> };
+    const ph = (await page.evaluate(() => {
+      const p = (window.samlab.explorers[0] as unknown as { phase: { cells: number[]; grid: { alphas: number[]; size: number } } }).phase;
+      return { cells: p.cells, alphas: p.grid.alphas, size: p.grid.size };
+    })) as { cells: number[]; alphas: number[]; size: number };
+    const total = ph.size * ph.size;
+    expect(ph.size).toBe(24);
+    expect(ph.alphas).toEqual(measure.logspace(0.01, 1, 24)); // the experiment's α values, bit for bit
+    expect(fills.some((c) => c > 0 && c < total)).toBe(true); // seen part-filled
+    expect(fills.at(-1)).toBe(total);
+    // All three classes of ℓ∞-SAM appear, and the boundaries are exactly α_j = ρ.
+    const count = (k: number) => ph.cells.filter((c) => c === k).length;
+    expect([count(0), count(1), count(2), count(3)]).toEqual([144, 288, 144, 0]);
+    const wrong = ph.cells.map((c, k) => ({ c, a1: ph.alphas[k % ph.size]!, a2: ph.alphas[Math.floor(k / ph.size)]! })).filter((x) => x.c !== predictedClass(x.a1, x.a2));
+    expect(wrong).toEqual([]);
+    const note = await page.locator("samlab-explorer figure[data-view=phase] .note").first().textContent();
+    expect(note).toMatch(/^576 runs in .* s: e₁ \(minor\) 144, e₂ \(major\) 288, 0 \(β vanishes\) 144\. 576 of 576 cells match the prediction/);
+    // Click the cell at column 18, row 4 (α₁ > ρ > α₂: e₁, the minor coordinate).
+    await page.locator("samlab-explorer figure[data-view=phase] canvas").scrollIntoViewIfNeeded();
+    // The cell's centre on screen, once the layout has settled (views above it redraw their notes
+    // when they scroll into view, which can move the diagram by a few pixels: a cell is ~7 px tall).
+    const target = await page.evaluate(async () => {
+      const ex = window.samlab.explorers[0] as unknown as { phase: { grid: { alphas: number[] } }; charts: Map<string, { scales: Record<string, { getPixelForValue(v: number): number }>; canvas: HTMLCanvasElement }> };
       const chart = ex.charts.get("phase")!;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      let top = NaN;
+      for (let k = 0; k < 100 && top !== chart.canvas.getBoundingClientRect().top; k++) {
+        top = chart.canvas.getBoundingClientRect().top;
+        for (let f = 0; f < 10; f++) await frame();
+      }
       const rect = chart.canvas.getBoundingClientRect();
-      const c = ex.phase.grid.centres;
-      return { x: rect.left + chart.scales.x!.getPixelForValue(c[2]!), y: rect.top + chart.scales.y!.getPixelForValue(c[9]!), a: [c[2], c[9]] };
+      const a = ex.phase.grid.alphas;
+      return { x: rect.left + chart.scales.x!.getPixelForValue(a[18]!), y: rect.top + chart.scales.y!.getPixelForValue(a[4]!), a: [a[18]!, a[4]!] as [number, number] };
     });
+    const cellCli = cliRunAsync(parseSpec(phaseSpec("sam-linf", target.a)));
     await page.mouse.click(target.x, target.y);
     await page.waitForFunction((a) => {
       const s = window.samlab.explorers[0]!.spec!;
       return "alpha" in s.init && Array.isArray(s.init.alpha) && s.init.alpha[0] === a[0] && s.init.alpha[1] === a[1];
     }, target.a);
     const r = await finished(page);
-    expect(r.spec.algo).toBe("sam-linf");
-    expect(r.spec.init).toEqual({ alpha: target.a });
-    await expectSameAsCli(page, r);
+    expect(r.spec).toEqual(parseSpec(phaseSpec("sam-linf", target.a))); // exactly the spec `samlab run --spec` runs
+    expect(phaseClass(r)).toBe(0);
+    expect(ph.cells[4 * 24 + 18]).toBe(0);
+    await expectSameAsCli(page, r, cellCli);
     // The same from the keyboard: focus the diagram, move the cursor to cell (1, 1), Enter.
     await page.locator("samlab-explorer figure[data-view=phase] canvas").focus();
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowUp");
-    expect(await page.locator("samlab-explorer figure[data-view=phase] .note").textContent()).toMatch(/^Cell α = \(.*\): (x[12] wins|β → 0)\. Arrow keys move/);
+    expect(await page.locator("samlab-explorer figure[data-view=phase] .note").first().textContent()).toMatch(/^Cell α = \(0\.0122, 0\.0122\): 0 \(β vanishes\); predicted 0 \(β vanishes\)\. Arrow keys move/);
     await page.keyboard.press("Enter");
-    const c1 = await page.evaluate(() => (window.samlab.explorers[0] as unknown as { phase: { grid: { centres: number[] } } }).phase.grid.centres[1]!);
+    const a1 = ph.alphas[1]!;
     await page.waitForFunction((a) => {
       const s = window.samlab.explorers[0]!.spec!;
       return "alpha" in s.init && Array.isArray(s.init.alpha) && s.init.alpha[0] === a && s.init.alpha[1] === a;
-    }, c1);
-    await finished(page);
+    }, a1);
+    const r2 = await finished(page);
+    expect(r2.spec).toEqual(parseSpec(phaseSpec("sam-linf", [a1, a1])));
+    expect(phaseClass(r2)).toBe(2);
     await shot(page, "phase");
     await page.close();
     clean();

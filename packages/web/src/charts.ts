@@ -134,8 +134,14 @@ export interface HeatCell {
   color: string;
 }
 
-/** Draws `cells` under the datasets of a chart with numeric x and y scales. */
-export function heatmapPlugin(cells: () => HeatCell[], cursor: () => HeatCell | undefined = () => undefined): Plugin<"scatter"> {
+/** A dashed reference line across the plot: vertical at `x` or horizontal at `y` (data coordinates). */
+export interface Guide {
+  x?: number;
+  y?: number;
+}
+
+/** Draws `cells` (and dashed `guides` over them) under the datasets of a chart with numeric x and y scales. */
+export function heatmapPlugin(cells: () => HeatCell[], cursor: () => HeatCell | undefined = () => undefined, guides: Guide[] = []): Plugin<"scatter"> {
   return {
     id: "samlabHeatmap",
     beforeDatasetsDraw(chart) {
@@ -153,6 +159,27 @@ export function heatmapPlugin(cells: () => HeatCell[], cursor: () => HeatCell | 
         const bottom = sy.getPixelForValue(c.y0);
         ctx.fillStyle = c.color;
         ctx.fillRect(left, top, right - left + 0.5, bottom - top + 0.5);
+      }
+      if (guides.length) {
+        ctx.save();
+        ctx.setLineDash([6, 4]);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#111";
+        ctx.beginPath();
+        for (const g of guides) {
+          if (g.x !== undefined) {
+            const px = sx.getPixelForValue(g.x);
+            ctx.moveTo(px, chartArea.top);
+            ctx.lineTo(px, chartArea.bottom);
+          }
+          if (g.y !== undefined) {
+            const py = sy.getPixelForValue(g.y);
+            ctx.moveTo(chartArea.left, py);
+            ctx.lineTo(chartArea.right, py);
+          }
+        }
+        ctx.stroke();
+        ctx.restore();
       }
       const c = cursor();
       if (c) {
@@ -180,7 +207,7 @@ function niceLogTicks(axis: { ticks: { value: number }[]; min: number; max: numb
   axis.ticks = out;
 }
 
-export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[], xTitle: string, yTitle: string, range: [number, number], cursor?: () => HeatCell | undefined): Chart<"scatter", XY[]> {
+export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[], xTitle: string, yTitle: string, range: [number, number], cursor?: () => HeatCell | undefined, guides: Guide[] = []): Chart<"scatter", XY[]> {
   return new Chart(canvas, {
     type: "scatter",
     data: { datasets: [{ label: "marker", data: [], pointRadius: 5, pointStyle: "crossRot", borderColor: "#000", borderWidth: 2 }] },
@@ -196,7 +223,7 @@ export function heatmapChart(canvas: HTMLCanvasElement, cells: () => HeatCell[],
         y: { type: "logarithmic", min: range[0], max: range[1], title: { display: true, text: yTitle }, afterBuildTicks: niceLogTicks, ticks: { autoSkip: false } },
       },
     },
-    plugins: [heatmapPlugin(cells, cursor)],
+    plugins: [heatmapPlugin(cells, cursor, guides)],
   });
 }
 

@@ -11,12 +11,12 @@
  * All simulation happens in the element's worker; the main thread appends the streamed record rows
  * to columns and redraws dirty charts on animation frames within a small time budget.
  */
-import { REC, SpecError, trajectoryToCsv, type Result, type Spec } from "@samlab/sim";
+import { predictedClass, PHASE_TAU, REC, SpecError, trajectoryToCsv, type Result, type Spec } from "@samlab/sim";
 import type { Chart } from "chart.js";
 import { PALETTE, dataset, decimateIndices, heatmapChart, lineChart, type HeatCell, type XY } from "./charts.js";
-import { PHASE_COLORS, cellColor, cellSpec, classify, phaseGrid, phaseKey, type PhaseGrid } from "./phase.js";
+import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid, type PhaseGrid } from "./phase.js";
 import { DEFAULT_PRESET, PRESETS, presetById } from "./presets.js";
-import type { CellSummary, FromWorker, Snapshot } from "./protocol.js";
+import type { FromWorker, Snapshot } from "./protocol.js";
 import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, queryFor, WEB_LIMITS, webData } from "./spec-state.js";
 import { STYLES } from "./styles.js";
 import { WorkerClient } from "./worker-client.js";
@@ -143,7 +143,8 @@ export class SamlabExplorer extends HTMLElement {
   private built = false;
   private lastStatusAt = 0;
   private lastProgressEventAt = 0;
-  private phase?: { job: number; key: string; grid: PhaseGrid; base: Spec; cells: (CellSummary | undefined)[]; done: boolean; depth: number };
+  /** The phase-diagram job: the reproduction experiment's grid, computed once per element (it does not depend on the main run). */
+  private phase?: { job: number; grid: PhaseGrid; cells: (number | undefined)[]; done: boolean };
   private nextJob = 1;
   /** The spec whose phase diagram is to be computed once the main run stops. */
   private phaseWanted?: Spec;
@@ -248,6 +249,7 @@ export class SamlabExplorer extends HTMLElement {
     this.client?.terminate();
     this.client = undefined;
     this.specValue = undefined;
+    this.phase = undefined; // its job died with the worker
     for (const c of this.charts.values()) c.destroy();
     this.charts.clear();
     this.built = false;
@@ -624,14 +626,8 @@ export class SamlabExplorer extends HTMLElement {
         const legend = h(
           "div",
           { class: "legend" },
-          ...(
-            [
-              ["0", "x₁ wins (coordinate 1)"],
-              ["1", "x₂ wins (coordinate 2)"],
-              ["zero", "β → 0 relative to ‖w‖^L"],
-              ["diverged", "diverged"],
-            ] as const
-          ).map(([k, t]) => h("span", {}, h("span", { class: "swatch", style: `background:${PHASE_COLORS[k]}` }), t)),
+          ...PHASE_CLASSES.map((c) => h("span", {}, h("span", { class: "swatch", style: `background:${c.color}` }), c.label)),
+          h("span", {}, h("span", { class: "swatch guide" }), `predicted boundaries α₁ = ρ, α₂ = ρ (ρ = ${PHASE_RHO})`),
         );
         const box = this.chartBox("phase", "Phase diagram of l-infinity SAM over the initial sizes alpha 1 and alpha 2; click a cell, or use the arrow keys and Enter, to open that run");
         const canvas = this.els["canvas-phase"]!;
@@ -640,6 +636,9 @@ export class SamlabExplorer extends HTMLElement {
         canvas.setAttribute("aria-roledescription", "phase diagram");
         canvas.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight ArrowUp ArrowDown Enter");
         canvas.addEventListener("focus", () => {
+          // Keyboard focus only: on a mouse click the note must not change between mousedown and
+          // click (a shorter note can shorten the page and move the diagram under the pointer).
+          if (!canvas.matches(":focus-visible")) return;
           this.phaseCursor.on = true;
           this.describeCursor();
           this.drawView("phase");
@@ -649,7 +648,13 @@ export class SamlabExplorer extends HTMLElement {
           this.drawView("phase");
         });
         canvas.addEventListener("keydown", (e) => this.onPhaseKey(e));
-        return this.figure(v, "ℓ∞-SAM phase diagram over (α₁, α₂) — click a cell to open its run", false, box, legend, (this.els.phaseNote = h("p", { class: "note", "aria-live": "polite" })));
+        const setup = h(
+          "p",
+          { class: "note" },
+          `The reproduction experiment's setup (samlab reproduce linf-phase): x = (1, 2), L = 2, ρ = ${PHASE_RHO}, η = 0.01 with the rescaled schedule (the Euler step of the rescaled flow) to τ = ${PHASE_TAU}, α log-spaced in [0.01, 1]. ` +
+            "A cell is e_j when |cos(β, e_j)| ≥ 0.999 at τ, 0 when the loss is still above ℓ(0)/2 (β never grew). Theory: coordinate j survives iff α_j > ρ, and the larger surviving x_j wins.",
+        );
+        return this.figure(v, "ℓ∞-SAM phase diagram over (α₁, α₂) — click a cell to open its run", false, box, legend, (this.els.phaseNote = h("p", { class: "note", "aria-live": "polite" })), setup);
       }
       case "table": {
         const table = h("table", { class: "values" });
@@ -922,7 +927,7 @@ export class SamlabExplorer extends HTMLElement {
   }
 
   private onWorker(m: FromWorker): void {
-    if (m.type === "cell" || m.type === "phase-done" || (m.type === "error" && m.job !== undefined)) return this.onPhase(m);
+    if (m.type === "cells" || m.type === "phase-done" || (m.type === "error" && m.job !== undefined)) return this.onPhase(m);
     const r = this.runs.find((x) => x.id === (m as { run?: number }).run);
     if (!r) return; // a dropped run
     switch (m.type) {
@@ -1357,46 +1362,49 @@ export class SamlabExplorer extends HTMLElement {
     if (spec) this.startPhase(spec);
   }
 
-  private startPhase(spec: Spec): void {
-    const note = this.els.phaseNote;
-    const data = webData(spec);
-    const d = "x" in data ? data.x[0]!.length : data.d;
-    if (d !== 2) {
-      if (this.phase && !this.phase.done) this.client?.send({ type: "cancel", job: this.phase.job });
-      this.phase = undefined;
-      this.na("phase", "The phase diagram needs two coordinates (d = 2): load the ℓ∞-SAM preset.");
-      if (note) note.textContent = "";
+  /**
+   * Starts the phase diagram (once per element: the grid is the reproduction experiment's, the same
+   * whatever the main run). Later calls only redraw it (the main run's α marker moves).
+   */
+  private startPhase(_spec: Spec): void {
+    if (this.phase) {
       this.dirty.add("phase");
       return;
     }
-    const key = phaseKey(spec);
-    if (this.phase && this.phase.key === key) {
-      this.dirty.add("phase"); // same diagram: only the marker moves
-      return;
-    }
-    if (this.phase && !this.phase.done) this.client?.send({ type: "cancel", job: this.phase.job });
+    const note = this.els.phaseNote;
     this.na("phase", null);
-    const rho = spec.rho > 0 ? spec.rho : 0.1;
-    const grid = phaseGrid(rho / 10, rho * 10, 12);
-    const specs: Spec[] = [];
-    for (let j = 0; j < grid.size; j++) for (let i = 0; i < grid.size; i++) specs.push(cellSpec(spec, grid, i, j));
+    const grid = phaseGrid();
+    const specs = [];
+    for (let j = 0; j < grid.size; j++) for (let i = 0; i < grid.size; i++) specs.push(cellSpec(grid, i, j));
     const job = this.nextJob++;
-    this.phase = { job, key, grid, base: spec, cells: new Array(specs.length).fill(undefined), done: false, depth: spec.depth };
+    this.phase = { job, grid, cells: new Array(specs.length).fill(undefined), done: false };
     this.client?.send({ type: "phase", job, specs });
-    if (note) note.textContent = `Filling ${specs.length} runs of ${fmtInt(specs[0]!.steps)} steps each (ℓ∞-SAM, ρ = ${spec.rho}, α from ρ/10 to 10ρ)…`;
+    if (note) note.textContent = `Filling ${grid.size} × ${grid.size} runs of ℓ∞-SAM (${fmtInt(Number(specs[0]!.steps))} rescaled steps each)…`;
     this.dirty.add("phase");
+  }
+
+  /** Counts of each class, and how many cells match the predicted class (boundaries α_j = ρ). */
+  private phaseSummary(): { counts: number[]; agree: number; total: number } {
+    const p = this.phase!;
+    const counts = PHASE_CLASSES.map(() => 0);
+    let agree = 0;
+    p.cells.forEach((c, k) => {
+      if (c === undefined) return;
+      counts[c] = (counts[c] ?? 0) + 1;
+      if (c === predictedClass(p.grid.alphas[k % p.grid.size]!, p.grid.alphas[Math.floor(k / p.grid.size)]!)) agree++;
+    });
+    return { counts, agree, total: p.cells.length };
   }
 
   private onPhase(m: FromWorker): void {
     const p = this.phase;
     if (!p || (m as { job: number }).job !== p.job) return;
-    if (m.type === "cell") p.cells[m.cell.index] = m.cell;
+    if (m.type === "cells") for (const c of m.cells) p.cells[c.index] = c.cls;
     else if (m.type === "phase-done") {
       p.done = true;
-      const counts = new Map<string, number>();
-      for (const c of p.cells) if (c) counts.set(String(classify(c, p.depth)), (counts.get(String(c ? classify(c, p.depth) : "")) ?? 0) + 1);
-      const name = (k: string) => (k === "0" ? "x₁ wins" : k === "1" ? "x₂ wins" : k === "zero" ? "β → 0" : k);
-      const text = `${p.cells.length} runs in ${(m.ms / 1000).toFixed(1)} s: ${[...counts].map(([k, n]) => `${name(k)} ${n}`).join(", ")}. Click a cell to open its run.`;
+      const { counts, agree, total } = this.phaseSummary();
+      const parts = counts.map((n, k) => (n > 0 ? `${classLabel(k)} ${n}` : "")).filter(Boolean);
+      const text = `${total} runs in ${(m.ms / 1000).toFixed(1)} s: ${parts.join(", ")}. ${agree} of ${total} cells match the prediction (e₂ if α₂ > ρ, e₁ if α₁ > ρ ≥ α₂, 0 otherwise). Click a cell to open its run.`;
       if (this.els.phaseNote) this.els.phaseNote.textContent = text;
       this.els[`canvas-phase`]?.setAttribute("aria-label", `Phase diagram of l-infinity SAM: ${text}`);
     } else if (m.type === "error") {
@@ -1414,28 +1422,24 @@ export class SamlabExplorer extends HTMLElement {
       const ph = this.phase;
       if (!ph) return [];
       const out: HeatCell[] = [];
+      const e = ph.grid.edges;
       ph.cells.forEach((c, k) => {
-        if (!c) return;
+        if (c === undefined) return;
         const i = k % ph.grid.size;
         const j = Math.floor(k / ph.grid.size);
-        out.push({ x0: ph.grid.edges[i]!, x1: ph.grid.edges[i + 1]!, y0: ph.grid.edges[j]!, y1: ph.grid.edges[j + 1]!, color: cellColor(c, ph.depth) });
+        out.push({ x0: e[i]!, x1: e[i + 1]!, y0: e[j]!, y1: e[j + 1]!, color: classColor(c) });
       });
       return out;
     };
-    let chart = this.charts.get("phase") as Chart<"scatter", XY[]> | undefined;
-    if (chart && (chart.options.scales!.x!.min !== range[0] || chart.options.scales!.x!.max !== range[1])) {
-      chart.destroy();
-      this.charts.delete("phase");
-      chart = undefined;
-    }
-    chart ??= this.chart("phase", (c) => {
+    const chart = this.chart("phase", (c) => {
       const cursor = (): HeatCell | undefined => {
         const ph = this.phase;
         const k = this.phaseCursor;
         if (!ph || !k.on) return undefined;
-        return { x0: ph.grid.edges[k.i]!, x1: ph.grid.edges[k.i + 1]!, y0: ph.grid.edges[k.j]!, y1: ph.grid.edges[k.j + 1]!, color: "#000" };
+        const e = ph.grid.edges;
+        return { x0: e[k.i]!, x1: e[k.i + 1]!, y0: e[k.j]!, y1: e[k.j + 1]!, color: "#000" };
       };
-      const ch = heatmapChart(c, cells, "α₁ (initial size of coordinate 1)", "α₂ (initial size of coordinate 2)", range, cursor);
+      const ch = heatmapChart(c, cells, "α₁ (initial scale of coordinate 1, x₁ = 1)", "α₂ (initial scale of coordinate 2, x₂ = 2)", range, cursor, [{ x: PHASE_RHO }, { y: PHASE_RHO }]);
       ch.options.onClick = (_e, _els, chartRef) => {
         const ev = _e as unknown as { x: number; y: number };
         const ph = this.phase;
@@ -1468,6 +1472,7 @@ export class SamlabExplorer extends HTMLElement {
       const [di, dj] = moves[e.key]!;
       k.i = Math.max(0, Math.min(n - 1, k.i + di));
       k.j = Math.max(0, Math.min(n - 1, k.j + dj));
+      k.on = true;
       this.describeCursor();
       this.drawView("phase");
     } else if (e.key === "Enter" || e.key === " ") {
@@ -1477,25 +1482,24 @@ export class SamlabExplorer extends HTMLElement {
     e.stopPropagation();
   }
 
-  /** Says which cell the keyboard cursor is on and what its run ended with (in the phase note). */
+  /** Says which cell the keyboard cursor is on, what its run ended with and what theory predicts (in the phase note). */
   private describeCursor(): void {
     const p = this.phase;
     const note = this.els.phaseNote;
     if (!p || !note) return;
     const { i, j } = this.phaseCursor;
+    const a1 = p.grid.alphas[i]!;
+    const a2 = p.grid.alphas[j]!;
     const cell = p.cells[j * p.grid.size + i];
-    const cls = cell ? classify(cell, p.depth) : undefined;
-    const what = cls === undefined ? "not computed yet" : cls === "zero" ? "β → 0" : cls === "diverged" ? "diverged" : `x${cls + 1} wins`;
-    note.textContent = `Cell α = (${p.grid.centres[i]!.toPrecision(3)}, ${p.grid.centres[j]!.toPrecision(3)}): ${what}. Arrow keys move, Enter opens this run.`;
+    const what = cell === undefined ? "not computed yet" : classLabel(cell);
+    note.textContent = `Cell α = (${a1.toPrecision(3)}, ${a2.toPrecision(3)}): ${what}; predicted ${classLabel(predictedClass(a1, a2))}. Arrow keys move, Enter opens this run.`;
   }
 
-  /** Opens phase cell (i, j) as the main run: ℓ∞-SAM with α = the cell's centre, the full step count. */
+  /** Opens phase cell (i, j) as the main run: exactly the cell's spec (`phaseSpec` of @samlab/sim). */
   openCell(i: number, j: number): void {
     const p = this.phase;
     if (!p) return;
-    const base = p.base;
-    const spec = { ...base, name: `ℓ∞-SAM, α = (${p.grid.centres[i]!.toPrecision(3)}, ${p.grid.centres[j]!.toPrecision(3)})`, algo: "sam-linf" as const, init: { alpha: [p.grid.centres[i]!, p.grid.centres[j]!] } };
-    this.load(spec, true);
+    this.load(cellSpec(p.grid, i, j), true);
   }
 
   // ---------------------------------------------------------------- keyboard

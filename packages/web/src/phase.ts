@@ -1,73 +1,45 @@
 /**
- * The ℓ∞-SAM phase diagram: a grid of initializations (α₁, α₂) for a two-coordinate data set, one
- * run per cell, each classified by its final state. Pure functions (the worker runs the cells).
+ * The ℓ∞-SAM phase diagram: the reproduction experiment's grid (packages/sim/src/experiments/phase.ts),
+ * run cell by cell in the worker. Every cell is exactly `phaseSpec("sam-linf", [α₁, α₂])` of
+ * @samlab/sim — x = (1, 2), L = 2, ρ = 0.1, η = 0.01 with the rescaled schedule (the Euler step of
+ * the rescaled flow), 3000 steps (τ = 30) — and is classified by `phaseClass` (e₁ / e₂ / 0 / other),
+ * so a clicked cell opens the same spec `samlab run --spec` runs, and the same classes as
+ * `samlab reproduce linf-phase`. In this setup the boundaries are exactly α_j = ρ (`predictedClass`).
+ * Pure functions (the worker runs the cells).
  */
-import type { Spec } from "@samlab/sim";
-import type { CellSummary } from "./protocol.js";
+import { measure, phaseSpec, PHASE_CLASSES, PHASE_RHO, type SpecInput } from "@samlab/sim";
+
+/** Cells per axis (576 runs of ~1–2 ms each: the diagram fills in about a second). */
+export const PHASE_SIZE = 24;
+/** α range of the reproduction experiment (log-spaced, per coordinate). */
+export const PHASE_ALPHA_RANGE: [number, number] = [0.01, 1];
 
 export interface PhaseGrid {
-  /** Cell edges on each axis (log-spaced), size+1 values. */
+  /** The α values of the cells on each axis: `measure.logspace(0.01, 1, size)`, as in the experiment. */
+  alphas: number[];
+  /** Cell edges on each axis (geometric midpoints between the α values), size + 1 values. */
   edges: number[];
-  /** Cell centres (geometric means of the edges). */
-  centres: number[];
   size: number;
 }
 
-export function phaseGrid(min: number, max: number, size: number): PhaseGrid {
-  const lo = Math.log(min);
-  const hi = Math.log(max);
-  const edges = Array.from({ length: size + 1 }, (_, k) => Math.exp(lo + ((hi - lo) * k) / size));
-  const centres = Array.from({ length: size }, (_, k) => Math.sqrt(edges[k]! * edges[k + 1]!));
-  return { edges, centres, size };
+export function phaseGrid(size = PHASE_SIZE): PhaseGrid {
+  const alphas = measure.logspace(PHASE_ALPHA_RANGE[0], PHASE_ALPHA_RANGE[1], size);
+  const half = Math.sqrt(alphas[1]! / alphas[0]!);
+  const edges = [alphas[0]! / half, ...alphas.slice(1).map((a, k) => Math.sqrt(a * alphas[k]!)), alphas[size - 1]! * half];
+  return { alphas, edges, size };
 }
 
-/** Steps per cell are capped so that the whole grid stays interactive. */
-export const PHASE_MAX_STEPS = 50_000;
-
-/** The spec of cell (i, j): α₁ = centres[i] (x axis), α₂ = centres[j] (y axis), ℓ∞-SAM, β not recorded. */
-export function cellSpec(base: Spec, grid: PhaseGrid, i: number, j: number): Spec {
-  return {
-    ...base,
-    name: `ℓ∞-SAM phase cell α=(${grid.centres[i]!.toPrecision(3)}, ${grid.centres[j]!.toPrecision(3)})`,
-    algo: "sam-linf",
-    init: { alpha: [grid.centres[i]!, grid.centres[j]!] },
-    steps: Math.min(base.steps, PHASE_MAX_STEPS),
-    record: { points: 2, spacing: "log", beta: false },
-  };
+/** The spec of cell (i, j): α₁ = alphas[i] (x axis), α₂ = alphas[j] (y axis); exactly the experiment's `phaseSpec`. */
+export function cellSpec(grid: PhaseGrid, i: number, j: number): SpecInput {
+  return phaseSpec("sam-linf", [grid.alphas[i]!, grid.alphas[j]!]);
 }
 
-/** The key of everything a phase diagram depends on (not the initialization or the algorithm). */
-export function phaseKey(spec: Spec): string {
-  const { data, depth, loss, rho, lr, steps, seed } = spec;
-  return JSON.stringify({ data, depth, loss, rho, lr, steps: Math.min(steps, PHASE_MAX_STEPS), seed });
+/** Class k of `phaseClass`: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = other. */
+export function classLabel(k: number): string {
+  return PHASE_CLASSES[k]?.label ?? "failed";
+}
+export function classColor(k: number): string {
+  return PHASE_CLASSES[k]?.color ?? "#CC0000";
 }
 
-export type PhaseClass = "zero" | 0 | 1 | "diverged";
-
-/**
- * Classifies a finished cell: "zero" when β has vanished relative to the parameter scale
- * (‖β‖₂/‖w‖₂^L below a tenth of L^(−L/2), the value when one coordinate carries all the weight
- * equally in every layer), otherwise the dominant coordinate.
- */
-export function classify(cell: CellSummary, depth: number): PhaseClass {
-  if (!cell.ok) return "diverged";
-  const full = depth ** (-depth / 2);
-  if (!(cell.ratio >= 0.1 * full)) return "zero";
-  return cell.dominant === 0 ? 0 : 1;
-}
-
-export const PHASE_COLORS: Record<string, string> = { "0": "#0072B2", "1": "#E69F00", zero: "#BBBBBB", diverged: "#CC0000" };
-
-/** A cell's colour: its class, lighter when the dominant coordinate's share is lower. */
-export function cellColor(cell: CellSummary, depth: number): string {
-  const c = classify(cell, depth);
-  const base = PHASE_COLORS[String(c)]!;
-  if (c !== 0 && c !== 1) return base;
-  const share = cell.shares[cell.dominant] ?? 1;
-  const alpha = Math.max(0.25, Math.min(1, (share - 0.5) * 2));
-  const r = parseInt(base.slice(1, 3), 16);
-  const g = parseInt(base.slice(3, 5), 16);
-  const b = parseInt(base.slice(5, 7), 16);
-  const mix = (v: number) => Math.round(255 - (255 - v) * alpha);
-  return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
-}
+export { PHASE_CLASSES, PHASE_RHO };

@@ -2,7 +2,7 @@
  * Presets: one per reproduction experiment of the paper (Moon, Si, Yun, ICLR 2026). Each is a plain
  * spec (version 1) plus which views tell its story best. Loadable as `?preset=<id>`.
  */
-import type { SpecInput } from "@samlab/sim";
+import { phaseSpec, type SpecInput } from "@samlab/sim";
 
 export interface Preset {
   id: string;
@@ -52,18 +52,9 @@ export const PRESETS: readonly Preset[] = [
   {
     id: "linf-phase",
     title: "L = 2, ℓ∞-SAM: the outcome depends on the initialization",
-    claim: "ℓ∞-SAM's limit can be any basis vector, minor ones included, or 0, depending on each coordinate's initial size relative to ρ (claim 3).",
-    spec: {
-      version: 1,
-      name: "L=2 ℓ∞-SAM, x=(1,2), α=(0.2, 0.05)",
-      data: { x: [[1, 2]], y: [1] },
-      depth: 2,
-      algo: "sam-linf",
-      rho: 0.1,
-      lr: 0.01,
-      init: { alpha: [0.2, 0.05] },
-      steps: 20000,
-    },
+    claim: "ℓ∞-SAM's limit can be any basis vector, minor ones included, or 0, depending on each coordinate's initial size relative to ρ (claim 3). Here α₁ > ρ > α₂: the minor coordinate e₁ wins.",
+    // The phase diagram's setup (phaseSpec of @samlab/sim: rescaled steps to τ = 30), with more recorded points.
+    spec: { ...phaseSpec("sam-linf", [0.2, 0.05]), name: "L=2 ℓ∞-SAM, x=(1,2), α=(0.2, 0.05)", record: { points: 200, spacing: "log" } },
     views: ["phase", "shares", "margins"],
   },
   {

@@ -24,18 +24,14 @@ export type ToWorker =
   /** Asks for the Result so far (complete once the run is done). */
   | { type: "result"; run: number }
   | { type: "drop"; run: number }
-  /** Runs each spec to its end, one after another, posting one `cell` per spec. */
+  /** Runs each spec to its end, one after another, posting the classified cells in batches (`cells`). */
   | { type: "phase"; job: number; specs: unknown[] }
   | { type: "cancel"; job: number };
 
 export interface CellSummary {
   index: number;
-  dominant: number;
-  shares: number[];
-  /** ‖β‖₂ / ‖w‖₂^L: about 1/L^(L/2) when one coordinate carries everything, → 0 when β vanishes relative to w. */
-  ratio: number;
-  l1: number;
-  ok: boolean;
+  /** `phaseClass` of @samlab/sim: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = other. */
+  cls: number;
 }
 
 export type FromWorker =
@@ -44,5 +40,5 @@ export type FromWorker =
   | { type: "progress"; run: number; step: number; t: number; rows: Float64Array; stride: number; snapshot?: Snapshot; done: boolean; ms: number }
   | { type: "result"; run: number; result: Result }
   | { type: "error"; run?: number; job?: number; field?: string; message: string }
-  | { type: "cell"; job: number; cell: CellSummary }
+  | { type: "cells"; job: number; cells: CellSummary[] }
   | { type: "phase-done"; job: number; ms: number };

@@ -1,7 +1,7 @@
-import { parseSpec } from "@samlab/sim";
+import { measure, parseSpec, phaseSpec, PHASE_CLASSES } from "@samlab/sim";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "./presets.js";
-import { cellSpec, classify, phaseGrid } from "./phase.js";
+import { cellSpec, classColor, classLabel, phaseGrid } from "./phase.js";
 import { acceptSpecText, cliCommand, loadFromQuery, queryFor, WEB_LIMITS } from "./spec-state.js";
 
 const base = { version: 1, data: { x: [[1, 2]] } };
@@ -74,23 +74,21 @@ describe("samlab run command", () => {
 });
 
 describe("phase diagram", () => {
-  it("spans ρ/10 … 10ρ on a log grid and makes ℓ∞-SAM cell specs with per-coordinate α", () => {
-    const g = phaseGrid(0.01, 1, 12);
-    expect(g.edges).toHaveLength(13);
-    expect(g.edges[0]).toBeCloseTo(0.01, 12);
-    expect(g.edges[12]).toBeCloseTo(1, 12);
-    const spec = parseSpec({ ...base, algo: "gd", steps: 1e6 });
-    const c = cellSpec(spec, g, 2, 9);
-    expect(c.algo).toBe("sam-linf");
-    expect(c.init).toEqual({ alpha: [g.centres[2], g.centres[9]] });
-    expect(c.steps).toBe(50_000);
-    expect(() => parseSpec(c)).not.toThrow();
+  it("is the reproduction experiment's grid: α log-spaced in [0.01, 1], cells are exactly phaseSpec", () => {
+    const g = phaseGrid(24);
+    expect(g.alphas).toEqual(measure.logspace(0.01, 1, 24));
+    expect(g.edges).toHaveLength(25);
+    for (let k = 0; k < 24; k++) expect(g.edges[k]! < g.alphas[k]! && g.alphas[k]! < g.edges[k + 1]!).toBe(true);
+    const c = cellSpec(g, 2, 9);
+    expect(c).toEqual(phaseSpec("sam-linf", [g.alphas[2]!, g.alphas[9]!]));
+    const s = parseSpec(c);
+    expect(s).toMatchObject({ algo: "sam-linf", lrSchedule: "rescaled", lr: 0.01, steps: 3000, rho: 0.1, depth: 2 });
+    // Within the web caps, unchanged.
+    expect(acceptSpecText(JSON.stringify(c))).toEqual({ spec: s, messages: [] });
   });
 
-  it("classifies a cell as β → 0 when ‖β‖₂/‖w‖₂^L is far below L^(−L/2)", () => {
-    const cell = { index: 0, dominant: 1, shares: [0.1, 0.9], l1: 1, ok: true };
-    expect(classify({ ...cell, ratio: 0.5 }, 2)).toBe(1);
-    expect(classify({ ...cell, ratio: 0.01 }, 2)).toBe("zero");
-    expect(classify({ ...cell, ok: false, ratio: 0.5 }, 2)).toBe("diverged");
+  it("uses the experiment's class labels and colours", () => {
+    expect([0, 1, 2, 3].map(classLabel)).toEqual(PHASE_CLASSES.map((c) => c.label));
+    expect([0, 1, 2, 3].map(classColor)).toEqual(PHASE_CLASSES.map((c) => c.color));
   });
 });

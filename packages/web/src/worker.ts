@@ -6,7 +6,7 @@
  * phase-diagram job: that job works in slices of ≤ ~15 ms and yields between slices so that the
  * interactive runs stay responsive.
  */
-import { computeDiagnostics, createSimulation, loadSolver, SpecError, type Result, type Simulation } from "@samlab/sim";
+import { computeDiagnostics, createSimulation, loadSolver, phaseClass, SpecError, type Result, type Simulation } from "@samlab/sim";
 import highsWasmUrl from "samlab:highs-wasm-url";
 import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "@samlab/sim";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
@@ -59,36 +59,57 @@ function advance(run: number, sim: Simulation, steps: number | undefined, budget
   if (est !== undefined) msPerStep.set(run, est);
 }
 
+/** Yields to the worker's event loop without setTimeout's 4 ms clamp on nested timers. */
+const yieldChannel = new MessageChannel();
+const yieldWaiters: (() => void)[] = [];
+yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
+const yieldTask = () =>
+  new Promise<void>((r) => {
+    yieldWaiters.push(r);
+    yieldChannel.port2.postMessage(0);
+  });
+
+/**
+ * The phase-diagram job: each spec to its end, classified by the reproduction experiment's
+ * `phaseClass`. Cells go to the page in batches, one per ~15 ms slice, with a yield between slices
+ * so that messages for the interactive runs are handled in between.
+ */
 async function runPhase(job: number, specs: unknown[]): Promise<void> {
   const t0 = now();
+  let slice = now();
+  let batch: CellSummary[] = [];
+  const flush = () => {
+    if (batch.length) post({ type: "cells", job, cells: batch });
+    batch = [];
+  };
   for (let index = 0; index < specs.length; index++) {
     if (cancelled.has(job)) return;
-    let sim: Simulation;
+    let cls: number;
     try {
-      sim = await createSimulation(specs[index]);
+      const sim = await createSimulation(specs[index]);
+      while (!sim.done) {
+        advance(-job - 1, sim, undefined, 15);
+        if (!sim.done) {
+          flush();
+          await yieldTask();
+          slice = now();
+          if (cancelled.has(job)) return;
+        }
+      }
+      cls = phaseClass(sim.result());
     } catch (e) {
+      flush();
       post({ type: "error", job, ...errorOf(e) });
       return;
     }
-    while (!sim.done) {
-      advance(-job - 1, sim, undefined, 15);
-      if (!sim.done) {
-        await new Promise<void>((r) => setTimeout(r, 0));
-        if (cancelled.has(job)) return;
-      }
+    batch.push({ index, cls });
+    if (now() - slice > 15) {
+      flush();
+      await yieldTask();
+      slice = now();
     }
-    const f = sim.result().final;
-    const cell: CellSummary = {
-      index,
-      dominant: f.dominant,
-      shares: f.shares,
-      ratio: f.wNorm > 0 ? f.l2 / f.wNorm ** sim.spec.depth : 0,
-      l1: f.l1,
-      ok: Number.isFinite(f.l1),
-    };
-    post({ type: "cell", job, cell });
-    await new Promise<void>((r) => setTimeout(r, 0));
   }
+  flush();
   post({ type: "phase-done", job, ms: now() - t0 });
 }
 
