@@ -113,7 +113,8 @@ export function amplificationOrder(order: readonly DominantChange[], magnitudes:
   const rest = order.slice(1);
   let nondecreasing = true;
   for (let k = 1; k < rest.length; k++) if (rest[k]!.magnitude < rest[k - 1]!.magnitude) nondecreasing = false;
-  const maxMag = Math.max(...magnitudes);
+  let maxMag = -Infinity;
+  for (const v of magnitudes) maxMag = Math.max(maxMag, v); // no spread: d can be 10⁶
   const last = order[order.length - 1];
   return {
     order: order.map((c) => ({ ...c })),
