@@ -57,23 +57,33 @@ function margins<T>(P: usize, B: usize, R: usize, d: i32, p0: i32, p1: i32, odd:
   const rowBytes = pairRowBytes<T>(d);
   const iv = sp(invN);
   let p = p0;
-  for (; p + 4 <= p1; p += 4) {
-    const q0 = P + <usize>p * rowBytes;
-    const q1 = q0 + rowBytes;
-    const q2 = q1 + rowBytes;
-    const q3 = q2 + rowBytes;
-    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0);
+  const colBytes: usize = sizeof<T>() << 1;
+  // blocks of 8 pairs: eight independent sequential f64x2 dot products
+  for (; p + 8 <= p1; p += 8) {
+    let q = P + <usize>p * rowBytes;
+    let bp = B;
+    let s0 = sp(0), s1 = sp(0), s2 = sp(0), s3 = sp(0), s4 = sp(0), s5 = sp(0), s6 = sp(0), s7 = sp(0);
     for (let j = 0; j < d; j++) {
-      const b = v128.load64_splat(B + (<usize>j << 3));
-      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(q0, j)));
-      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(q1, j)));
-      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(q2, j)));
-      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(q3, j)));
+      const b = v128.load64_splat(bp);
+      s0 = f64x2.add(s0, f64x2.mul(b, pairLoad<T>(q, 0)));
+      s1 = f64x2.add(s1, f64x2.mul(b, pairLoad<T>(q + rowBytes, 0)));
+      s2 = f64x2.add(s2, f64x2.mul(b, pairLoad<T>(q + 2 * rowBytes, 0)));
+      s3 = f64x2.add(s3, f64x2.mul(b, pairLoad<T>(q + 3 * rowBytes, 0)));
+      s4 = f64x2.add(s4, f64x2.mul(b, pairLoad<T>(q + 4 * rowBytes, 0)));
+      s5 = f64x2.add(s5, f64x2.mul(b, pairLoad<T>(q + 5 * rowBytes, 0)));
+      s6 = f64x2.add(s6, f64x2.mul(b, pairLoad<T>(q + 6 * rowBytes, 0)));
+      s7 = f64x2.add(s7, f64x2.mul(b, pairLoad<T>(q + 7 * rowBytes, 0)));
+      q += colBytes;
+      bp += 8;
     }
-    v128.store(R + (<usize>p << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
+    v128.store(R + (<usize>(p + 0) << 4), f64x2.mul(lossPrimeV(s0, logistic), iv));
     v128.store(R + (<usize>(p + 1) << 4), f64x2.mul(lossPrimeV(s1, logistic), iv));
     v128.store(R + (<usize>(p + 2) << 4), f64x2.mul(lossPrimeV(s2, logistic), iv));
     v128.store(R + (<usize>(p + 3) << 4), f64x2.mul(lossPrimeV(s3, logistic), iv));
+    v128.store(R + (<usize>(p + 4) << 4), f64x2.mul(lossPrimeV(s4, logistic), iv));
+    v128.store(R + (<usize>(p + 5) << 4), f64x2.mul(lossPrimeV(s5, logistic), iv));
+    v128.store(R + (<usize>(p + 6) << 4), f64x2.mul(lossPrimeV(s6, logistic), iv));
+    v128.store(R + (<usize>(p + 7) << 4), f64x2.mul(lossPrimeV(s7, logistic), iv));
   }
   for (; p < p1; p++) {
     const q0 = P + <usize>p * rowBytes;
@@ -96,11 +106,9 @@ function gColumns<T>(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j
   const jEven = j0 + ((j1 - j0) & ~1);
   for (let j = j0; j < j1; j++) store<f64>(g + (<usize>j << 3), 0);
   let p = 0;
+  const colBytes: usize = sizeof<T>() << 1;
   for (; p + 4 <= np; p += 4) {
     const q0 = P + <usize>p * rowBytes;
-    const q1 = q0 + rowBytes;
-    const q2 = q1 + rowBytes;
-    const q3 = q2 + rowBytes;
     const r0 = v128.load(R + (<usize>p << 4));
     const r1 = v128.load(R + (<usize>(p + 1) << 4));
     const r2 = v128.load(R + (<usize>(p + 2) << 4));
@@ -110,31 +118,38 @@ function gColumns<T>(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j
     const re = v128.shuffle<f64>(r2, r2, 0, 0), rf = v128.shuffle<f64>(r2, r2, 1, 1);
     const rg = v128.shuffle<f64>(r3, r3, 0, 0), rh = v128.shuffle<f64>(r3, r3, 1, 1);
     let j = j0;
+    let q = q0 + <usize>j0 * colBytes;
+    let gp = g + (<usize>j0 << 3);
     for (; j < jEven; j += 2) {
-      const u0 = pairLoad<T>(q0, j), v0 = pairLoad<T>(q0, j + 1);
-      const u1 = pairLoad<T>(q1, j), v1 = pairLoad<T>(q1, j + 1);
-      const u2 = pairLoad<T>(q2, j), v2 = pairLoad<T>(q2, j + 1);
-      const u3 = pairLoad<T>(q3, j), v3 = pairLoad<T>(q3, j + 1);
-      let acc = v128.load(g + (<usize>j << 3));
+      let acc = v128.load(gp);
+      const u0 = pairLoad<T>(q, 0), v0 = pairLoad<T>(q, 1);
       acc = f64x2.add(acc, f64x2.mul(ra, v128.shuffle<f64>(u0, v0, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rb, v128.shuffle<f64>(u0, v0, 1, 3)));
+      const u1 = pairLoad<T>(q + rowBytes, 0), v1 = pairLoad<T>(q + rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(rc, v128.shuffle<f64>(u1, v1, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rd, v128.shuffle<f64>(u1, v1, 1, 3)));
+      const u2 = pairLoad<T>(q + 2 * rowBytes, 0), v2 = pairLoad<T>(q + 2 * rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(re, v128.shuffle<f64>(u2, v2, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rf, v128.shuffle<f64>(u2, v2, 1, 3)));
+      const u3 = pairLoad<T>(q + 3 * rowBytes, 0), v3 = pairLoad<T>(q + 3 * rowBytes, 1);
       acc = f64x2.add(acc, f64x2.mul(rg, v128.shuffle<f64>(u3, v3, 0, 2)));
       acc = f64x2.add(acc, f64x2.mul(rh, v128.shuffle<f64>(u3, v3, 1, 3)));
-      v128.store(g + (<usize>j << 3), acc);
+      v128.store(gp, acc);
+      q += colBytes << 1;
+      gp += 16;
     }
     if (j < j1) {
-      const u0 = pairLoad<T>(q0, j), u1 = pairLoad<T>(q1, j), u2 = pairLoad<T>(q2, j), u3 = pairLoad<T>(q3, j);
       let a = load<f64>(g + (<usize>j << 3));
+      const u0 = pairLoad<T>(q, 0);
       a += f64x2.extract_lane(r0, 0) * f64x2.extract_lane(u0, 0);
       a += f64x2.extract_lane(r0, 1) * f64x2.extract_lane(u0, 1);
+      const u1 = pairLoad<T>(q + rowBytes, 0);
       a += f64x2.extract_lane(r1, 0) * f64x2.extract_lane(u1, 0);
       a += f64x2.extract_lane(r1, 1) * f64x2.extract_lane(u1, 1);
+      const u2 = pairLoad<T>(q + 2 * rowBytes, 0);
       a += f64x2.extract_lane(r2, 0) * f64x2.extract_lane(u2, 0);
       a += f64x2.extract_lane(r2, 1) * f64x2.extract_lane(u2, 1);
+      const u3 = pairLoad<T>(q + 3 * rowBytes, 0);
       a += f64x2.extract_lane(r3, 0) * f64x2.extract_lane(u3, 0);
       a += f64x2.extract_lane(r3, 1) * f64x2.extract_lane(u3, 1);
       store<f64>(g + (<usize>j << 3), a);
