@@ -1,7 +1,7 @@
 // `pnpm bench` — the engines side by side on the workloads of issue 7 (bench/workloads.mjs):
 // the WebAssembly engine, the pure-TS reference engine, native C (gcc -O3 -march=native and plain
 // -O3; bench/native/step.c, benchmark-only) and NumPy (one BLAS thread) when python3 has numpy.
-// Each engine runs in its own child process, several timed repetitions per workload; the table
+// Each engine runs in its own child process per repetition (round-robin over the engines); the table
 // shows ns/step medians with their ranges and the ratios to native C, and the final β of all engines
 // are compared at a common step count. Writes bench/out/latest.md and bench/out/latest.json.
 //
@@ -134,11 +134,22 @@ for (const w of workloads(quick)) {
   const check = {};
   for (const e of engines) check[e] = runEngine(e, mode, data, w.check, 1).beta;
   const d = check["TS reference"].length / R;
+  // repetitions round-robin over the engines (one process per engine and repetition), so a load
+  // spike from elsewhere on the machine hits all engines alike rather than one
+  const repsOf = (e) => (e === "TS reference" || batch ? Math.min(reps, 3) : reps); // slow ones: ≤ 3
+  const timed = Object.fromEntries(engines.map((e) => [e, { ns: [], cpu: [] }]));
+  for (let rep = 0; rep < reps; rep++) {
+    for (const e of engines) {
+      if (rep >= repsOf(e)) continue;
+      const r = runEngine(e, mode, data, w.steps[stepsKey(e)], 1);
+      timed[e].ns.push(...r.ns);
+      timed[e].cpu.push(...r.cpu);
+    }
+  }
   for (const e of engines) {
-    const steps = w.steps[stepsKey(e)];
     // the single-run engines are timed on a slice of a batch (their per-run cost does not depend on R)
-    // the slow engines and B1's long repetitions: at most 3 repetitions
-    const res = runEngine(e, mode, data, steps, e === "TS reference" || batch ? Math.min(reps, 3) : reps);
+    const steps = w.steps[stepsKey(e)];
+    const res = timed[e];
     const per = res.ns.map((t) => t / (steps * R));
     const cpu = median(res.cpu.map((t) => t / (steps * R)));
     const row = { engine: e, steps, reps: res.ns.length, median: median(per), min: Math.min(...per), max: Math.max(...per), cpu, agree: relDiff(check[e], check["TS reference"], d), agreeText: agreeText(check[e], check["TS reference"], d, R) };
