@@ -4,7 +4,7 @@
 // engine: wasm | wasm-2t | wasm-f32 | wasm-f32-2t | reference | wasm-batch (the batched kernel, one
 // thread) | wasm-batch-2t (two workers)
 // Prints one JSON line {"ns": [wall, per rep], "cpu": [process CPU, per rep], "beta": [final β, d per run]}.
-// Setup is not timed.
+// Setup and a warm-up (a tenth of the steps, untimed) are not timed.
 import { performance } from "node:perf_hooks";
 import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/index.js";
 import { readData } from "./workloads.mjs";
@@ -42,6 +42,11 @@ async function main() {
   let beta = [];
   if (engine.startsWith("wasm") && !engine.startsWith("wasm-batch") || engine === "reference") {
     const runs = mode === "batch" ? R : 1;
+    // untimed warm-up on a throwaway instance, so the timed run uses optimized (TurboFan) code from
+    // its first step rather than V8's baseline tier (the compiled module is shared by instances)
+    const warm = makeRun(engine, D.w0.subarray(0, LD));
+    warm.run(Math.max(1, Math.ceil(steps / 10)));
+    warm.dispose?.();
     for (let rep = 0; rep < reps; rep++) {
       const made = Array.from({ length: runs }, (_, r) => makeRun(engine, D.w0.subarray(r * LD, (r + 1) * LD)));
       const c0 = process.cpuUsage();
@@ -55,6 +60,7 @@ async function main() {
     }
   } else if (engine === "wasm-batch" || engine === "wasm-batch-2t") {
     const { runBatchTimed } = await import("./batch-engine.mjs");
+    await runBatchTimed({ ...D, R: Math.min(R, 64), w0: D.w0.subarray(0, Math.min(R, 64) * LD) }, Math.max(1, Math.ceil(steps / 10)), engine === "wasm-batch-2t" ? 2 : 1); // warm-up
     for (let rep = 0; rep < reps; rep++) {
       const c0 = process.cpuUsage();
       const r = await runBatchTimed(D, steps, engine === "wasm-batch-2t" ? 2 : 1);
