@@ -185,6 +185,8 @@ describe("web explorer (built page in Chromium)", () => {
       { spec: JSON.stringify({ version: 1, data: { x: [[1, 2]] }, steps: 1e12 }), expectText: /steps: 1e12 is above the web cap; clamped to 1e8/, runs: false },
       { spec: JSON.stringify({ version: 1, data: { generator: "gaussian-sparse", n: 1000000, d: 50 }, steps: 10 }), expectText: /data\.n: 1e6 .*clamped to 800/, runs: false },
       { spec: "{broken", expectText: /spec: expected valid JSON/, runs: false },
+      { spec: JSON.stringify({ version: 1, data: { source: "fashion-mnist", classes: [0, 1] } }), expectText: /^Link not loaded: data\.source: fashion-mnist needs the CLI \(samlab run\): not available in a browser/, runs: false },
+      { spec: JSON.stringify({ version: 1, data: { file: "/etc/data.csv" } }), expectText: /^Link not loaded: data\.file: data files need the CLI/, runs: false },
       { spec: "x".repeat(150_000), expectText: /spec: expected at most 100000 characters/, runs: false },
     ];
     const page = await open(specUrl({ version: 1, data: { x: [[1, 2]] }, steps: 100 }));
@@ -384,6 +386,60 @@ describe("web explorer (built page in Chromium)", () => {
     expect(r2.spec).toEqual(parseSpec(phaseSpec("sam-linf", [a1, a1])));
     expect(phaseClass(r2)).toBe(2);
     await shot(page, "phase");
+    await page.close();
+    clean();
+  });
+
+  it("runs the real-data preset (digits 0 vs 1) from the page's link: β as an 8×8 image evolves while playing; the final β equals `samlab run --json` bit for bit", async () => {
+    const preset = { version: 1, name: "digits 0 vs 1, L=2 ℓ2-SAM", data: { source: "digits", classes: [0, 1], n: 200, seed: 1 }, depth: 2, init: { random: "gaussian", alpha: 0.1, seed: 1 }, loss: "logistic", algo: "sam-l2", rho: 0.3, lr: 0.02, steps: 20000, record: { points: 60, spacing: "log" }, seed: 1 };
+    const cli = cliRunAsync(parseSpec(preset)); // in the background, while the page runs
+    cli.catch(() => {});
+    const page = await open(specUrl({ version: 1, name: "warm-up", data: { x: [[1, 2]] }, steps: 100 }));
+    await finished(page);
+    // The image canvas's drawn steps, every frame, from the click on.
+    await page.evaluate(() => {
+      const w = window as unknown as { __imageSteps: string[] };
+      w.__imageSteps = [];
+      const tick = () => {
+        const c = document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("figure[data-view=image] canvas") as HTMLCanvasElement | null;
+        const step = c?.dataset.step;
+        if (step !== undefined && w.__imageSteps.at(-1) !== step) w.__imageSteps.push(step);
+        if (window.samlab.explorers[0]!.state !== "finished" || window.samlab.result?.spec.name !== "digits 0 vs 1, L=2 ℓ2-SAM") requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const fig = page.locator("samlab-explorer figure[data-view=image]");
+    expect(await fig.isVisible()).toBe(false); // x = (1, 2) has no image shape
+    await page.getByRole("link", { name: "Real data: handwritten digits 0 vs 1" }).click();
+    await page.waitForFunction(() => window.samlab.result?.spec.name === "digits 0 vs 1, L=2 ℓ2-SAM", null, { timeout: 60_000 });
+    const r = (await page.evaluate(() => window.samlab.result)) as Result;
+    expect(r.status.state).toBe("finished");
+    expect(r.spec).toEqual(parseSpec(preset));
+    expect(r.data).toMatchObject({ n: 200, d: 64, shape: [8, 8], origin: "digits" });
+    // The image view is shown, drawn (not blank), and was redrawn at several steps while playing.
+    await fig.scrollIntoViewIfNeeded();
+    expect(await fig.isVisible()).toBe(true);
+    await page.waitForFunction(() => (document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("figure[data-view=image] canvas") as HTMLCanvasElement).dataset.step === "20000");
+    const steps = await page.evaluate(() => (window as unknown as { __imageSteps: string[] }).__imageSteps.map(Number));
+    expect(steps.at(-1)).toBe(20000);
+    expect(steps.filter((s) => s > 0 && s < 20000).length, `image redrawn at steps ${steps.join(", ")}`).toBeGreaterThan(0);
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("figure[data-view=image] canvas") as HTMLCanvasElement;
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(20);
+    // Bit for bit: the CLI's JSON (text of every double) and simulate() here (raw bytes). The whole
+    // Result agrees except wall-clock fields (timing, the loader's and the separability LP's ms).
+    const c = await cli;
+    expect(JSON.stringify(r.final.beta)).toBe(JSON.stringify(c.final.beta));
+    const strip = (x: Result) => JSON.stringify({ ...x, timing: undefined, data: { ...x.data, loadMs: undefined, separability: x.data.separability ? { ...x.data.separability, ms: undefined } : undefined } });
+    expect(strip(r)).toBe(strip(c));
+    const api = await simulate(r.spec);
+    expect(await pageBetaHex(page)).toBe(hexOf(api.final.beta));
+    await shot(page, "digits");
     await page.close();
     clean();
   });

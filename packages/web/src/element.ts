@@ -21,7 +21,7 @@ import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, quer
 import { STYLES } from "./styles.js";
 import { WorkerClient } from "./worker-client.js";
 
-export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "compare", "phase", "table"] as const;
+export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table"] as const;
 export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "playback", "speed", "share", "export"] as const;
 type ViewId = (typeof VIEW_IDS)[number];
 type ControlId = (typeof CONTROL_IDS)[number];
@@ -81,6 +81,8 @@ interface RunView {
   d: number;
   n: number;
   magnitudes: number[];
+  /** [height, width] when the features are image pixels (digits: [8, 8]). */
+  shape?: [number, number];
   snapshot?: Snapshot;
   result?: Result;
   error?: string;
@@ -488,6 +490,8 @@ export class SamlabExplorer extends HTMLElement {
           ["inline", "examples (edit below)"],
           ["single", "one example x = s·(1,…,d)"],
           ["gaussian-sparse", "Gaussian, sparse β* (seeded)"],
+          ["digits", "digits 0 vs 1 (UCI, 8×8 images)"],
+          ["iris", "iris setosa vs versicolor"],
         ],
         () => {
           this.syncDataVisibility();
@@ -607,6 +611,24 @@ export class SamlabExplorer extends HTMLElement {
         return this.figure(v, "Cosine to the max-margin directions", false, this.chartBox("cosine", "Cosine between beta and the l1 and l2 max-margin directions"), (this.els.cosineNote = h("p", { class: "note" })));
       case "dominant":
         return this.figure(v, "Dominant coordinate argmax_j |β_j|", false, this.chartBox("dominant", "Dominant coordinate against steps"), (this.els.domNote = h("p", { class: "note" })));
+      case "image": {
+        const canvas = h("canvas", { role: "img", "aria-label": "beta drawn as an image", width: 200, height: 200, class: "betaimg" });
+        const bar = h("canvas", { "aria-hidden": "true", width: 200, height: 12, class: "colorbar" });
+        const scale = h("div", { class: "scale", "aria-hidden": "true" }, h("span", {}, "−m"), h("span", {}, "0"), h("span", {}, "+m"));
+        this.els["canvas-image"] = canvas;
+        this.els.imageBar = bar;
+        this.els.imageScale = scale;
+        const fig = this.figure(
+          v,
+          "β as an image (one pixel per feature)",
+          false,
+          h("div", { class: "imagebox" }, canvas, bar, scale),
+          (this.els.imageNote = h("p", { class: "note" }, "Blue: β_j < 0 (pushes towards the first class), red: β_j > 0, white: 0; symmetric scale ±m = max_j |β_j| of the frame shown.")),
+        );
+        fig.hidden = true; // shown once the data turns out to have an image shape
+        this.els.figImage = fig;
+        return fig;
+      }
       case "compare": {
         const [a, b] = this.compareAlgos();
         return this.figure(
@@ -695,7 +717,9 @@ export class SamlabExplorer extends HTMLElement {
       set("alpha", init.alpha);
     }
     const data = webData(spec);
-    if ("x" in data) {
+    if ("source" in data) {
+      set("dataKind", data.source);
+    } else if ("x" in data) {
       set("dataKind", "inline");
       this.editData = { x: data.x.map((r) => [...r]), y: [...(data.y ?? data.x.map(() => 1))] };
     } else if (data.generator === "single") {
@@ -728,7 +752,7 @@ export class SamlabExplorer extends HTMLElement {
     const kind = (this.els.dataKind as HTMLSelectElement | undefined)?.value;
     if (!kind) return;
     this.els.inlineBox!.hidden = kind !== "inline";
-    this.els.rowD!.hidden = kind === "inline";
+    this.els.rowD!.hidden = kind !== "single" && kind !== "gaussian-sparse";
     this.els.rowScale!.hidden = kind !== "single";
     this.els.rowN!.hidden = kind !== "gaussian-sparse";
     this.els.rowK!.hidden = kind !== "gaussian-sparse";
@@ -794,8 +818,12 @@ export class SamlabExplorer extends HTMLElement {
     if (kind === "inline") spec.data = { x: this.editData.x.map((r) => [...r]), y: [...this.editData.y] };
     else if (kind === "single") spec.data = { generator: "single", d: numOr("genD", 5), scale: numOr("genScale", 1) };
     else if (kind === "gaussian-sparse") spec.data = { generator: "gaussian-sparse", n: numOr("genN", 50), d: numOr("genD", 20), k: numOr("genK", 5), seed: numOr("genSeed", 1) };
+    else if (kind === "digits" || kind === "iris") {
+      const cur = webData(this.specValue!);
+      spec.data = "source" in cur && cur.source === kind ? cur : kind === "digits" ? { source: "digits", classes: [0, 1], n: 200, seed: 1 } : { source: "iris", classes: ["setosa", "versicolor"] };
+    }
     const mode = val("initMode");
-    const d = kind === "inline" ? this.editData.x[0]!.length : kind ? numOr("genD", 1) : undefined;
+    const d = kind === "inline" ? this.editData.x[0]!.length : kind === "digits" ? 64 : kind === "iris" ? 4 : kind ? numOr("genD", 1) : undefined;
     if (mode === "constant") spec.init = { alpha: numOr("alpha", 0.1) };
     else if (mode === "per-coordinate") {
       let a = parseList(val("alphas") ?? "");
@@ -937,6 +965,8 @@ export class SamlabExplorer extends HTMLElement {
         r.n = m.n;
         r.steps = m.steps;
         r.magnitudes = m.magnitudes;
+        r.shape = m.shape;
+        if (r.role === "main") this.showImageView(m.shape);
         break;
       case "progress": {
         r.outstanding = false;
@@ -1092,7 +1122,7 @@ export class SamlabExplorer extends HTMLElement {
     const minGap = playing ? (this.reducedMotion ? 1000 : 100) : 0;
     const want: string[] = [];
     if (this.dirty.has("main")) {
-      for (const v of ["shares", "loss", "margins", "cosine", "dominant", "table"]) this.dirty.add(v);
+      for (const v of ["shares", "loss", "margins", "cosine", "dominant", "image", "table"]) this.dirty.add(v);
       this.dirty.delete("main");
     }
     if (this.dirty.has("compare")) {
@@ -1149,6 +1179,8 @@ export class SamlabExplorer extends HTMLElement {
         return this.drawDominant(main);
       case "table":
         return this.drawTable(main);
+      case "image":
+        return this.drawImage(main);
       case "cmp": {
         const a = this.runs.find((r) => r.role === "a");
         const b = this.runs.find((r) => r.role === "b");
@@ -1322,6 +1354,58 @@ export class SamlabExplorer extends HTMLElement {
       const verdict = amp ? ` (minor first: ${amp.minorFirst ? "yes" : "no"}, major last: ${amp.majorLast ? "yes" : "no"})` : "";
       note.textContent = seq.length ? `Takeovers: ${seq.join(" → ")}${verdict}` : "";
     }
+  }
+
+  /** Shows the image view only for data with an image shape (the digits). */
+  private showImageView(shape: [number, number] | undefined): void {
+    const fig = this.els.figImage;
+    if (!fig) return;
+    fig.hidden = !shape;
+    if (shape) this.dirty.add("image");
+  }
+
+  /**
+   * Draws β as a height × width image with a diverging colour scale (blue − / white 0 / red +),
+   * symmetric around 0: the final β once the run has finished, else the latest recorded row's β.
+   */
+  private drawImage(r: RunView): void {
+    const canvas = this.els["canvas-image"] as HTMLCanvasElement | undefined;
+    const shape = r.shape ?? (r.result?.data as { shape?: [number, number] } | undefined)?.shape;
+    if (!canvas || !shape) return;
+    const [hgt, wid] = shape;
+    const beta: ArrayLike<number> | undefined = r.done && r.result ? r.result.final.beta : r.series.beta[r.series.beta.length - 1];
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (!beta || beta.length !== hgt * wid) return;
+    let m = 0;
+    for (let j = 0; j < beta.length; j++) m = Math.max(m, Math.abs(beta[j]!));
+    const cw = canvas.width / wid;
+    const ch = canvas.height / hgt;
+    for (let i = 0; i < hgt; i++)
+      for (let j = 0; j < wid; j++) {
+        ctx.fillStyle = diverging(m > 0 ? beta[i * wid + j]! / m : 0);
+        ctx.fillRect(Math.floor(j * cw), Math.floor(i * ch), Math.ceil(cw), Math.ceil(ch));
+      }
+    const bar = this.els.imageBar as HTMLCanvasElement | undefined;
+    const bctx = bar?.getContext("2d");
+    if (bar && bctx && !bar.dataset.drawn) {
+      for (let x = 0; x < bar.width; x++) {
+        bctx.fillStyle = diverging((2 * x) / (bar.width - 1) - 1);
+        bctx.fillRect(x, 0, 1, bar.height);
+      }
+      bar.dataset.drawn = "1";
+    }
+    const sc = this.els.imageScale;
+    if (sc) {
+      const [lo, , hi] = [...sc.children] as HTMLElement[];
+      lo!.textContent = fmtNum(-m, 3);
+      hi!.textContent = fmtNum(m, 3);
+    }
+    const step = r.done && r.result ? r.result.final.step : r.series.step[r.series.step.length - 1];
+    canvas.setAttribute("aria-label", `beta as a ${hgt} by ${wid} image at step ${step ?? 0}; largest magnitude ${fmtNum(m, 3)}`);
+    canvas.dataset.step = String(step ?? 0);
   }
 
   private drawTable(r: RunView): void {
@@ -1608,6 +1692,15 @@ export class SamlabExplorer extends HTMLElement {
     const blob = await new Promise<Blob | null>((r) => out.toBlob(r, "image/png"));
     if (blob) this.download(blob, `${this.fileBase()}.png`);
   }
+}
+
+/** A diverging colour for t ∈ [−1, 1]: blue (#2166AC) at −1, white at 0, red (#B2182B) at +1. */
+export function diverging(t: number): string {
+  const u = Math.max(-1, Math.min(1, Number.isFinite(t) ? t : 0));
+  const [r, g, b] = u < 0 ? [0x21, 0x66, 0xac] : [0xb2, 0x18, 0x2b];
+  const a = Math.abs(u);
+  const mix = (v: number) => Math.round(255 + (v - 255) * a);
+  return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
 }
 
 function argmaxAbs(v: number[]): number {

@@ -108,6 +108,26 @@ export const PRESETS: readonly Preset[] = [
     },
     views: ["shares", "dominant", "loss", "margins"],
   },
+  {
+    id: "digits",
+    title: "Real data: handwritten digits 0 vs 1 (UCI, 8×8 images), L = 2, ℓ2-SAM",
+    claim: "On real images the same depth-2 SAM dynamics play out pixel by pixel: watch β, drawn as an 8×8 image, evolve as the run plays (the reproduction experiment realdata-digits).",
+    spec: {
+      version: 1,
+      name: "digits 0 vs 1, L=2 ℓ2-SAM",
+      data: { source: "digits", classes: [0, 1], n: 200, seed: 1 },
+      depth: 2,
+      init: { random: "gaussian", alpha: 0.1, seed: 1 },
+      loss: "logistic",
+      algo: "sam-l2",
+      rho: 0.3,
+      lr: 0.02,
+      steps: 20000,
+      record: { points: 60, spacing: "log" },
+      seed: 1,
+    },
+    views: ["image", "shares", "loss", "margins"],
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {

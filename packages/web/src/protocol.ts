@@ -36,7 +36,7 @@ export interface CellSummary {
 
 export type FromWorker =
   | { type: "ready" }
-  | { type: "started"; run: number; n: number; d: number; steps: number; stride: number; recordBeta: boolean; magnitudes: number[]; engine: string }
+  | { type: "started"; run: number; n: number; d: number; steps: number; stride: number; recordBeta: boolean; magnitudes: number[]; engine: string; shape?: [number, number] }
   | { type: "progress"; run: number; step: number; t: number; rows: Float64Array; stride: number; snapshot?: Snapshot; done: boolean; ms: number }
   | { type: "result"; run: number; result: Result }
   | { type: "error"; run?: number; job?: number; field?: string; message: string }

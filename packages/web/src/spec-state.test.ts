@@ -59,6 +59,20 @@ describe("web caps", () => {
     expect(() => acceptSpecText(JSON.stringify({ version: 1, data: { file: "x.csv" } }))).toThrow(/data\.file/);
   });
 
+  it("accepts the vendored named data sets (digits, iris) and rejects fashion-mnist and data folders with a one-line message", () => {
+    for (const data of [{ source: "digits", classes: [0, 1], n: 200, seed: 1 }, { source: "iris", classes: ["setosa", "versicolor"] }]) {
+      const spec = parseSpec({ version: 1, data });
+      expect(acceptSpecText(JSON.stringify(spec))).toEqual({ spec, messages: [] });
+    }
+    const fm = loadFromQuery(`?spec=${encodeURIComponent(JSON.stringify({ version: 1, data: { source: "fashion-mnist", classes: [0, 1] } }))}`);
+    expect(fm.error?.field).toBe("data.source");
+    expect(fm.messages).toHaveLength(1);
+    expect(fm.messages[0]).toMatch(/^Link not loaded: data.source: fashion-mnist needs the CLI \(samlab run\): not available in a browser/);
+    expect(fm.messages[0]).not.toMatch(/\n/);
+    expect(() => acceptSpecText(JSON.stringify({ version: 1, data: { source: "digits", classes: [0, 1], dir: "/etc" } }))).toThrow(/data folder needs the CLI/);
+    expect(loadFromQuery("?preset=digits").spec.data).toEqual({ source: "digits", classes: [0, 1], n: 200, seed: 1 });
+  });
+
   it("keeps specs within the caps unchanged", () => {
     const spec = parseSpec({ ...base, steps: 1e6, depth: 3 });
     expect(acceptSpecText(JSON.stringify(spec))).toEqual({ spec, messages: [] });

@@ -4,10 +4,17 @@
  * spec that comes from outside is validated by @samlab/sim's `parseSpec`, then clamped to WEB_LIMITS
  * (with a message per clamped field), never rendered as markup. Pure functions: no DOM access.
  */
-import { parseSpec, SpecError, dataDimension, dataCount, type DataGaussian, type DataInline, type DataSingle, type Spec } from "@samlab/sim";
+import { parseSpec, SpecError, dataDimension, dataCount, type DataGaussian, type DataInline, type DataSingle, type DataSource, type Spec } from "@samlab/sim";
 
-/** The data a web page can run: inline examples or the seeded generators (no files, no downloads). */
-export type WebData = DataInline | DataSingle | DataGaussian;
+/**
+ * The data a web page can run: inline examples, the seeded generators, and the vendored named data
+ * sets `digits` and `iris` (shipped with the page, bounded size). Not data files and not
+ * `fashion-mnist`: a browser has no file system to read them from.
+ */
+export type WebData = DataInline | DataSingle | DataGaussian | WebSource;
+/** The named data sets the web page ships (vendored in @samlab/sim, loaded by the worker). */
+export const WEB_SOURCES = ["digits", "iris"] as const;
+export type WebSource = DataSource & { source: (typeof WEB_SOURCES)[number] };
 export function webData(spec: Spec): WebData {
   return spec.data as WebData;
 }
@@ -46,10 +53,14 @@ export function clampSpec(spec: Spec): { spec: Spec; messages: string[] } {
   const messages: string[] = [];
   const note = (field: string, from: number, to: number) => messages.push(`${field}: ${fmt(from)} is above the web cap; clamped to ${fmt(to)}`);
   const raw = s.data as unknown as Record<string, unknown>;
-  if ("file" in raw) throw new SpecError("data.file", "data files need the CLI (samlab run --spec FILE); the web page runs inline examples and the seeded generators");
-  if ("source" in raw) throw new SpecError("data.source", "named data sets need the CLI (samlab run); the web page runs inline examples and the seeded generators");
+  if ("file" in raw) throw new SpecError("data.file", "data files need the CLI (samlab run --spec FILE); the web page runs inline examples, the seeded generators and the digits and iris data sets");
+  if ("source" in raw && !(WEB_SOURCES as readonly unknown[]).includes(raw.source))
+    throw new SpecError("data.source", `${String(raw.source)} needs the CLI (samlab run): not available in a browser; the web page has the digits and iris data sets`);
+  if ("source" in raw && "dir" in raw) throw new SpecError("data.dir", "a data folder needs the CLI (samlab run); digits and iris ship with the page");
   const data = s.data as WebData;
-  if ("x" in data) {
+  if ("source" in data) {
+    // Vendored and bounded (digits: 1797 × 64, iris: 150 × 4): within the caps whatever n says.
+  } else if ("x" in data) {
     if (data.x.length > WEB_LIMITS.maxN) throw new SpecError("data.x", `expected at most ${WEB_LIMITS.maxN} examples in the web page, got ${data.x.length}`);
     const d = data.x[0]!.length;
     if (d > WEB_LIMITS.maxD) throw new SpecError("data.x[0]", `expected at most ${WEB_LIMITS.maxD} coordinates in the web page, got ${d}`);

@@ -48,6 +48,10 @@ table.values th:first-child, table.values td:first-child { text-align: left; }
 .tablewrap { max-height: 260px; overflow: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: .85em; margin-top: 4px; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -2px; margin-right: 3px; border: 1px solid #888; }
+.imagebox { width: 200px; max-width: 100%; }
+.imagebox canvas { display: block; width: 100%; image-rendering: pixelated; }
+.imagebox .colorbar { height: 12px; margin-top: 6px; }
+.imagebox .scale { display: flex; justify-content: space-between; font-size: .8em; }
 .swatch.guide { width: 1.4em; height: 0; border: 0; border-top: 2px dashed #111; vertical-align: 3px; }
 output.share { display: block; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .8em; max-height: 5em; overflow: auto; overflow-wrap: anywhere; background: #f6f7f9; padding: 4px; margin-top: 4px; }
 output.share:empty { display: none; }

@@ -116,6 +116,18 @@ async function runPhase(job: number, specs: unknown[]): Promise<void> {
 let solverRequested = false;
 
 /**
+ * Points HiGHS at the app's highs.wasm and starts loading it (once). Needed by the diagnostics of
+ * finished runs and by the separability check of named data sets (before such a run starts). In the
+ * single-file embed there is no solver (the stub's error says so).
+ */
+function requestSolver(): void {
+  if (solverRequested || !highsWasmUrl) return;
+  solverRequested = true;
+  const url = new URL(highsWasmUrl, self.location.href).href;
+  void loadSolver({ locateFile: () => url }).catch(() => {});
+}
+
+/**
  * The Result of a finished run, with the same implicit-bias diagnostics as `simulate()` and the CLI
  * (max-margin references from HiGHS, cosines, amplification order, limit class). Called once per
  * finished run. The first call points HiGHS at the app's highs.wasm (fetched then, 3.5 MB); in the
@@ -123,11 +135,7 @@ let solverRequested = false;
  */
 async function finalResult(sim: Simulation): Promise<Result> {
   const result = sim.result();
-  if (!solverRequested && highsWasmUrl) {
-    solverRequested = true;
-    const url = new URL(highsWasmUrl, self.location.href).href;
-    void loadSolver({ locateFile: () => url }).catch(() => {});
-  }
+  requestSolver();
   // Never let the solver hold the Result back: after 20 s the Result goes without diagnostics.
   const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000));
   const diagnostics = await Promise.race([computeDiagnostics(result, sim.data).catch(() => undefined), timeout]);
@@ -139,6 +147,8 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case "start": {
       try {
+        // Named data sets (digits, iris) run the separability LP while loading, as in the CLI.
+        if (typeof (m.spec as { data?: { source?: unknown } } | null)?.data?.source === "string") requestSolver();
         const sim = await createSimulation(m.spec);
         runs.set(m.run, sim);
         msPerStep.delete(m.run);
@@ -156,6 +166,7 @@ async function handle(m: ToWorker): Promise<void> {
             return s / sim.data.n;
           }),
           engine: sim.engine,
+          ...(sim.data.info?.shape ? { shape: sim.data.info.shape } : {}),
         });
         // Row 0 (step 0) is recorded by the engine at setup; send it at once so charts start drawing.
         const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
