@@ -93,7 +93,11 @@ describe("samlab sweep", () => {
   it("shard 0/2 + shard 1/2, merged, equal the unsharded sweep", async () => {
     const s0 = join(tmp, "s0");
     const s1 = join(tmp, "s1");
-    expect(run(["sweep", sweepFile, "--out", s0, "--shard", "0/2", "--workers", "1", "-q"]).status).toBe(0);
+    const p0 = run(["sweep", sweepFile, "--out", s0, "--shard", "0/2", "--workers", "1", "--progress"]);
+    expect(p0.status).toBe(0);
+    // --progress without a terminal: plain lines, the last one complete
+    expect(p0.stderr.trim().split("\n").at(-1)).toMatch(/^samlab sweep: 4\/4 runs, 100% of steps, [\d.]+ s elapsed$/);
+    expect(p0.stdout).toMatch(/^samlab sweep: 4 runs \(shard 0\/2: 4 runs\) in /);
     expect(run(["sweep", sweepFile, "--out", s1, "--shard", "1/2", "--workers", "2", "-q"]).status).toBe(0);
     expect(table(s0).slice(1).map((r) => r[0])).toEqual(["0", "2", "4", "6"]);
     expect(JSON.parse(readFileSync(join(s1, "sweep.json"), "utf8")).shard).toEqual({ index: 1, count: 2 });
