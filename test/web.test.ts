@@ -439,6 +439,18 @@ describe("web explorer (built page in Chromium)", () => {
     expect(strip(r)).toBe(strip(c));
     const api = await simulate(r.spec);
     expect(await pageBetaHex(page)).toBe(hexOf(api.final.beta));
+    // The cosine view draws the Result's own diagnostics (HiGHS references, as simulate() and the CLI compute them).
+    expect(r.diagnostics?.references).toBe("computed");
+    const cosL1 = r.diagnostics!.cosine!.l1!;
+    expect(cosL1).toHaveLength(r.trajectory.step.length);
+    await page.waitForFunction(
+      (v) => {
+        const ex = window.samlab.explorers[0] as unknown as { charts: Map<string, { data: { datasets: { data: { y: number }[] }[] } }> };
+        const pts = ex.charts.get("cosine")?.data.datasets[0]?.data;
+        return !!pts?.length && pts[pts.length - 1]!.y === v;
+      },
+      cosL1.at(-1)!,
+    );
     await shot(page, "digits");
     await page.close();
     clean();

@@ -1301,7 +1301,9 @@ export class SamlabExplorer extends HTMLElement {
     const note = this.els.cosineNote;
     if (!ref) {
       chart.data.datasets = [];
-      this.na("cosine", "Not available: this run's Result carries no max-margin directions (needs the max-margin solver for data with more than one example).");
+      const diag = (r.result ?? this.resultValue)?.diagnostics;
+      const why = diag?.message ? ` The Result's references: ${diag.references}: ${diag.message}` : diag?.references === "computed" ? " The data are not separable." : "";
+      this.na("cosine", `Not available: this run's Result carries no max-margin directions (needs the max-margin solver for data with more than one example).${why}`);
       if (note) note.textContent = "";
       this.commit("cosine", chart);
       return;
@@ -1319,10 +1321,13 @@ export class SamlabExplorer extends HTMLElement {
       }
       return bb > 0 && uu > 0 ? dot / Math.sqrt(bb * uu) : NaN;
     };
-    chart.data.datasets = [
-      dataset("cos(β, β*₁) ℓ1 max-margin", PALETTE[0]!, idx.map((i) => ({ x: X[i]!, y: cos(s.beta[i], ref.l1) }))),
-      dataset("cos(β, β*₂) ℓ2 max-margin", PALETTE[1]!, idx.map((i) => ({ x: X[i]!, y: cos(s.beta[i], ref.l2) }))),
-    ];
+    // The Result's own cosines (the diagnostics of simulate() and the CLI) when they cover every recorded point.
+    const given = (p: "l1" | "l2") => (ref.cosine?.[p]?.length === s.step.length ? ref.cosine[p] : undefined);
+    const series = (p: "l1" | "l2", u: number[] | undefined) => {
+      const g = given(p);
+      return idx.map((i) => ({ x: X[i]!, y: g ? g[i]! : cos(s.beta[i], u) }));
+    };
+    chart.data.datasets = [dataset("cos(β, β*₁) ℓ1 max-margin", PALETTE[0]!, series("l1", ref.l1)), dataset("cos(β, β*₂) ℓ2 max-margin", PALETTE[1]!, series("l2", ref.l2))];
     if (note) note.textContent = ref.source;
     this.commit("cosine", chart);
   }
@@ -1724,7 +1729,15 @@ function sequenceFromSeries(s: Series): { coord: number; step: number }[] {
  * (the max-margin solver's diagnostics), else in closed form for a single example (ℓ2: y·x/‖x‖;
  * ℓ1: the basis vector of the largest |x_j|, when that is unique).
  */
-export function maxMarginDirections(result: Result | undefined, spec: Spec | undefined): { l1?: number[]; l2?: number[]; source: string } | undefined {
+export interface MaxMarginRef {
+  l1?: number[];
+  l2?: number[];
+  /** cos(β, β*_p) at each recorded point, as the Result's diagnostics computed them (absent for closed forms). */
+  cosine?: { l1?: number[]; l2?: number[] };
+  source: string;
+}
+
+export function maxMarginDirections(result: Result | undefined, spec: Spec | undefined): MaxMarginRef | undefined {
   const fromResult = result ? readMaxMargin(result) : undefined;
   if (fromResult) return fromResult;
   if (!spec) return undefined;
@@ -1746,29 +1759,27 @@ export function maxMarginDirections(result: Result | undefined, spec: Spec | und
   const m = Math.max(...x.map(Math.abs));
   const at = x.map((v, j) => (Math.abs(v) === m ? j : -1)).filter((j) => j >= 0);
   const l1 = at.length === 1 ? x.map((v, j) => (j === at[0] ? Math.sign(y * v) : 0)) : undefined;
-  return { l1, l2, source: `One example: ℓ2 max-margin = y·x/‖x‖₂${l1 ? ", ℓ1 max-margin = the basis vector of the largest |x_j|" : "; the ℓ1 max-margin solution is not unique here"} (closed form).` };
+  const why = result?.diagnostics?.message ? ` (the Result's references: ${result.diagnostics.references}: ${result.diagnostics.message})` : "";
+  return { l1, l2, source: `One example: ℓ2 max-margin = y·x/‖x‖₂${l1 ? ", ℓ1 max-margin = the basis vector of the largest |x_j|" : "; the ℓ1 max-margin solution is not unique here"} (closed form)${why}.` };
 }
 
-/** Reads max-margin directions from a Result's diagnostics, whatever the solver's field names turn out to be. */
-function readMaxMargin(r: Result): { l1?: number[]; l2?: number[]; source: string } | undefined {
-  const any = r as unknown as Record<string, unknown>;
-  const holders = [any.maxMargin, (any.diagnostics as Record<string, unknown> | undefined)?.maxMargin, any.diagnostics, any.reference].filter(
-    (v): v is Record<string, unknown> => typeof v === "object" && v !== null,
-  );
-  const vec = (v: unknown): number[] | undefined => {
-    if (Array.isArray(v) && v.every((e) => typeof e === "number")) return v as number[];
-    if (typeof v === "object" && v !== null) {
-      const o = v as Record<string, unknown>;
-      return vec(o.direction) ?? vec(o.beta);
-    }
-    return undefined;
+/**
+ * The max-margin directions of a Result's diagnostics (`computeDiagnostics` of @samlab/sim, the same
+ * call as `simulate()` and the CLI), with the diagnostics' own cosines per recorded point.
+ */
+function readMaxMargin(r: Result): MaxMarginRef | undefined {
+  const d = r.diagnostics;
+  if (!d || d.references !== "computed" || !d.maxMargin) return undefined;
+  const l1 = d.maxMargin.l1;
+  const l2 = d.maxMargin.l2;
+  if (!l1?.separable && !l2?.separable) return undefined;
+  const nonUnique = l1 && !l1.unique ? "; the ℓ1 optimum is not unique: its minimum-ℓ2-norm element is used" : "";
+  return {
+    l1: l1?.separable ? l1.beta : undefined,
+    l2: l2?.separable ? l2.beta : undefined,
+    cosine: d.cosine,
+    source: `Max-margin directions and cosines from the Result's diagnostics (HiGHS; the same as simulate() and samlab run)${nonUnique}.`,
   };
-  for (const o of holders) {
-    const l1 = vec(o.l1) ?? vec(o.L1) ?? vec(o.l1Direction);
-    const l2 = vec(o.l2) ?? vec(o.L2) ?? vec(o.l2Direction);
-    if (l1 || l2) return { l1, l2, source: "Max-margin directions from the Result's diagnostics (max-margin solver)." };
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------- window.samlab
