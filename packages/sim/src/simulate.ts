@@ -116,10 +116,13 @@ export class Simulation {
     this.algo = h.algo ?? this.algo;
     this.loss = h.loss ?? this.loss;
     this.run.configure(this.algo, this.loss, this.lr, this.rho);
+    this.chunkEnd = undefined; // configure moved the clock's base
   }
 
   /** Finite-state check of discrete runs (divergence.ts): β and margins, which the engines do not watch. */
   private overflow?: OverflowCheck;
+  /** The last chunk's end state, checked finite: the next chunk's starting snapshot (cleared by anything that changes the run). */
+  private chunkEnd?: { w: Float64Array; clock: EngineClock };
 
   /** Advances by up to `k` steps (never past spec.steps). Returns the steps actually taken. */
   advance(k: number): number {
@@ -128,7 +131,10 @@ export class Simulation {
     const start = this.run.stepCount();
     const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
     // the chunk's starting state (O(L·d)), to replay it if it ends with an overflowed β
-    const snap = this.run.restoreExact && this.run.clock ? { w: this.run.readW(), clock: this.run.clock() } : undefined;
+    // (the previous chunk's checked end state when nothing changed since, so w is copied once per chunk)
+    const cached = this.chunkEnd?.clock.step === start ? this.chunkEnd : undefined;
+    const snap = this.run.restoreExact && this.run.clock ? (cached ?? { w: this.run.readW(), clock: this.run.clock() }) : undefined;
+    this.chunkEnd = undefined;
     if (snap) {
       this.overflow ??= new OverflowCheck(this.data.x, this.data.y, this.data.n, this.data.d, this.spec.depth);
       const bad = start === 0 ? this.overflow.problem(snap.w) : undefined;
@@ -141,7 +147,11 @@ export class Simulation {
     }
     const t0 = now();
     let ok = this.run.run(until);
-    if (snap && this.overflow!.problem(this.run.readW()) !== undefined) ok = this.replayToOverflow(snap, until);
+    if (snap) {
+      const end = { w: this.run.readW(), clock: this.run.clock!() };
+      if (this.overflow!.problem(end.w) !== undefined) ok = this.replayToOverflow(snap, until);
+      else if (ok) this.chunkEnd = end;
+    }
     this.computeMs += now() - t0;
     const taken = this.run.stepCount() - start;
     this.stepsDone += taken;
@@ -350,6 +360,7 @@ export class Simulation {
     const h = s.hyper;
     if (h.algo !== this.algo || h.loss !== this.loss || h.lr !== this.lr || h.rho !== this.rho) this.setHyper(h);
     this.run.restoreExact(s.w, s.clock);
+    this.chunkEnd = undefined;
     const count = s.rows.length / s.stride;
     if (this.run.recordsWritten() !== count) {
       throw new Error(`samlab: the checkpoint holds ${count} recorded points, but its step ${s.clock.step} comes after ${this.run.recordsWritten()} points of the schedule`);
