@@ -5,6 +5,7 @@
  * the little-endian Float64 bytes of the final state (w, β, t, loss) and of the whole trajectory
  * (every column), each hash computed where the numbers live (the page hashes with crypto.subtle).
  * −0 is hashed as +0 everywhere, because the CLI's JSON cannot carry the sign of zero.
+ * Then the whole Result as JSON text (diagnostics and all, but `timing`) must match too.
  * The hashes go to test-artifacts/determinism.json.
  */
 import { createHash } from "node:crypto";
@@ -96,6 +97,10 @@ describe("determinism: CLI, API and browser give the same bits", () => {
       };
       table[spec.name] = row;
       for (const [where, h] of Object.entries(row)) expect(h, `${spec.name}: ${where}`).toBe(row.api);
+      // and the whole Result (diagnostics, dominant sequence, …) as text, all but the timing
+      const text = (r: Result) => JSON.stringify({ ...r, timing: null });
+      expect(text(cliResult), `${spec.name}: CLI Result`).toBe(text(api1));
+      expect(await page.evaluate(() => JSON.stringify({ ...window.samlab.result!, timing: null })), `${spec.name}: page Result`).toBe(text(api1));
     }
     expect(errors).toEqual([]);
     await page.close();
