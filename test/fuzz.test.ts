@@ -34,6 +34,8 @@ import {
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { WEB_LIMITS, acceptSpecText, loadFromQuery } from "../packages/web/src/spec-state.js";
+import { launchChromium } from "./web/browser.js";
+import { serveStatic } from "./web/server.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLI = join(ROOT, "packages/cli/dist/cli.js");
@@ -278,6 +280,52 @@ describe("fuzz: web URL state (packages/web/src/spec-state.ts)", () => {
   });
 });
 
+describe("fuzz: the explorer page itself, on random hostile links", () => {
+  it("never throws, never injects markup, stays responsive, shows at most a one-line message", async () => {
+    const samples = fc.sample(
+      fc.oneof(
+        mutatedSpec.map((s) => JSON.stringify(s)),
+        fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 200 }),
+        mutatedSpec.map((s) => JSON.stringify({ ...s, name: `<img src=x onerror="window.__pwned=1">${(s as { name?: unknown }).name ?? ""}` })),
+      ),
+      { numRuns: 10, ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+    const server = await serveStatic(join(ROOT, "packages/web/dist"));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      for (const text of [JSON.stringify(BASE), ...samples]) {
+        const t0 = performance.now();
+        await page.goto(`${server.url}/?spec=${encodeURIComponent(text)}`);
+        await page.waitForFunction(() => window.samlab?.explorers?.[0]?.state && window.samlab.explorers[0].state !== "loading", null, { timeout: 30_000 });
+        const seen = await page.evaluate(() => {
+          const root = document.querySelector("samlab-explorer")!.shadowRoot!;
+          const msg = root.querySelector(".msg");
+          return { img: document.querySelectorAll("img").length + root.querySelectorAll("img").length, pwned: (window as unknown as { __pwned?: number }).__pwned ?? null, msg: msg?.textContent ?? "" };
+        });
+        const st = (stats["explorer page (load to settled)"] ??= { runs: 0, slowestMs: 0, accepted: 0, rejected: 0 });
+        st.runs++;
+        st.slowestMs = Math.max(st.slowestMs, Math.round(performance.now() - t0));
+        if (seen.msg.startsWith("Link not loaded")) st.rejected++;
+        else st.accepted++;
+        expect(seen.msg, "one line").not.toMatch(/\n/);
+        expect(seen.img, text).toBe(0);
+        expect(seen.pwned, text).toBeNull();
+        const t1 = Date.now();
+        await page.evaluate(() => 1);
+        expect(Date.now() - t1, "the tab answers at once").toBeLessThan(1000);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
 // ---------------------------------------------------------------- checkpoint and sweep loaders
 
 describe("fuzz: checkpoint and sweep loaders", () => {
@@ -330,7 +378,15 @@ describe("fuzz: data loaders (CSV, LIBSVM, IDX)", () => {
   const libsvmish = fc
     .array(fc.tuple(fc.constantFrom("+1", "-1", "0", "1", "2", "x", ""), fc.array(fc.tuple(fc.integer({ min: -2, max: 2 ** 31 }), fc.oneof(fc.double().map(String), fc.constantFrom("", "1", "nan", "1e400"))), { maxLength: 5 })), { maxLength: 10 })
     .map((rows) => rows.map(([y, f]) => [y, ...f.map(([i, v]) => `${i}:${v}`)].join(" ")).join("\n"));
-  const bytes = fc.oneof(fc.uint8Array({ maxLength: 400 }), csvish.map((s) => enc.encode(s)), libsvmish.map((s) => enc.encode(s)));
+  // well-formed files too, so that the accepting paths are explored (and their output checked)
+  const num = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 });
+  const goodLibsvm = fc
+    .array(fc.tuple(fc.constantFrom("+1", "-1"), fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 4 }), fc.array(num, { minLength: 4, maxLength: 4 })), { minLength: 2, maxLength: 10 })
+    .map((rows) => rows.map(([y, idx, v]) => [y, ...[...idx].sort((a, b) => a - b).map((i, k) => `${i}:${v[k]}`)].join(" ")).join("\n") + "\n");
+  const goodCsv = fc
+    .tuple(fc.integer({ min: 1, max: 4 }), fc.array(fc.tuple(fc.constantFrom("0", "1"), fc.array(num, { minLength: 4, maxLength: 4 })), { minLength: 2, maxLength: 10 }))
+    .map(([d, rows]) => ["a,b,c,d".split(",").slice(0, d).join(",") + ",label", ...rows.map(([y, v]) => [...v.slice(0, d), y].join(","))].join("\n"));
+  const bytes = fc.oneof(fc.uint8Array({ maxLength: 400 }), csvish.map((s) => enc.encode(s)), libsvmish.map((s) => enc.encode(s)), goodLibsvm.map((s) => enc.encode(s)), goodCsv.map((s) => enc.encode(s)));
   const idxHeader = fc
     .tuple(fc.constantFrom(0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, 0x07), fc.integer({ min: 0, max: 4 }), fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom(0x7fffffff, 0xffffffff, 1e6)), { minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 200 }))
     .map(([type, dims, sizes, body]) => {
@@ -348,8 +404,16 @@ describe("fuzz: data loaders (CSV, LIBSVM, IDX)", () => {
   it("random and crafted bytes: a table or a one-line DataError", async () => {
     await fc.assert(
       fc.asyncProperty(bytes, fc.record({ label: fc.option(fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -3, max: 3 })), { nil: undefined }), header: fc.option(fc.constantFrom(true, false, "auto" as const), { nil: undefined }) }), async (b, o) => {
-        await expectCleanAsync("parseCsv", () => parseCsv(b, "fuzz.csv", { ...(o.label !== undefined ? { label: o.label } : {}), ...(o.header !== undefined ? { header: o.header } : {}), maxCells: 1e5 }), [DataError]);
-        await expectCleanAsync("parseLibsvm", () => parseLibsvm(b, "fuzz.libsvm", { maxCells: 1e5 }), [DataError]);
+        const tables = [
+          await expectCleanAsync("parseCsv", () => parseCsv(b, "fuzz.csv", { ...(o.label !== undefined ? { label: o.label } : {}), ...(o.header !== undefined ? { header: o.header } : {}), maxCells: 1e5 }), [DataError]),
+          await expectCleanAsync("parseLibsvm", () => parseLibsvm(b, "fuzz.libsvm", { maxCells: 1e5 }), [DataError]),
+        ];
+        for (const t of tables) {
+          if (!t) continue;
+          expect(t.x.length).toBe(t.n * t.d);
+          expect(t.labels.length).toBe(t.n);
+          expect(t.x.every(Number.isFinite)).toBe(true);
+        }
       }),
       params(1200),
     );
