@@ -87,6 +87,10 @@ export interface CoreExports {
   step_count(): number;
   time_now(): number;
   nonfinite_step(): number;
+  /** 0: the plain model.ts step (tests compare the fast kernels against it); 1: the fast kernels (default). */
+  set_fast_kernels(on: number): void;
+  /** 1: keep the hot loop's copy of x as f32 (x must already be f32-rounded); before `prepare`. */
+  set_x_f32(on: number): void;
 }
 
 /** The engine's bytes (release build, SIMD enabled). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ALGO, LOSS, compileCore, instantiateCore, type CoreExports } from "../dist/index.js";
 
-type Fast = CoreExports & { set_fast_kernels(on: number): void; set_x_f32(on: number): void };
+type Fast = CoreExports;
 
 /** Deterministic data: x uniform in [-1, 1), labels from a planted direction (separable). */
 function data(n: number, d: number, seed: number) {

@@ -62,7 +62,7 @@ export class WasmRun implements EngineRun {
     f64(core, core.ptr_w(), this.LD).set(init.w0);
     f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
     // x already rounded to f32 by the caller (spec precision.x): keep the hot loop's copy in f32
-    if (opts.xF32) (core as unknown as { set_x_f32(on: number): void }).set_x_f32(1);
+    if (opts.xF32) core.set_x_f32(1);
     core.prepare();
     core.set_schedule_len(init.schedule.length);
     core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
