@@ -121,7 +121,7 @@ describe("checkpoint and resume through the CLI", () => {
     return { child, ready, exited, stderr: () => stderr };
   }
 
-  it("SIGKILL midway leaves only complete files, and `samlab resume` finishes bit-identically", async () => {
+  it("SIGKILL midway (twice: the run, then its resumption) leaves only complete files; `samlab resume` finishes bit-identically", async () => {
     const dir = join(tmp, "kill");
     const every = 250_000;
     const run = startCheckpointed(dir, every, 2 * every);
@@ -140,6 +140,21 @@ describe("checkpoint and resume through the CLI", () => {
     for (const f of leftovers) expect(f).toMatch(/^\.run\.ckpt\.json\.\d+\.\d+\.tmp$/);
     metrics.killedAtCheckpointStep = state.clock.step;
     metrics.tempFilesLeftByKill = leftovers.length;
+
+    // kill the resumed run too, once it has written a later checkpoint
+    const again = spawn(process.execPath, [CLI, "resume", "run.ckpt.json", "--out", "out.json", "-q"], { cwd: dir, env });
+    const againExit = new Promise<number | null>((r) => again.on("close", (code, sig) => r(code ?? (sig ? -1 : null))));
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const step = (JSON.parse(readFileSync(join(dir, "run.ckpt.json"), "utf8")) as { step: number }).step;
+      if (step >= state.clock.step + 2 * every) break;
+    }
+    again.kill("SIGKILL");
+    expect(await againExit).toBe(-1);
+    const second = parseCheckpointJson(readFileSync(join(dir, "run.ckpt.json"), "utf8"));
+    expect(second.clock.step).toBeGreaterThan(state.clock.step);
+    expect(readdirSync(dir)).not.toContain("out.json");
+    metrics.killedAgainAtCheckpointStep = second.clock.step;
 
     const t0 = performance.now();
     const p = cli(["resume", "run.ckpt.json", "--out", "resumed.json", "-q"], { cwd: dir, env: { ...env, SAMLAB_DEBUG: "1" } });
