@@ -3,7 +3,7 @@
  * file in the same folder, then rename), so an interrupted or killed process never leaves a
  * half-written file behind.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { oneLine } from "@samlab/sim";
 import { CliError } from "./errors.js";
@@ -110,6 +110,22 @@ export function removeStaleTemps(path: string): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * Fails early, before a long run, when `path` could not be written at its end: its folder cannot be
+ * made or written, or `path` is a folder. `flag` names the option in the message.
+ */
+export function checkWritable(path: string, flag: string): void {
+  const dir = dirname(path);
+  try {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error("it is a folder"), { code: "EISDIR" });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${flag} ${oneLine(path)}: cannot write there (${code === "EISDIR" ? "it is a folder" : code ?? (e as Error).message})`);
+  }
 }
 
 /** Writes `content` to `path` atomically (temp file + fsync + rename). */

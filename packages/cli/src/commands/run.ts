@@ -7,7 +7,7 @@
 import { checkpointToJson, isFlowSpec, parseSpec, simulateStream, trajectoryToCsv, type Result, type SimulationState, type Spec } from "@samlab/sim";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { removeStaleTemps, writeFileAtomic } from "../io.js";
+import { checkWritable, removeStaleTemps, writeFileAtomic } from "../io.js";
 import { ProgressBar } from "../progress.js";
 import { addSpecOptions, specFromOptions } from "../spec-flags.js";
 import { humanSummary } from "../summary.js";
@@ -85,7 +85,11 @@ export async function executeRun(start: { spec: unknown; flagOf?: (field: string
   }
   const checkpointPath = opts.checkpoint;
   const every = opts.checkpointEvery !== undefined ? parseEvery(opts.checkpointEvery) : (resumed?.every ?? Math.max(1, Math.ceil(spec.steps / 10)));
-  for (const p of [checkpointPath, opts.out]) if (p) removeStaleTemps(p);
+  for (const [p, flag] of [[checkpointPath, "--checkpoint"], [opts.out, "--out"]] as const) {
+    if (!p) continue;
+    checkWritable(p, flag);
+    removeStaleTemps(p);
+  }
   let checkpoints = 0;
   let checkpointMs = 0;
   const saveCheckpoint = (path: string, state: SimulationState) => {
