@@ -78,6 +78,27 @@ describe("checkpoint and resume through the API", () => {
     expectSame(full, await resume(state!));
   });
 
+  it("without Node's Buffer (the browser path: btoa/atob) the checkpoint text is the same and reads back the same", async () => {
+    let state: SimulationState | undefined;
+    for await (const _ of simulateStream(specs[1]!, { checkpointEvery: 5000, onCheckpoint: (s) => void (state ??= s) }));
+    const withBuffer = checkpointToJson(state!);
+    const g = globalThis as { Buffer?: unknown };
+    const saved = g.Buffer;
+    let withoutBuffer = "";
+    let back: SimulationState;
+    try {
+      g.Buffer = undefined;
+      withoutBuffer = checkpointToJson(state!);
+      back = parseCheckpointJson(withBuffer);
+      expect(() => parseCheckpointJson(withBuffer.replace(/"f64le":"(.)/, '"f64le":"*'))).toThrow(/records\.f64le: expected base64 text/);
+    } finally {
+      g.Buffer = saved;
+    }
+    expect(withoutBuffer).toBe(withBuffer);
+    expect(Array.from(back.rows)).toEqual(Array.from(state!.rows));
+    expect(Array.from(back.w)).toEqual(Array.from(state!.w));
+  });
+
   it("flows are refused with a clear message", async () => {
     const flow = { version: 1, data: { x: [[1, 2]] }, mode: "flow", algo: "gd", tMax: 10 };
     let calls = 0;
