@@ -218,14 +218,16 @@ describe("checkpoint and resume through the CLI", () => {
   it("Ctrl-C without --checkpoint writes one next to --out (or samlab.checkpoint.json)", async () => {
     const dir = join(tmp, "sigint-default");
     mkdirSync(dir);
-    const child = spawn(process.execPath, [CLI, "run", ...LONG, "--out", "res.json", "-q"], { cwd: dir, env });
+    // --stream tells when the run loop (and its SIGINT handler) is going: a fixed delay fails on a
+    // loaded machine, where the signal can arrive during start-up and take the default action
+    const child = spawn(process.execPath, [CLI, "run", ...LONG, "--out", "res.json", "--stream", "s.jsonl", "-q"], { cwd: dir, env });
     let err = "";
     child.stderr.on("data", (b) => (err += b));
-    await new Promise((r) => setTimeout(r, 600));
+    for (let i = 0; i < 2400 && !existsSync(join(dir, "s.jsonl")); i++) await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("close", r));
     expect(code, err).toBe(130);
-    expect(readdirSync(dir).sort()).toEqual(["res.checkpoint.json", "res.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["res.checkpoint.json", "res.json", "s.jsonl"]);
     expect(err).toMatch(/samlab resume res\.checkpoint\.json/);
   });
 
