@@ -5,10 +5,12 @@
 // Thread A is the instance that owns the run (setup, run, records); thread B is a second instance of
 // the same module on the same shared memory, started by JS in a worker, looping in `mt_worker_loop`.
 // A gradient's data pass is split in two exact phases, so results are bit-identical to one thread:
-//   1. margins: each thread computes z_i and r_i = ℓ'(z_i)/n for half of the row pairs;
-//   2. g = Σ_i r_i y_i x_i: each thread sums all rows, in row order, for half of the columns j.
-// (Splitting the rows of phase 2 instead would add two partial sums, a different rounding.) Jobs are
-// posted through a control block with atomics: spin briefly, then wait.
+//   1. margins: z_i and r_i = ℓ'(z_i)/n, in chunks of 8 row pairs;
+//   2. g = Σ_i r_i y_i x_i: all rows, in row order, in chunks of 32 columns j.
+// (Splitting the rows of phase 2 instead would add two partial sums, a different rounding.) Both
+// threads take chunks from a shared atomic counter, so when the helper is slow to get a core (a busy
+// machine) thread A simply does more of them; it only ever waits for chunks the helper is holding.
+// Jobs are posted through a control block with atomics: the helper spins briefly, then waits.
 
 import { expV } from "./simd-exp";
 import { allocF64 } from "./model";
@@ -22,10 +24,9 @@ const C_NP = 12; // full row pairs
 const C_D = 16;
 const C_ODD = 20; // 1 when n is odd (the last row is lane 0 of pair NP)
 const C_LOGISTIC = 24;
-const C_P0 = 28; // B's pair range [P0, P1)
-const C_P1 = 32;
-const C_J0 = 36; // B's column range [J0, J1)
-const C_J1 = 40;
+const C_NEXT = 28; // next chunk to take: (job seq & 0x7FFF) << 16 | chunk index
+const C_CHUNKS_DONE = 32; // chunks of the current job finished (by either thread)
+const C_TOTAL = 36; // chunks in the current job
 const C_PAIRS = 44; // u32 pointers
 const C_BETA = 48;
 const C_R = 52;
@@ -38,6 +39,8 @@ const KIND_MARGINS = 1;
 const KIND_GCOLS = 2;
 const KIND_EXIT = 3;
 const SPINS = 200000;
+const CHUNK_PAIRS = 8; // margins: 8 row pairs per chunk
+const CHUNK_COLS = 32; // g: 32 columns per chunk
 
 /** The control block of this run (A's instance), or 0 when threads are off. */
 export let mtCtrl: usize = 0;
@@ -182,22 +185,54 @@ function gColumns<T>(P: usize, R: usize, g: usize, d: i32, np: i32, odd: bool, j
   }
 }
 
-/** Runs the job of the control block for thread B's share. */
-function runJob(c: usize, kind: i32): void {
+/** Chunks of a job: margins by blocks of row pairs (+ the odd row), g by blocks of columns. */
+function chunksOf(kind: i32, np: i32, odd: bool, d: i32): i32 {
+  if (kind == KIND_MARGINS) return (np + CHUNK_PAIRS - 1) / CHUNK_PAIRS + (odd ? 1 : 0);
+  return (d + CHUNK_COLS - 1) / CHUNK_COLS;
+}
+
+/** Chunk k of the current job, with the parameters of the control block (either thread). */
+function runChunk(c: usize, kind: i32, k: i32): void {
   const P = <usize>load<u32>(c + C_PAIRS);
   const d = load<i32>(c + C_D);
   const np = load<i32>(c + C_NP);
   const odd = load<i32>(c + C_ODD) != 0;
   const f32 = load<i32>(c + C_F32) != 0;
+  const R = <usize>load<u32>(c + C_R);
   if (kind == KIND_MARGINS) {
-    const B = <usize>load<u32>(c + C_BETA), R = <usize>load<u32>(c + C_R), p0 = load<i32>(c + C_P0), p1 = load<i32>(c + C_P1);
+    const B = <usize>load<u32>(c + C_BETA);
     const logistic = load<i32>(c + C_LOGISTIC) != 0, invN = load<f64>(c + C_INVN);
-    if (f32) margins<f32>(P, B, R, d, p0, p1, odd, np, logistic, invN);
-    else margins<f64>(P, B, R, d, p0, p1, odd, np, logistic, invN);
+    const full = (np + CHUNK_PAIRS - 1) / CHUNK_PAIRS;
+    // chunk `full` (only when n is odd) is the last row alone
+    const p0 = k < full ? k * CHUNK_PAIRS : np;
+    const p1 = k < full ? min(p0 + CHUNK_PAIRS, np) : np;
+    const lastRow = k == full;
+    if (f32) margins<f32>(P, B, R, d, p0, p1, lastRow, np, logistic, invN);
+    else margins<f64>(P, B, R, d, p0, p1, lastRow, np, logistic, invN);
   } else {
-    const R = <usize>load<u32>(c + C_R), g = <usize>load<u32>(c + C_G), j0 = load<i32>(c + C_J0), j1 = load<i32>(c + C_J1);
+    const g = <usize>load<u32>(c + C_G);
+    const j0 = k * CHUNK_COLS;
+    const j1 = min(j0 + CHUNK_COLS, d);
     if (f32) gColumns<f32>(P, R, g, d, np, odd, j0, j1);
     else gColumns<f64>(P, R, g, d, np, odd, j0, j1);
+  }
+}
+
+/**
+ * Takes chunks of job `s` until none is left (or a newer job has replaced it). Both threads run
+ * this, so a helper that is slow to get a core costs at most the chunk it holds; each chunk computes
+ * whole margins or whole column sums, so results do not depend on who takes what.
+ */
+function work(c: usize, s: i32, kind: i32, total: i32): void {
+  const tag = (s & 0x7FFF) << 16;
+  while (true) {
+    const v = atomic.load<i32>(c + C_NEXT);
+    if ((v & 0x7FFF0000) != tag) return;
+    const k = v & 0xFFFF;
+    if (k >= total) return;
+    if (atomic.cmpxchg<i32>(c + C_NEXT, v, v + 1) != v) continue;
+    runChunk(c, kind, k);
+    atomic.add<i32>(c + C_CHUNKS_DONE, 1);
   }
 }
 
@@ -215,7 +250,7 @@ export function mt_worker_loop(c: usize): void {
       s = atomic.load<i32>(c + C_SEQ);
     }
     const kind = atomic.load<i32>(c + C_KIND);
-    if (kind != KIND_EXIT) runJob(c, kind);
+    if (kind != KIND_EXIT) work(c, s, kind, atomic.load<i32>(c + C_TOTAL));
     atomic.store<i32>(c + C_DONE, s);
     atomic.notify(c + C_DONE, 1);
     last = s;
@@ -223,14 +258,24 @@ export function mt_worker_loop(c: usize): void {
   }
 }
 
-function post(kind: i32): void {
-  atomic.store<i32>(mtCtrl + C_KIND, kind);
-  seq++;
-  atomic.store<i32>(mtCtrl + C_SEQ, seq);
-  atomic.notify(mtCtrl + C_SEQ, 1);
+/**
+ * Posts a job: first invalidates the old job's chunk counter (a late helper cannot take a chunk of
+ * it), then the job's kind and size, then the sequence number that wakes the helper.
+ */
+function post(kind: i32, total: i32): void {
+  const c = mtCtrl;
+  const next = seq + 1;
+  atomic.store<i32>(c + C_NEXT, (next & 0x7FFF) << 16);
+  atomic.store<i32>(c + C_CHUNKS_DONE, 0);
+  atomic.store<i32>(c + C_KIND, kind);
+  atomic.store<i32>(c + C_TOTAL, total);
+  seq = next;
+  atomic.store<i32>(c + C_SEQ, next);
+  atomic.notify(c + C_SEQ, 1);
 }
 
-function waitDone(): void {
+/** Waits until the helper has acknowledged job `seq` (used for the exit job only). */
+function waitAck(): void {
   let spins = 0;
   let s = atomic.load<i32>(mtCtrl + C_DONE);
   while (s != seq) {
@@ -240,6 +285,14 @@ function waitDone(): void {
     }
     s = atomic.load<i32>(mtCtrl + C_DONE);
   }
+}
+
+/** Thread A: posts a job, takes chunks too, then waits (spinning) for chunks still in the helper's hands. */
+function runJob(kind: i32, total: i32): void {
+  const c = mtCtrl;
+  post(kind, total);
+  work(c, seq, kind, total);
+  while (atomic.load<i32>(c + C_CHUNKS_DONE) < total) {}
 }
 
 /**
@@ -258,8 +311,8 @@ export function mtEnable(np: i32): usize {
 /** Tells thread B to return from its loop, and turns threads off. */
 export function mtStop(): void {
   if (mtCtrl == 0) return;
-  post(KIND_EXIT);
-  waitDone();
+  post(KIND_EXIT, 0);
+  waitAck();
   mtCtrl = 0;
 }
 
@@ -268,28 +321,16 @@ export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logi
   const c = mtCtrl;
   const np = n >> 1;
   const odd = (n & 1) != 0;
-  const mid = np >> 1; // A: pairs [0, mid); B: [mid, np) and the odd row
-  const jm = (d >> 1) & ~1; // A: columns [0, jm); B: [jm, d)
   store<i32>(c + C_NP, np);
   store<i32>(c + C_D, d);
   store<i32>(c + C_ODD, odd ? 1 : 0);
   store<i32>(c + C_LOGISTIC, logistic ? 1 : 0);
-  store<i32>(c + C_P0, mid);
-  store<i32>(c + C_P1, np);
-  store<i32>(c + C_J0, jm);
-  store<i32>(c + C_J1, d);
   store<u32>(c + C_PAIRS, <u32>P);
   store<u32>(c + C_BETA, <u32>B);
   store<u32>(c + C_R, <u32>rPairs);
   store<u32>(c + C_G, <u32>g);
   store<f64>(c + C_INVN, invN);
   store<i32>(c + C_F32, f32 ? 1 : 0);
-  post(KIND_MARGINS);
-  if (f32) margins<f32>(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
-  else margins<f64>(P, B, rPairs, d, 0, mid, false, np, logistic, invN);
-  waitDone();
-  post(KIND_GCOLS);
-  if (f32) gColumns<f32>(P, rPairs, g, d, np, odd, 0, jm);
-  else gColumns<f64>(P, rPairs, g, d, np, odd, 0, jm);
-  waitDone();
+  runJob(KIND_MARGINS, chunksOf(KIND_MARGINS, np, odd, d));
+  runJob(KIND_GCOLS, chunksOf(KIND_GCOLS, np, odd, d));
 }
