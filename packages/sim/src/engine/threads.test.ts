@@ -10,6 +10,7 @@ const cases = [
   { n: 37, d: 21, depth: 3, algo: "gd" as const, loss: "exponential" as const },
   { n: 9, d: 5, depth: 1, algo: "sam-linf" as const, loss: "logistic" as const },
   { n: 130, d: 7, depth: 2, algo: "usam" as const, loss: "logistic" as const },
+  { n: 301, d: 70, depth: 2, algo: "sam-l2" as const, loss: "exponential" as const }, // many chunks, odd n
 ];
 
 describe("threads: 2 = threads: 1, bit for bit", () => {
