@@ -6,7 +6,7 @@
 // the same module on the same shared memory, started by JS in a worker, looping in `mt_worker_loop`.
 // A gradient's data pass is split in two exact phases, so results are bit-identical to one thread:
 //   1. margins: z_i and r_i = ℓ'(z_i)/n, in chunks of 8 row pairs;
-//   2. g = Σ_i r_i y_i x_i: all rows, in row order, in chunks of 32 columns j.
+//   2. g = Σ_i r_i y_i x_i: all rows, in row order, in chunks of 128 columns j.
 // (Splitting the rows of phase 2 instead would add two partial sums, a different rounding.) Both
 // threads take chunks from a shared atomic counter, so when the helper is slow to get a core (a busy
 // machine) thread A simply does more of them; it only ever waits for chunks the helper is holding.
@@ -40,7 +40,7 @@ const KIND_GCOLS = 2;
 const KIND_EXIT = 3;
 const SPINS = 200000;
 const CHUNK_PAIRS = 8; // margins: 8 row pairs per chunk
-const CHUNK_COLS = 32; // g: 32 columns per chunk
+const CHUNK_COLS = 128; // g: 128 columns per chunk (long enough inner loops)
 
 /** The control block of this run (A's instance), or 0 when threads are off. */
 export let mtCtrl: usize = 0;
