@@ -42,7 +42,7 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   fi
   say "installing Debian packages: ${apt_pkgs[*]}"
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
 fi
 
 # 3. dependencies (exactly the lockfile) and the build (turbo: core-wasm → sim → cli, web)
