@@ -5,11 +5,7 @@
  */
 import { ALGO, FLOW, FLOW_RUN, LOSS, TIME_SCALE, instantiateCore, type CoreExports } from "@samlab/core-wasm";
 import type { Algo, FlowEngineRun, FlowInit, FlowRunStatus, FlowStats, Loss } from "./types.js";
-import { compiledCore } from "./wasm.js";
-
-function f64(core: CoreExports, ptr: number, len: number): Float64Array {
-  return new Float64Array(core.memory.buffer, ptr, len);
-}
+import { CoreRunBase, compiledCore, f64, loadRun } from "./wasm.js";
 
 const STATUS: Record<number, FlowRunStatus> = {
   [FLOW_RUN.reached]: "reached",
@@ -18,26 +14,19 @@ const STATUS: Record<number, FlowRunStatus> = {
   [FLOW_RUN.stepUnderflow]: "stepUnderflow",
 };
 
-export class WasmFlowRun implements FlowEngineRun {
-  readonly engine = "wasm" as const;
+export class WasmFlowRun extends CoreRunBase implements FlowEngineRun {
   readonly stride: number;
-  private readonly core: CoreExports;
-  private readonly LD: number;
+  protected readonly core: CoreExports;
+  protected readonly LD: number;
   private readonly init: FlowInit;
 
   constructor(init: FlowInit) {
+    super();
     const core = instantiateCore(compiledCore());
     this.core = core;
     this.init = init;
     this.LD = init.depth * init.d;
-    core.setup(init.n, init.d, init.depth, init.schedule.length + 1, init.recordBeta ? 1 : 0);
-    f64(core, core.ptr_x(), init.n * init.d).set(init.x);
-    f64(core, core.ptr_y(), init.n).set(init.y);
-    f64(core, core.ptr_w(), this.LD).set(init.w0);
-    f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
-    core.prepare();
-    core.set_schedule_len(init.schedule.length);
-    core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+    loadRun(core, init);
     core.flow_configure(FLOW[init.flow], TIME_SCALE[init.timeScale], init.tLogFrom, init.rtol, init.atol);
     this.stride = core.record_stride();
   }
@@ -59,20 +48,6 @@ export class WasmFlowRun implements FlowEngineRun {
   }
   recordNow(): void {
     this.core.flow_record_now();
-  }
-  recordsWritten(): number {
-    return this.core.records_written();
-  }
-  readRecords(from: number, to: number): Float64Array {
-    const core = this.core;
-    return f64(core, core.ptr_records() + from * this.stride * 8, (to - from) * this.stride).slice();
-  }
-  readW(): Float64Array {
-    return f64(this.core, this.core.ptr_w(), this.LD).slice();
-  }
-  gradient(): Float64Array {
-    this.core.eval_gradient();
-    return f64(this.core, this.core.ptr_grad(), this.LD).slice();
   }
   restore(w: Float64Array, step: number, t: number): void {
     f64(this.core, this.core.ptr_w(), this.LD).set(w);

@@ -31,15 +31,57 @@ export function compiledCore(): WebAssembly.Module {
   return module;
 }
 
-function f64(core: CoreExports, ptr: number, len: number): Float64Array {
+/** A Float64Array view of linear memory (re-derived per access: memory growth detaches views). */
+export function f64(core: CoreExports, ptr: number, len: number): Float64Array {
   return new Float64Array(core.memory.buffer, ptr, len);
 }
 
-export class WasmRun implements EngineRun {
+/**
+ * Allocates a run in a fresh core instance and writes its data, initialization and record schedule
+ * (shared by the discrete and the flow engines). Called once per run.
+ */
+export function loadRun(core: CoreExports, init: EngineInit, xF32 = false): void {
+  const LD = init.depth * init.d;
+  const capacity = init.schedule.length + 1; // one spare row for an early-stop record
+  core.setup(init.n, init.d, init.depth, capacity, init.recordBeta ? 1 : 0);
+  f64(core, core.ptr_x(), init.n * init.d).set(init.x);
+  f64(core, core.ptr_y(), init.n).set(init.y);
+  f64(core, core.ptr_w(), LD).set(init.w0);
+  f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
+  // x already rounded to f32 by the caller (spec precision.x): keep the hot loop's copy in f32
+  if (xF32) core.set_x_f32(1);
+  core.prepare();
+  core.set_schedule_len(init.schedule.length);
+  core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+}
+
+/** What every core-backed engine reads the same way: records, parameters, the gradient. */
+export abstract class CoreRunBase {
   readonly engine = "wasm" as const;
+  abstract readonly stride: number;
+  protected abstract readonly core: CoreExports;
+  protected abstract readonly LD: number;
+
+  recordsWritten(): number {
+    return this.core.records_written();
+  }
+  readRecords(from: number, to: number): Float64Array {
+    const core = this.core;
+    return f64(core, core.ptr_records() + from * this.stride * 8, (to - from) * this.stride).slice();
+  }
+  readW(): Float64Array {
+    return f64(this.core, this.core.ptr_w(), this.LD).slice();
+  }
+  gradient(): Float64Array {
+    this.core.eval_gradient();
+    return f64(this.core, this.core.ptr_grad(), this.LD).slice();
+  }
+}
+
+export class WasmRun extends CoreRunBase implements EngineRun {
   readonly stride: number;
-  private readonly core: CoreExports;
-  private readonly LD: number;
+  protected readonly core: CoreExports;
+  protected readonly LD: number;
   private helper: Helper | undefined;
 
   /**
@@ -48,6 +90,7 @@ export class WasmRun implements EngineRun {
    * `xF32`: the data (already rounded to f32 by the caller) is stored as f32 in the hot loop.
    */
   constructor(init: EngineInit, opts: { threads?: number; xF32?: boolean } = {}) {
+    super();
     if (!module) throw new Error("samlab: call `await loadWasm()` before creating a WebAssembly run");
     const threaded = (opts.threads ?? 1) > 1;
     if (threaded && !mtModule) throw new Error("samlab: call `await loadWasm({ threads: true })` before creating a threaded run");
@@ -55,17 +98,7 @@ export class WasmRun implements EngineRun {
     const core = threaded ? instantiateCoreThreaded(mtModule!, memory!) : instantiateCore(module);
     this.core = core;
     this.LD = init.depth * init.d;
-    const capacity = init.schedule.length + 1; // one spare row for an early-stop record
-    core.setup(init.n, init.d, init.depth, capacity, init.recordBeta ? 1 : 0);
-    f64(core, core.ptr_x(), init.n * init.d).set(init.x);
-    f64(core, core.ptr_y(), init.n).set(init.y);
-    f64(core, core.ptr_w(), this.LD).set(init.w0);
-    f64(core, core.ptr_schedule(), init.schedule.length).set(init.schedule);
-    // x already rounded to f32 by the caller (spec precision.x): keep the hot loop's copy in f32
-    if (opts.xF32) core.set_x_f32(1);
-    core.prepare();
-    core.set_schedule_len(init.schedule.length);
-    core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+    loadRun(core, init, opts.xF32);
     if (init.lrSchedule && init.lrSchedule !== "constant") core.set_lr_schedule(LR_SCHEDULE[init.lrSchedule]);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
@@ -85,20 +118,6 @@ export class WasmRun implements EngineRun {
   }
   recordNow(): void {
     this.core.record_now();
-  }
-  recordsWritten(): number {
-    return this.core.records_written();
-  }
-  readRecords(from: number, to: number): Float64Array {
-    const core = this.core;
-    return f64(core, core.ptr_records() + from * this.stride * 8, (to - from) * this.stride).slice();
-  }
-  readW(): Float64Array {
-    return f64(this.core, this.core.ptr_w(), this.LD).slice();
-  }
-  gradient(): Float64Array {
-    this.core.eval_gradient();
-    return f64(this.core, this.core.ptr_grad(), this.LD).slice();
   }
   restore(w: Float64Array, step: number, t: number): void {
     f64(this.core, this.core.ptr_w(), this.LD).set(w);
