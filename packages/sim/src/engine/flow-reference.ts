@@ -5,7 +5,7 @@
  * it to cross-check the WebAssembly integrator; both are checked against closed forms.
  */
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
-import { DiagonalNet, perturb } from "./reference.js";
+import { DiagonalNet, perturb, sumSq, writeRecordRow } from "./reference.js";
 import { REC, type Algo, type FlowEngineRun, type FlowInit, type FlowKind, type FlowRunStatus, type FlowStats, type Loss } from "./types.js";
 
 // Dormand–Prince 5(4) (mirrors flow.ts)
@@ -18,11 +18,6 @@ const B1 = 35 / 384, B3 = 500 / 1113, B4 = 125 / 192, B5 = -2187 / 6784, B6 = 11
 const C2 = 1 / 5, C3 = 3 / 10, C4 = 4 / 5, C5 = 8 / 9;
 const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
 
-function sumSq(a: Float64Array, count: number): number {
-  let s = 0;
-  for (let k = 0; k < count; k++) s += a[k]! * a[k]!;
-  return s;
-}
 
 const sgn = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
@@ -240,46 +235,8 @@ export class ReferenceFlowRun implements FlowEngineRun {
 
   /** One record row (mirrors writeRecord in assembly/model.ts). */
   private record(): void {
-    const { net, stride, LD } = this;
-    const row = this.recIdx * stride;
-    const R = this.records;
-    const W = this.w;
-    const kappa = this.sg.eval(W, this.gradScaled);
-    const logLoss = Math.log(this.sg.lossScaled(kappa)) - kappa;
-    const logGradNorm = 0.5 * Math.log(sumSq(this.gradScaled, LD)) - kappa;
-    net.gradient(W, this.grad);
-    let minZ = Infinity;
-    for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
-    let l1 = 0;
-    let l2 = 0;
-    let dom = 0;
-    let domAbs = -1;
-    for (let j = 0; j < net.d; j++) {
-      const b = net.beta[j]!;
-      const a = Math.abs(b);
-      l1 += a;
-      l2 += b * b;
-      if (a > domAbs) {
-        domAbs = a;
-        dom = j;
-      }
-    }
-    const gradNorm = Math.sqrt(sumSq(this.grad, LD));
-    const pert = this.algo === "gd" ? 0 : perturb(this.algo, this.rho, W, this.grad, this.wPert);
-    R[row + REC.STEP] = this.accepted;
-    R[row + REC.T] = this.tNow;
-    R[row + REC.LOSS] = net.lossFromMargins();
-    R[row + REC.L1] = l1;
-    R[row + REC.L2] = Math.sqrt(l2);
-    R[row + REC.WNORM] = Math.sqrt(sumSq(W, LD));
-    R[row + REC.MIN_MARGIN] = minZ;
-    R[row + REC.GRAD_NORM] = gradNorm;
-    R[row + REC.PERT_NORM] = pert;
-    R[row + REC.DOMINANT] = dom;
-    R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
-    R[row + REC.LOG_LOSS] = logLoss;
-    R[row + REC.LOG_GRAD_NORM] = logGradNorm;
-    if (this.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
+    const { net, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
+    writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled: this.sg, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.accepted, this.tNow);
     this.recIdx++;
   }
 

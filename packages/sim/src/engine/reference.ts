@@ -94,7 +94,7 @@ export class DiagonalNet {
   }
 }
 
-function sumSq(a: Float64Array, count: number): number {
+export function sumSq(a: Float64Array, count: number): number {
   let s = 0;
   for (let k = 0; k < count; k++) s += a[k]! * a[k]!;
   return s;
@@ -131,6 +131,64 @@ export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Arra
   }
   for (let k = 0; k < LD; k++) out[k] = w[k]! + rho * G[k]!;
   return rho * Math.sqrt(sumSq(G, LD));
+}
+
+/** What a record row needs from a pure-TS run (its workspaces are overwritten). */
+export interface RecordSource {
+  net: DiagonalNet;
+  scaled: ScaledGradient;
+  grad: Float64Array;
+  gradScaled: Float64Array;
+  wPert: Float64Array;
+  algo: Algo;
+  rho: number;
+  recordBeta: boolean;
+}
+
+/**
+ * Writes one record row for parameters `w` at (step, t) into `R` at offset `row` — the pure-TS
+ * mirror of writeRecord in assembly/model.ts, shared by the discrete and the flow reference engines.
+ * Called at scheduled points only, never per step.
+ */
+export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, w: Float64Array, step: number, t: number): void {
+  const { net, scaled, grad, gradScaled } = src;
+  // log-domain columns first, as in the AS core's writeRecord (they reuse the net's workspaces)
+  const kappa = scaled.eval(w, gradScaled);
+  const logLoss = Math.log(scaled.lossScaled(kappa)) - kappa;
+  const logGradNorm = 0.5 * Math.log(sumSq(gradScaled, net.LD)) - kappa;
+  net.gradient(w, grad);
+  let minZ = Infinity;
+  for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
+  let l1 = 0;
+  let l2 = 0;
+  let dom = 0;
+  let domAbs = -1;
+  for (let j = 0; j < net.d; j++) {
+    const b = net.beta[j]!;
+    const a = Math.abs(b);
+    l1 += a;
+    l2 += b * b;
+    if (a > domAbs) {
+      domAbs = a;
+      dom = j;
+    }
+  }
+  const gradNorm = Math.sqrt(sumSq(grad, net.LD));
+  const pert = src.algo === "gd" ? 0 : perturb(src.algo, src.rho, w, grad, src.wPert);
+  R[row + REC.STEP] = step;
+  R[row + REC.T] = t;
+  R[row + REC.LOSS] = net.lossFromMargins();
+  R[row + REC.L1] = l1;
+  R[row + REC.L2] = Math.sqrt(l2);
+  R[row + REC.WNORM] = Math.sqrt(sumSq(w, net.LD));
+  R[row + REC.MIN_MARGIN] = minZ;
+  R[row + REC.GRAD_NORM] = gradNorm;
+  R[row + REC.PERT_NORM] = pert;
+  R[row + REC.DOMINANT] = dom;
+  R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
+  R[row + REC.LOG_LOSS] = logLoss;
+  R[row + REC.LOG_GRAD_NORM] = logGradNorm;
+  if (src.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
 }
 
 export class ReferenceRun implements EngineRun {
@@ -258,46 +316,8 @@ export class ReferenceRun implements EngineRun {
   }
 
   private record(): void {
-    const { net, stride } = this;
-    const row = this.recIdx * stride;
-    const R = this.records;
-    // log-domain columns first, as in the AS core's writeRecord (they reuse the net's workspaces)
-    const kappa = this.scaled.eval(this.w, this.gradScaled);
-    const logLoss = Math.log(this.scaled.lossScaled(kappa)) - kappa;
-    const logGradNorm = 0.5 * Math.log(sumSq(this.gradScaled, net.LD)) - kappa;
-    net.gradient(this.w, this.grad);
-    let minZ = Infinity;
-    for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
-    let l1 = 0;
-    let l2 = 0;
-    let dom = 0;
-    let domAbs = -1;
-    for (let j = 0; j < net.d; j++) {
-      const b = net.beta[j]!;
-      const a = Math.abs(b);
-      l1 += a;
-      l2 += b * b;
-      if (a > domAbs) {
-        domAbs = a;
-        dom = j;
-      }
-    }
-    const gradNorm = Math.sqrt(sumSq(this.grad, net.LD));
-    const pert = this.algo === "gd" ? 0 : perturb(this.algo, this.rho, this.w, this.grad, this.wPert);
-    R[row + REC.STEP] = this.step;
-    R[row + REC.T] = this.time();
-    R[row + REC.LOSS] = net.lossFromMargins();
-    R[row + REC.L1] = l1;
-    R[row + REC.L2] = Math.sqrt(l2);
-    R[row + REC.WNORM] = Math.sqrt(sumSq(this.w, net.LD));
-    R[row + REC.MIN_MARGIN] = minZ;
-    R[row + REC.GRAD_NORM] = gradNorm;
-    R[row + REC.PERT_NORM] = pert;
-    R[row + REC.DOMINANT] = dom;
-    R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
-    R[row + REC.LOG_LOSS] = logLoss;
-    R[row + REC.LOG_GRAD_NORM] = logGradNorm;
-    if (this.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
+    const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
+    writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
     this.recIdx++;
   }
 
