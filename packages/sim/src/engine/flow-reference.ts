@@ -5,7 +5,7 @@
  * it to cross-check the WebAssembly integrator; both are checked against closed forms.
  */
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
-import { DiagonalNet, sumSq, writeRecordRow } from "./reference.js";
+import { DiagonalNet, perturb, sumSq, writeRecordRow } from "./reference.js";
 import { REC, type Algo, type FlowEngineRun, type FlowInit, type FlowKind, type FlowRunStatus, type FlowStats, type Loss } from "./types.js";
 
 // Dormand–Prince 5(4) (mirrors flow.ts)
