@@ -4,7 +4,6 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["@samlab/source"] } },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    passWithNoTests: true,
     reporters: ["default", "json"],
     outputFile: { json: "../../.reports/core-wasm.json" },
     testTimeout: 60_000,
