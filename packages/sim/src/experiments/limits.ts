@@ -115,17 +115,21 @@ async function limitChecks(ctx: ExperimentContext, cases: LimitCase[], tol: numb
   return { checks, figures };
 }
 
+/** The same run on the one-example and the 12-example data set. */
+function onBothDataSets(depth: number, algo: LimitCase["algo"], alpha: number, target: LimitCase["target"]): LimitCase[] {
+  return [
+    { data: ONE_EXAMPLE, dataLabel: "one example", depth, algo, alpha, target },
+    { data: MULTI_EXAMPLE, dataLabel: "12 examples", depth, algo, alpha, target },
+  ];
+}
+
 export const depthOne: Experiment = {
   id: "depth1-l2-margin",
   title: "L = 1: GD, ℓ2-SAM and ℓ∞-SAM all find the ℓ2 max-margin direction",
   claim: "1. L = 1: GD, ℓ∞-SAM and ℓ2-SAM all converge in direction to the ℓ2 max-margin classifier (one example and multi-example data).",
   cost: 3,
   async execute(ctx) {
-    const cases: LimitCase[] = [];
-    for (const algo of ["gd", "sam-l2", "sam-linf"] as const) {
-      cases.push({ data: ONE_EXAMPLE, dataLabel: "one example", depth: 1, algo, alpha: 0.01, target: "l2" });
-      cases.push({ data: MULTI_EXAMPLE, dataLabel: "12 examples", depth: 1, algo, alpha: 0.01, target: "l2" });
-    }
+    const cases = (["gd", "sam-l2", "sam-linf"] as const).flatMap((algo) => onBothDataSets(1, algo, 0.01, "l2"));
     const { checks, figures } = await limitChecks(ctx, cases, 1, "depth1");
     return { checks, figures: figures.filter((f) => f.id.includes("sam-l2") || f.id.includes("gd")), notes: [`ρ = 0.05. For L = 1 the SAM perturbations are bounded while ‖w‖ grows, so their effect on the direction vanishes.`] };
   },
@@ -137,15 +141,7 @@ export const depthTwoGd: Experiment = {
   claim: "2. L = 2, even with a single example: GD's limit direction is the basis vector of the dominant data coordinate (the ℓ1 max-margin solution); on multi-example data, the ℓ1 max-margin direction.",
   cost: 2,
   async execute(ctx) {
-    const { checks, figures } = await limitChecks(
-      ctx,
-      [
-        { data: ONE_EXAMPLE, dataLabel: "one example", depth: 2, algo: "gd", alpha: 0.01, target: "l1" },
-        { data: MULTI_EXAMPLE, dataLabel: "12 examples", depth: 2, algo: "gd", alpha: 0.01, target: "l1" },
-      ],
-      1,
-      "depth2-gd",
-    );
+    const { checks, figures } = await limitChecks(ctx, onBothDataSets(2, "gd", 0.01, "l1"), 1, "depth2-gd");
     return { checks, figures, notes: ["Multi-example runs start from α·N(0,1) (seeded) so that β can take any sign pattern; a constant positive init keeps β ≥ 0 at depth 2."] };
   },
 };
@@ -156,15 +152,7 @@ export const depthTwoSam: Experiment = {
   claim: "4. L = 2, ℓ2-SAM: the limit direction matches the ℓ1 max-margin solution, as for GD (where it does not collapse).",
   cost: 2,
   async execute(ctx) {
-    const { checks, figures } = await limitChecks(
-      ctx,
-      [
-        { data: ONE_EXAMPLE, dataLabel: "one example", depth: 2, algo: "sam-l2", alpha: 0.1, target: "l1" },
-        { data: MULTI_EXAMPLE, dataLabel: "12 examples", depth: 2, algo: "sam-l2", alpha: 0.1, target: "l1" },
-      ],
-      1,
-      "depth2-sam",
-    );
+    const { checks, figures } = await limitChecks(ctx, onBothDataSets(2, "sam-l2", 0.1, "l1"), 1, "depth2-sam");
     return { checks, figures, notes: ["ρ = 0.05, α = 0.1: above the collapse boundary (see the α sweep of the sequential-amplification experiment)."] };
   },
 };
