@@ -131,7 +131,9 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 
 const mutatedSpec = fc.array(fc.tuple(fc.constantFrom(...PATHS), nasty), { minLength: 1, maxLength: 4 }).map((edits) => {
   const s = structuredClone(BASE) as Record<string, unknown>;
-  for (const [p, v] of edits) setPath(s, p, v);
+  // Clone each value: fc.constantFrom hands out the same object every time, and setPath
+  // writes into it, so without the clone the constants mutate (and can become cyclic) across runs.
+  for (const [p, v] of edits) setPath(s, p, structuredClone(v));
   return s;
 });
 

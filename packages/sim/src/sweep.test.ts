@@ -113,6 +113,15 @@ describe("expandSweep", () => {
     expect(e4.message).toMatch(/^run 0: lr: expected a number > 0 \(set by base\)$/);
   });
 
+  it("an API caller's cyclic or BigInt override value still gives a one-line SweepError", () => {
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    const e = err(() => expandSweep({ version: 1, base, list: [{ precision: { source: cyclic } }] }));
+    expect(e.run).toBe(0);
+    expect(e.message).toMatch(/set by list\[0\]\.precision = \[object Object\]/);
+    expect(err(() => expandSweep({ version: 1, base, grid: { rho: [10n] } })).message).toMatch(/^run 0: rho: .*set by grid\.rho\[0\] = 10n\)$/);
+  });
+
   it("refuses sweeps with more runs than the cap, before expanding them", () => {
     const many = Array.from({ length: 1000 }, (_, i) => i + 1);
     const e = err(() => expandSweep({ version: 1, base, grid: { seed: many, steps: many } }));

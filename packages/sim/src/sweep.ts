@@ -137,7 +137,12 @@ function overlaps(a: Segment[], b: Segment[]): boolean {
 
 /** A one-line rendering of an override value for messages. */
 function show(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = typeof v === "bigint" ? `${v}n` : Object.prototype.toString.call(v); // cyclic or BigInt values from API callers
+  }
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
 }
 
