@@ -12,7 +12,8 @@
 // The same kernels as packages/core-wasm/assembly/fast.ts (same data layout, same blocking, 128-bit
 // vectors through gcc's vector extensions): n = 1, d = 2, L = 2 in registers; otherwise one pass over
 // the rows per gradient, 16 rows at a time as row pairs. Margins z_i = Σ_j β_j·(y_i x_ij) keep j
-// ascending and g_j is accumulated over i ascending, exactly the sequential order. gcc's default
+// ascending and g_j is accumulated over i ascending within the row blocks of assembly/order.ts,
+// whose sums are then added in block order, exactly the engines' order. gcc's default
 // -ffp-contract=fast fuses a*b+c with -march=native (FMA), so that build differs by rounding only.
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -60,15 +61,15 @@ static inline v2d loss_prime2(int loss, v2d z) {
   return r;
 }
 
-// g = ∂L/∂β: rows in blocks of 16 (8 pairs): margins as sequential f64x2 dot products of two rows,
-// then g_j updated in row order, two columns at a time (fast.ts `gradG`, same order of every sum).
-static void grad_g(const Net *N) {
-  const int n = N->n, d = N->d, np = n / 2, dEven = d & ~1;
+// One row block of g = ∂L/∂β into `out` (rows.ts `gradRows`): pairs [pBeg, pEnd) and, when `odd`,
+// the odd last row; rows in blocks of 16 (8 pairs): margins as sequential f64x2 dot products of two
+// rows, then out_j updated in row order, two columns at a time (the same order of every sum).
+static void grad_rows(const Net *N, int pBeg, int pEnd, int odd, double *restrict g) {
+  const int d = N->d, np = pEnd, dEven = d & ~1;
   const double *restrict B = N->beta;
-  double *restrict g = N->g;
   const v2d iv = splat(N->invN);
   for (int j = 0; j < d; j++) g[j] = 0;
-  int p = 0;
+  int p = pBeg;
   for (; p + 8 <= np; p += 8) {
     const double *q[8];
     for (int k = 0; k < 8; k++) q[k] = pairs + (size_t)(p + k) * 2 * d;
@@ -114,12 +115,26 @@ static void grad_g(const Net *N) {
     const v2d r0 = loss_prime2(N->loss, s0) * iv;
     for (int j = 0; j < d; j++) g[j] = (g[j] + r0[0] * p0[2 * j]) + r0[1] * p0[2 * j + 1];
   }
-  if (n & 1) {
+  if (odd) {
     const double *p0 = pairs + (size_t)np * 2 * d;
     double s = 0;
     for (int j = 0; j < d; j++) s += B[j] * p0[2 * j];
     const double r = loss_prime(N->loss, s) * N->invN;
     for (int j = 0; j < d; j++) g[j] = g[j] + r * p0[2 * j];
+  }
+}
+
+// g = ∂L/∂β in the row blocks of packages/core-wasm/assembly/order.ts: block 0 into g, each later
+// block into a partial sum that is then added to g (fast.ts `gradG`).
+enum { ROW_BLOCK = 256 };
+static double *gpart;
+static void grad_g(const Net *N) {
+  const int n = N->n, d = N->d, np = n / 2, half = ROW_BLOCK / 2, nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+  for (int b = 0; b < nb; b++) {
+    const int last = b == nb - 1;
+    grad_rows(N, b * half, last ? np : (b + 1) * half, last && (n & 1), b == 0 ? N->g : gpart);
+    if (b != 0)
+      for (int j = 0; j < d; j++) N->g[j] = N->g[j] + gpart[j];
   }
 }
 
@@ -302,6 +317,7 @@ int main(int argc, char **argv) {
     for (int j = 0; j < d; j++) yx[(size_t)i * d + j] = y[i] * x[(size_t)i * d + j];
   N.yx = yx;
   make_pairs(&N);
+  gpart = aligned_alloc(64, sizeof(double) * ((size_t)N.d + 8));
   N.beta = calloc(d, sizeof(double));
   N.g = calloc(d, sizeof(double));
   N.wn = calloc(LD, sizeof(double));

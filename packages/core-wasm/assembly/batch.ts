@@ -5,7 +5,7 @@
 //
 // Vectorized across runs: an f64x2 lane is one run, so each pass advances two runs with exactly the
 // operations of the single-run engine (model.ts `gradient`, `perturb`, index.ts `doStep`) in the same
-// order, and e^x is evaluated by simd-exp.ts, bit-identical to Math.exp. Every run of a batch is
+// order (row blocks of order.ts included), and e^x is evaluated by simd-exp.ts, bit-identical to Math.exp. Every run of a batch is
 // therefore bit-identical to the same run in the single-run engine with a constant step size.
 //
 // Boundary (mirrored in src/batch.ts): `batch_setup` once; JS writes x, y and every run's w0
@@ -14,6 +14,7 @@
 // finite parameters and their failing step is written to the `nonfinite` array (−1 otherwise).
 
 import { expV } from "./simd-exp";
+import { ROW_BLOCK } from "./order";
 
 const ALGO_GD: i32 = 0;
 const ALGO_SAM_L2: i32 = 1;
@@ -45,6 +46,7 @@ let G: usize = 0; // L·d
 let Gp: usize = 0; // L·d
 let B: usize = 0; // d
 let Gb: usize = 0; // d
+let Gq: usize = 0; // d, the sum over one row block (order.ts)
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -86,6 +88,7 @@ export function batch_setup(nEx: i32, dim: i32, depth: i32, runs: i32): void {
   Gp = alloc(LD * 16);
   B = alloc(d * 16);
   Gb = alloc(d * 16);
+  Gq = alloc(d * 16);
   stepsDone = 0;
 }
 
@@ -126,15 +129,21 @@ function gradientV(Wv: usize, Gv: usize): void {
     let p = vl(Wv, j);
     for (let l = 1; l < L; l++) p = f64x2.mul(p, vl(Wv, l * d + j));
     vs(B, j, p);
-    vs(Gb, j, sp(0));
   }
   const iv = sp(invN);
-  for (let i = 0; i < n; i++) {
-    const row = yxPtr + (<usize>(i * d) << 3);
-    let s = sp(0);
-    for (let j = 0; j < d; j++) s = f64x2.add(s, f64x2.mul(vl(B, j), v128.load64_splat(row + (<usize>j << 3))));
-    const r = f64x2.mul(lossPrimeV(s), iv);
-    for (let j = 0; j < d; j++) vs(Gb, j, f64x2.add(vl(Gb, j), f64x2.mul(r, v128.load64_splat(row + (<usize>j << 3)))));
+  for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+    // row blocks (order.ts): the first sums into Gb, each later one into Gq, then Gb += Gq
+    const acc = i0 == 0 ? Gb : Gq;
+    for (let j = 0; j < d; j++) vs(acc, j, sp(0));
+    const i1 = min(i0 + ROW_BLOCK, n);
+    for (let i = i0; i < i1; i++) {
+      const row = yxPtr + (<usize>(i * d) << 3);
+      let s = sp(0);
+      for (let j = 0; j < d; j++) s = f64x2.add(s, f64x2.mul(vl(B, j), v128.load64_splat(row + (<usize>j << 3))));
+      const r = f64x2.mul(lossPrimeV(s), iv);
+      for (let j = 0; j < d; j++) vs(acc, j, f64x2.add(vl(acc, j), f64x2.mul(r, v128.load64_splat(row + (<usize>j << 3)))));
+    }
+    if (i0 != 0) for (let j = 0; j < d; j++) vs(Gb, j, f64x2.add(vl(Gb, j), vl(Gq, j)));
   }
   if (L == 1) {
     for (let j = 0; j < d; j++) vs(Gv, j, vl(Gb, j));

@@ -19,6 +19,7 @@ import {
 } from "./model";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
+import { ROW_BLOCK } from "./order";
 
 // The flows (ODE integration, docs/FLOWS.md) share the buffers and the record layout.
 export {
@@ -223,4 +224,6 @@ export function eval_gradient(): f64 {
   return Math.sqrt(sumSq(gradPtr, LD));
 }
 export function ptr_grad(): usize { return gradPtr; }
+/** Examples per block of the gradient's sum (order.ts); the reference engine must use the same. */
+export function row_block(): i32 { return ROW_BLOCK; }
 export function ptr_margins(): usize { return zPtr; }

@@ -5,7 +5,10 @@
 // is mirrored exactly by packages/sim/src/engine/reference.ts and must not change (parity tests).
 // `gradientScaled` is the log-domain one used by the flows and the loss-normalized schedule: it
 // returns κ and fills G = e^{κ}·∇_w L, so nothing underflows when the margins reach thousands
-// (docs/FLOWS.md). Its mirror is packages/sim/src/engine/logdomain.ts.
+// (docs/FLOWS.md). Its mirror is packages/sim/src/engine/logdomain.ts. Both sum g = Σ_i r_i y_i x_i
+// in the row blocks of order.ts.
+
+import { ROW_BLOCK } from "./order";
 
 // ---- algorithm and loss codes (mirrored in packages/core-wasm/src/index.ts) ----
 export const ALGO_GD: i32 = 0;
@@ -55,6 +58,7 @@ export let gradPertPtr: usize = 0; // L*d, ∇_w L at w + eps
 export let gradScaledPtr: usize = 0; // L*d, e^κ ∇_w L (records)
 export let betaPtr: usize = 0; // d
 export let gPtr: usize = 0; // d, ∂L/∂beta (scaled by e^κ after gradientScaled)
+export let gPartPtr: usize = 0; // d, the sum over one row block (order.ts)
 export let zPtr: usize = 0; // n, margins
 export let rPtr: usize = 0; // n, ℓ'(z_i)/n
 
@@ -105,6 +109,7 @@ export function allocModel(nEx: i32, dim: i32, depth: i32, records: i32, recordB
   gradScaledPtr = allocF64(LD);
   betaPtr = allocF64(d);
   gPtr = allocF64(d);
+  gPartPtr = allocF64(d);
   zPtr = allocF64(n);
   rPtr = allocF64(n);
   maxRecords = records;
@@ -151,14 +156,32 @@ export function computeMargins(): void {
   }
 }
 
-/** g = ∂L/∂beta = Σ_i (ℓ'(z_i)/n) y_i x_i (i ascending). Requires computeMargins. */
+/** The row block starting at example i0 sums into gPtr (the first block) or gPartPtr (order.ts). */
+// @ts-ignore: decorator
+@inline function blockSum(i0: i32): usize {
+  const acc = i0 == 0 ? gPtr : gPartPtr;
+  for (let j = 0; j < d; j++) st(acc, j, 0);
+  return acc;
+}
+
+/** g += the block sum in gPartPtr (after every block but the first). */
+// @ts-ignore: decorator
+@inline function addBlock(i0: i32): void {
+  if (i0 != 0) for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + ld(gPartPtr, j));
+}
+
+/** g = ∂L/∂beta = Σ_i (ℓ'(z_i)/n) y_i x_i (row blocks of order.ts, i ascending in each). Requires computeMargins. */
 export function computeG(): void {
-  for (let j = 0; j < d; j++) st(gPtr, j, 0);
-  for (let i = 0; i < n; i++) {
-    const r = lossPrime(ld(zPtr, i)) * invN;
-    st(rPtr, i, r);
-    const row = i * d;
-    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
+  for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+    const acc = blockSum(i0);
+    const i1 = min(i0 + ROW_BLOCK, n);
+    for (let i = i0; i < i1; i++) {
+      const r = lossPrime(ld(zPtr, i)) * invN;
+      st(rPtr, i, r);
+      const row = i * d;
+      for (let j = 0; j < d; j++) st(acc, j, ld(acc, j) + r * ld(yxPtr, row + j));
+    }
+    addBlock(i0);
   }
 }
 
@@ -276,15 +299,19 @@ export function gradientScaled(W: usize, G: usize): f64 {
   computeBeta(W);
   computeMargins();
   const kappa = scaleExponent();
-  for (let j = 0; j < d; j++) st(gPtr, j, 0);
   let s: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const lp = lossPrimeScaled(ld(zPtr, i), kappa);
-    s -= lp;
-    const r = lp * invN;
-    st(rPtr, i, r);
-    const row = i * d;
-    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
+  for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+    const acc = blockSum(i0);
+    const i1 = min(i0 + ROW_BLOCK, n);
+    for (let i = i0; i < i1; i++) {
+      const lp = lossPrimeScaled(ld(zPtr, i), kappa);
+      s -= lp;
+      const r = lp * invN;
+      st(rPtr, i, r);
+      const row = i * d;
+      for (let j = 0; j < d; j++) st(acc, j, ld(acc, j) + r * ld(yxPtr, row + j));
+    }
+    addBlock(i0);
   }
   meanAbsLossPrimeScaled = s * invN;
   layerGrads(W, G);

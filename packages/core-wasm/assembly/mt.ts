@@ -5,12 +5,12 @@ export * from "./index";
 export { mt_worker_loop } from "./threads";
 import { mtEnable, mtStop } from "./threads";
 import { fastPrepare } from "./fast";
-import { n } from "./model";
+import { n, d } from "./model";
 
 /** Turns the second thread on (after `setup` and `prepare`); returns the control block for thread B. */
 export function mt_enable(): usize {
   fastPrepare();
-  return mtEnable(n >> 1);
+  return mtEnable(n, d);
 }
 
 /** Sends thread B out of its loop and turns threads off (the run continues on one thread). */

@@ -68,6 +68,8 @@ export interface CoreExports {
   ptr_beta(): number;
   ptr_grad(): number;
   ptr_margins(): number;
+  /** Examples per block of the gradient's sum (assembly/order.ts). */
+  row_block(): number;
   set_lr_schedule(kind: number): void;
   // flows (assembly/flow.ts, docs/FLOWS.md)
   flow_configure(kind: number, timeScale: number, tLogFrom: number, rtol: number, atol: number): void;

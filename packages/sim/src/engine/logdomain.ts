@@ -50,7 +50,7 @@ export class ScaledGradient {
   /** G = e^κ ∇_w L(w); returns κ. Leaves β, z and the scaled g in the net. */
   eval(w: Float64Array, G: Float64Array): number {
     const net = this.net;
-    const { n, d, depth, beta, yx, z, g, invN, loss } = net;
+    const { n, d, depth, beta, yx, z, g, r, invN, loss } = net;
     net.computeBeta(w);
     for (let i = 0; i < n; i++) {
       let s = 0;
@@ -58,14 +58,13 @@ export class ScaledGradient {
       z[i] = s;
     }
     const kappa = this.scaleExponent();
-    g.fill(0);
     let s = 0;
     for (let i = 0; i < n; i++) {
       const lp = lossPrimeScaled(loss, z[i]!, kappa);
       s -= lp;
-      const r = lp * invN;
-      for (let j = 0; j < d; j++) g[j] = g[j]! + r * yx[i * d + j]!;
+      r[i] = lp * invN;
     }
+    net.sumG();
     this.meanAbsLossPrime = s * invN;
     if (depth === 1) {
       for (let j = 0; j < d; j++) G[j] = g[j]!;

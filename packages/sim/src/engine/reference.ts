@@ -17,6 +17,15 @@ export function lossValue(loss: Loss, z: number): number {
   return Math.exp(-z);
 }
 
+/**
+ * Examples per block of the gradient's sum g = Σ_i r_i y_i x_i: within a block in row order from 0,
+ * then the block sums in block order, g_j = ((p_0j + p_1j) + p_2j) + … (plain row order for
+ * n ≤ ROW_BLOCK). The order of the WebAssembly core (packages/core-wasm/assembly/order.ts, where it
+ * lets two threads share one run with the same bits as one); the core reports its value through
+ * `row_block()` and a test keeps the two equal.
+ */
+export const ROW_BLOCK = 256;
+
 /** Workspace and math of one network; reused by snapshots and diagnostics. */
 export class DiagonalNet {
   readonly LD: number;
@@ -24,6 +33,9 @@ export class DiagonalNet {
   readonly beta: Float64Array;
   readonly g: Float64Array;
   readonly z: Float64Array;
+  /** r_i = ℓ'(z_i)/n (scaled by e^κ in the log domain) of the last gradient. */
+  readonly r: Float64Array;
+  private readonly gPart: Float64Array;
   readonly invN: number;
 
   constructor(
@@ -40,7 +52,9 @@ export class DiagonalNet {
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) this.yx[i * d + j] = y[i]! * x[i * d + j]!;
     this.beta = new Float64Array(d);
     this.g = new Float64Array(d);
+    this.gPart = new Float64Array(d);
     this.z = new Float64Array(n);
+    this.r = new Float64Array(n);
   }
 
   /** β = w_1 ⊙ … ⊙ w_L, left to right. */
@@ -53,20 +67,32 @@ export class DiagonalNet {
     }
   }
 
-  /** Fills β, z, g = ∂L/∂β, and G = ∇_w L (L×d). */
+  /** g = Σ_i r_i y_i x_i from the r_i in `this.r`, in the row blocks of ROW_BLOCK. */
+  sumG(): void {
+    const { n, d, yx, g, gPart, r } = this;
+    for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+      const acc = i0 === 0 ? g : gPart;
+      acc.fill(0);
+      const i1 = Math.min(i0 + ROW_BLOCK, n);
+      for (let i = i0; i < i1; i++) {
+        const ri = r[i]!;
+        for (let j = 0; j < d; j++) acc[j] = acc[j]! + ri * yx[i * d + j]!;
+      }
+      if (i0 !== 0) for (let j = 0; j < d; j++) g[j] = g[j]! + gPart[j]!;
+    }
+  }
+
+  /** Fills β, z, r, g = ∂L/∂β, and G = ∇_w L (L×d). */
   gradient(w: Float64Array, G: Float64Array): void {
-    const { n, d, depth, beta, yx, z, g, invN, loss } = this;
+    const { n, d, depth, beta, yx, z, g, r, invN, loss } = this;
     this.computeBeta(w);
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < d; j++) s += beta[j]! * yx[i * d + j]!;
       z[i] = s;
     }
-    g.fill(0);
-    for (let i = 0; i < n; i++) {
-      const r = lossPrime(loss, z[i]!) * invN;
-      for (let j = 0; j < d; j++) g[j] = g[j]! + r * yx[i * d + j]!;
-    }
+    for (let i = 0; i < n; i++) r[i] = lossPrime(loss, z[i]!) * invN;
+    this.sumG();
     if (depth === 1) {
       for (let j = 0; j < d; j++) G[j] = g[j]!;
       return;

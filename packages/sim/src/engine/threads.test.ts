@@ -1,6 +1,6 @@
 /**
- * One run on two threads (the threaded core: a helper thread takes half of every gradient's data
- * pass, in two exact phases) against the same run on one thread: the same bits, and the same records.
+ * One run on two threads (the threaded core: the two threads share the row blocks of every gradient's
+ * data pass, assembly/order.ts) against the same run on one thread: the same bits, and the same records.
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../simulate.js";
@@ -10,7 +10,10 @@ const cases = [
   { n: 37, d: 21, depth: 3, algo: "gd" as const, loss: "exponential" as const },
   { n: 9, d: 5, depth: 1, algo: "sam-linf" as const, loss: "logistic" as const },
   { n: 130, d: 7, depth: 2, algo: "usam" as const, loss: "logistic" as const },
-  { n: 301, d: 70, depth: 2, algo: "sam-l2" as const, loss: "exponential" as const }, // many chunks, odd n
+  { n: 301, d: 70, depth: 2, algo: "sam-l2" as const, loss: "exponential" as const }, // two row blocks, odd n
+  { n: 256, d: 12, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const }, // exactly one block
+  { n: 513, d: 17, depth: 3, algo: "sam-linf" as const, loss: "logistic" as const }, // the last block is the odd row alone
+  { n: 1200, d: 33, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const, f32: true }, // five blocks, x stored as f32
 ];
 
 describe("threads: 2 = threads: 1, bit for bit", () => {
@@ -27,6 +30,7 @@ describe("threads: 2 = threads: 1, bit for bit", () => {
       steps: 600,
       record: { points: 20 },
       seed: 9,
+      ...("f32" in c ? { precision: { x: "f32" as const } } : {}),
     };
     const one = await simulate(spec, { chunkSteps: 150 });
     const two = await simulate(spec, { chunkSteps: 150, threads: 2 });
