@@ -43,6 +43,19 @@ describe("samlab run", () => {
     expect(again.final.beta).toEqual(r.final.beta);
   });
 
+  it("--threads 2 gives the same Result as one thread (three row blocks); a bad --threads is one line, exit 2", () => {
+    const args = ["run", "--gen", "gaussian-sparse", "--n", "600", "--d", "40", "--depth", "3", "--algo", "sam-l2", "--rho", "0.05", "--lr", "0.05", "--steps", "300", "--json"];
+    const one = JSON.parse(run(args).stdout);
+    const p = run([...args, "--threads", "2"]);
+    expect(p.status).toBe(0);
+    const two = JSON.parse(p.stdout);
+    expect(two.final.w).toEqual(one.final.w);
+    expect(two.trajectory.loss).toEqual(one.trajectory.loss);
+    const bad = run([...args, "--threads", "4"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('samlab: --threads: expected 1 or 2 (threads for one run), got "4"');
+  });
+
   it("flags override the spec file's fields; --spec - reads stdin", () => {
     const spec = { version: 1, data: { x: [[1, 2]] }, algo: "gd", lr: 0.1, steps: 100 };
     const r = JSON.parse(run(["run", "--spec", "-", "--steps", "50", "--algo", "usam", "--json"], JSON.stringify(spec)).stdout);

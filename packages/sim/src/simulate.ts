@@ -25,8 +25,9 @@ export interface SimulateOptions {
   /** Stops the run after the current chunk; the Result then has status "aborted". */
   signal?: AbortSignal;
   /**
-   * Threads for one discrete WebAssembly run (default 1). With 2, a helper thread takes half of every
-   * gradient's pass over the data; results are bit-identical. Worth it when n·d is large (≳ 10⁵).
+   * Threads for one discrete WebAssembly run (default 1). With 2, a helper thread takes half of the
+   * 256-example row blocks of every gradient's pass over the data; results are bit-identical. Worth it
+   * from n > 256 on, and most for large n·d (≳ 10⁵).
    * Node, or pages that are cross-origin isolated (shared memory).
    */
   threads?: number;
