@@ -49,6 +49,8 @@ async function main() {
     warm.dispose?.();
     for (let rep = 0; rep < reps; rep++) {
       const made = Array.from({ length: runs }, (_, r) => makeRun(engine, D.w0.subarray(r * LD, (r + 1) * LD)));
+      // two threads: time from when the helper thread serves (starting a worker takes tens of ms)
+      for (const run of made) await run.ready?.();
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (const run of made) if (!run.run(steps)) console.error(`non-finite at step ${run.nonfiniteStep()}`);

@@ -57,16 +57,24 @@ export function instantiateCoreThreaded(module: WebAssembly.Module, memory: WebA
   return new WebAssembly.Instance(module, { env: env(memory) }).exports as unknown as CoreThreadedExports;
 }
 
-// The helper thread's whole program: instantiate on the shared memory, serve jobs until told to exit.
+// The helper thread's whole program: instantiate on the shared memory, say so, serve jobs until told to exit.
 const HELPER = `
-const serve = ({ module, memory, ctrl }) => {
+const serve = ({ module, memory, ctrl }, ready) => {
   const env = { memory, abort(m, f, line, col) { throw new Error("samlab core aborted at " + line + ":" + col); } };
-  new WebAssembly.Instance(module, { env }).exports.mt_worker_loop(ctrl);
+  const core = new WebAssembly.Instance(module, { env }).exports;
+  ready();
+  core.mt_worker_loop(ctrl);
 };`;
 
 /** A running helper thread; `stop` ends it (call the core's `mt_stop` first, or let `stop` do it). */
 export interface Helper {
   stop(): void;
+  /**
+   * Resolves once the helper has its instance and starts serving (or has failed to start: the run
+   * then simply stays on one thread). Until then the run's own thread does all the work; nothing
+   * needs to wait for this except a measurement of the steady state.
+   */
+  ready: Promise<void>;
 }
 
 function isNode(): boolean {
@@ -94,14 +102,32 @@ export function startHelper(core: CoreThreadedExports, module: WebAssembly.Modul
   };
   if (isNode()) {
     if (!nodeWorker) throw new Error("samlab: call `await loadHelperSupport()` before `startHelper`");
-    const worker = new nodeWorker(`${HELPER}\nserve(require("node:worker_threads").workerData);`, { eval: true, workerData: { module, memory, ctrl } });
-    worker.unref(); // a helper never keeps the process alive
-    return { stop: stopCore };
+    const worker = new nodeWorker(`${HELPER}\nconst wt = require("node:worker_threads");\nserve(wt.workerData, () => wt.parentPort.postMessage("ready"));`, {
+      eval: true,
+      workerData: { module, memory, ctrl },
+    });
+    // referenced until it has started (so `await ready` cannot leave an empty event loop), then a
+    // helper never keeps the process alive
+    const ready = new Promise<void>((resolve) => {
+      const done = () => {
+        worker.unref();
+        resolve();
+      };
+      worker.once("message", done);
+      worker.once("error", done);
+      worker.once("exit", done);
+    });
+    return { stop: stopCore, ready };
   }
-  const url = URL.createObjectURL(new Blob([`${HELPER}\nself.onmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
+  const url = URL.createObjectURL(new Blob([`${HELPER}\nself.onmessage = (e) => serve(e.data, () => self.postMessage("ready"));`], { type: "text/javascript" }));
   const worker = new Worker(url);
+  const ready = new Promise<void>((resolve) => {
+    worker.addEventListener("message", () => resolve(), { once: true });
+    worker.addEventListener("error", () => resolve(), { once: true });
+  });
   worker.postMessage({ module, memory, ctrl });
   return {
+    ready,
     stop() {
       stopCore();
       worker.terminate();

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../simulate.js";
+import { loadWasm, WasmRun } from "./wasm.js";
 
 const cases = [
   { n: 64, d: 40, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const },
@@ -37,5 +38,25 @@ describe("threads: 2 = threads: 1, bit for bit", () => {
     expect(two.status.state).toBe("finished");
     expect(two.final.w).toEqual(one.final.w);
     expect(two.trajectory.loss).toEqual(one.trajectory.loss);
+  });
+});
+
+describe("threads: the helper's start", () => {
+  it("ready() resolves once the helper serves (at once on one thread); the run is exact either way", async () => {
+    await loadWasm({ threads: true });
+    const n = 600, d = 10;
+    const x = Float64Array.from({ length: n * d }, (_, k) => Math.sin(k) + (k % d === 0 ? 2 : 0));
+    const init = { x, y: new Float64Array(n).fill(1), n, d, depth: 2, w0: new Float64Array(2 * d).fill(0.3), schedule: Float64Array.of(0, 50), recordBeta: false, algo: "sam-l2" as const, loss: "logistic" as const, lr: 0.05, rho: 0.05 };
+    const one = new WasmRun(init);
+    await one.ready();
+    const early = new WasmRun(init, { threads: 2 }); // runs before its helper is up
+    early.run(50);
+    const late = new WasmRun(init, { threads: 2 });
+    await late.ready();
+    late.run(50);
+    one.run(50);
+    expect(early.readW()).toEqual(one.readW());
+    expect(late.readW()).toEqual(one.readW());
+    for (const r of [one, early, late]) r.dispose();
   });
 });

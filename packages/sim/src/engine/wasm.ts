@@ -86,7 +86,8 @@ export class WasmRun extends CoreRunBase implements EngineRun {
 
   /**
    * `threads > 1` (discrete runs): the threaded core on a shared memory, with a helper thread taking
-   * half of every gradient's data pass — bit-identical results; worth it when n·d is large (≳ 10⁵).
+   * half of the row blocks of every gradient's data pass — bit-identical results; worth it from
+   * n > 256 on, most for large n·d (≳ 10⁵).
    * `xF32`: the data (already rounded to f32 by the caller) is stored as f32 in the hot loop.
    */
   constructor(init: EngineInit, opts: { threads?: number; xF32?: boolean } = {}) {
@@ -102,6 +103,15 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     if (init.lrSchedule && init.lrSchedule !== "constant") core.set_lr_schedule(LR_SCHEDULE[init.lrSchedule]);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
+  }
+
+  /**
+   * Resolves when the helper thread (threads > 1) has started serving; at once otherwise. Runs never
+   * need to wait for it (the run's own thread works alone until then); benchmarks of the steady
+   * state do.
+   */
+  ready(): Promise<void> {
+    return this.helper?.ready ?? Promise.resolve();
   }
 
   /** Ends the helper thread, if any (the run stays usable on one thread). */
