@@ -126,7 +126,7 @@ static void grad_rows(const Net *N, int pBeg, int pEnd, int odd, double *restric
 
 // g = ∂L/∂β in the row blocks of packages/core-wasm/assembly/order.ts: block 0 into g, each later
 // block into a partial sum that is then added to g (fast.ts `gradG`).
-enum { ROW_BLOCK = 256 };
+enum { ROW_BLOCK = 128 };
 static double *gpart;
 static void grad_g(const Net *N) {
   const int n = N->n, d = N->d, np = n / 2, half = ROW_BLOCK / 2, nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;

@@ -12,4 +12,4 @@
 // Margins z_i = Σ_j β_j y_i x_ij are always summed over j ascending.
 
 /** Examples per block of the gradient's sum; a multiple of 16 (whole blocks of 8 row pairs in fast.ts). */
-export const ROW_BLOCK: i32 = 256;
+export const ROW_BLOCK: i32 = 128;

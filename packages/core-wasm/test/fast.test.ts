@@ -41,7 +41,7 @@ const bits = (core: CoreExports, len: number) => Array.from(new BigUint64Array(c
 
 const shapes: [number, number, number][] = [
   [1, 2, 2], [1, 3, 2], [1, 2, 1], [1, 2, 3], [2, 2, 2], [3, 1, 2], [7, 5, 3], [8, 4, 2], [9, 3, 1], [16, 7, 2], [17, 10, 5], [33, 16, 3], [50, 100, 2],
-  [300, 9, 2], [529, 6, 3], // across row blocks (assembly/order.ts): 256 + 44 rows; 256 + 256 + 17
+  [300, 9, 2], [529, 6, 3], // across row blocks (assembly/order.ts): 128 + 128 + 44 rows; 4 × 128 + 17
 ];
 
 describe("fast kernels = plain step, bit for bit", () => {

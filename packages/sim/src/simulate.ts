@@ -26,8 +26,8 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /**
    * Threads for one discrete WebAssembly run (default 1). With 2, a helper thread takes half of the
-   * 256-example row blocks of every gradient's pass over the data; results are bit-identical. Worth it
-   * from n > 256 on, and most for large n·d (≳ 10⁵).
+   * 128-example row blocks of every gradient's pass over the data; results are bit-identical. Worth it
+   * from n > 128 on, and most for large n·d (≳ 10⁵).
    * Node, or pages that are cross-origin isolated (shared memory).
    */
   threads?: number;

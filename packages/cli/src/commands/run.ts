@@ -50,7 +50,7 @@ export function addOutputOptions(cmd: Command, checkpointHelp: string, withEvery
     .option("--checkpoint <file>", checkpointHelp)
     .option("--checkpoint-every <steps>", "steps between checkpoints (default: a tenth of the run)");
   if (withEvery) cmd.option("--every <steps>", "the same as --checkpoint-every");
-  cmd.option("--threads <n>", "threads for this one run, 1 or 2: with 2 a second thread takes half of the row blocks of every gradient (bit-identical results; pays from n > 256 examples on, for large n·d)");
+  cmd.option("--threads <n>", "threads for this one run, 1 or 2: with 2 a second thread takes half of the row blocks of every gradient (bit-identical results; pays from n > 128 examples on, for large n·d)");
   return cmd.option("-q, --quiet", "no summary and no progress bar");
 }
 

@@ -1,9 +1,10 @@
 /**
- * The summation order of g = Σ_i r_i y_i x_i (row blocks of ROW_BLOCK; packages/core-wasm/assembly/
- * order.ts) is the same in every engine. Data crafted so that the order shows in the result: one
- * GD step from w = 0 with L = 1 and η = 1 gives w = −g exactly, and column 0 holds 2^53 followed by
- * ones, so summing row by row absorbs every +1 (2^43 + 2^-10 rounds back to 2^43) while the block
- * order adds the second block's 256 ones as one 0.25: w_0 = 2^43 + 0.25, not 2^43.
+ * The summation order of g = Σ_i r_i y_i x_i (row blocks of ROW_BLOCK = B; packages/core-wasm/
+ * assembly/order.ts) is the same in every engine. Data crafted so that the order shows in the result:
+ * one GD step from w = 0 with L = 1 and η = 1 gives w = −g exactly. With n = 2B rows, every margin is
+ * 0, so r_i = ℓ'(0)/n = −1/(2n) = −s, a power of two. Column 0 holds 2^53 and then ones: summing row
+ * by row absorbs every s (2^53·s + s is half an ulp above 2^53·s, and ties round to even), while the
+ * block order adds the second block's B ones as one B·s: w_0 = 2^53·s + B·s, not 2^53·s.
  */
 import { describe, expect, it } from "vitest";
 import { compileCore, instantiateCore } from "@samlab/core-wasm";
@@ -23,9 +24,9 @@ const spec = {
   steps: 1,
   record: { points: 2 },
 };
-// r_i = ℓ'(0)/n = −0.5/512 = −2^-10 for every row (β = 0, so every margin is exactly 0)
-const blocked = [2 ** 43 + 0.25, 0.5];
-const rowByRow = [2 ** 43, 0.5];
+const s = 0.5 / n; // −r_i for every row (β = 0, so every margin is exactly 0)
+const blocked = [2 ** 53 * s + ROW_BLOCK * s, n * s];
+const rowByRow = [2 ** 53 * s, n * s];
 
 describe("the gradient's summation order: row blocks, the same in every engine", () => {
   it("the core and the reference engine use the same block size", async () => {
@@ -35,10 +36,11 @@ describe("the gradient's summation order: row blocks, the same in every engine",
   });
 
   it("the crafted data tells the two orders apart", () => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += -(2 ** -10) * x[i]![0]!;
-    expect(-s).toBe(rowByRow[0]);
+    let g = 0;
+    for (let i = 0; i < n; i++) g += -s * x[i]![0]!;
+    expect(-g).toBe(rowByRow[0]);
     expect(blocked[0]).not.toBe(rowByRow[0]);
+    expect(blocked[0]! - rowByRow[0]!).toBe(ROW_BLOCK * s); // exact: the block sum is representable
   });
 
   it.each([
@@ -58,7 +60,7 @@ describe("the gradient's summation order: row blocks, the same in every engine",
   it("one block (n ≤ ROW_BLOCK) is plain row order", async () => {
     const m = ROW_BLOCK;
     const r = await simulate({ ...spec, data: { x: x.slice(0, m), y: Array.from({ length: m }, () => 1) } });
-    // r_i = −0.5/256 = −2^-9; 2^44 + 2^-9 rounds back to 2^44 every time (ulp 2^-8, ties to even)
-    expect(r.final.w).toEqual([[2 ** 44, 0.5]]);
+    // r_i = −0.5/B = −2s; 2^53·2s + 2s rounds back to 2^53·2s every time (half an ulp, ties to even)
+    expect(r.final.w).toEqual([[2 ** 53 * 2 * s, 0.5]]);
   });
 });

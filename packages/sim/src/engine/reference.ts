@@ -24,7 +24,7 @@ export function lossValue(loss: Loss, z: number): number {
  * lets two threads share one run with the same bits as one); the core reports its value through
  * `row_block()` and a test keeps the two equal.
  */
-export const ROW_BLOCK = 256;
+export const ROW_BLOCK = 128;
 
 /** Workspace and math of one network; reused by snapshots and diagnostics. */
 export class DiagonalNet {

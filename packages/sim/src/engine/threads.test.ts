@@ -11,10 +11,10 @@ const cases = [
   { n: 37, d: 21, depth: 3, algo: "gd" as const, loss: "exponential" as const },
   { n: 9, d: 5, depth: 1, algo: "sam-linf" as const, loss: "logistic" as const },
   { n: 130, d: 7, depth: 2, algo: "usam" as const, loss: "logistic" as const },
-  { n: 301, d: 70, depth: 2, algo: "sam-l2" as const, loss: "exponential" as const }, // two row blocks, odd n
-  { n: 256, d: 12, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const }, // exactly one block
+  { n: 301, d: 70, depth: 2, algo: "sam-l2" as const, loss: "exponential" as const }, // three row blocks, odd n
+  { n: 128, d: 12, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const }, // exactly one block
   { n: 513, d: 17, depth: 3, algo: "sam-linf" as const, loss: "logistic" as const }, // the last block is the odd row alone
-  { n: 1200, d: 33, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const, f32: true }, // five blocks, x stored as f32
+  { n: 1200, d: 33, depth: 2, algo: "sam-l2" as const, loss: "logistic" as const, f32: true }, // ten blocks, x stored as f32
 ];
 
 describe("threads: 2 = threads: 1, bit for bit", () => {

@@ -87,7 +87,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
   /**
    * `threads > 1` (discrete runs): the threaded core on a shared memory, with a helper thread taking
    * half of the row blocks of every gradient's data pass — bit-identical results; worth it from
-   * n > 256 on, most for large n·d (≳ 10⁵).
+   * n > 128 on, most for large n·d (≳ 10⁵).
    * `xF32`: the data (already rounded to f32 by the caller) is stored as f32 in the hot loop.
    */
   constructor(init: EngineInit, opts: { threads?: number; xF32?: boolean } = {}) {
