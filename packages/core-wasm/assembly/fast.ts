@@ -16,7 +16,7 @@ import {
   gPartPtr, ld, st, allocF64, gradient, perturb,
 } from "./model";
 import { ROW_BLOCK } from "./order";
-import { addInto, gradRows } from "./rows";
+import { addInto, gradRows, lossPrime1 } from "./rows";
 import { gradGThreaded, mtCtrl } from "./threads";
 
 // y_i x_i in row pairs: pair p, column j at ((p·d + j)·2 + lane)·8; an odd last row is paired with zeros.
@@ -62,12 +62,6 @@ export function fastPrepare(): void {
     }
   }
 }
-
-// @ts-ignore: decorator
-@inline function lossPrime1(z: f64, logistic: bool): f64 {
-  return logistic ? -1.0 / (1.0 + Math.exp(z)) : -Math.exp(-z);
-}
-
 
 /**
  * g = ∂L/∂β at β (in betaPtr) into gPtr, one row block (order.ts) at a time: the first block sums

@@ -3,17 +3,15 @@
 // in cache, on the row-pair copy of y_i x_i (pairs.ts). Summation order: order.ts.
 
 import { expV } from "./simd-exp";
+import { ld, st } from "./model";
 import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
 // @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
 @inline function sp(v: f64): v128 { return f64x2.splat(v); }
 
+/** ℓ'(z) (also the register kernel's, fast.ts `tinyStep`). */
 // @ts-ignore: decorator
-@inline function lossPrime1(z: f64, logistic: bool): f64 {
+@inline export function lossPrime1(z: f64, logistic: bool): f64 {
   return logistic ? -1.0 / (1.0 + Math.exp(z)) : -Math.exp(-z);
 }
 
