@@ -1,6 +1,7 @@
 /**
  * @samlab/cli — the samlab command as a library: `main(argv)` runs it and resolves to an exit code.
  */
+import { SAMLAB_VERSION } from "@samlab/sim";
 import { Command, CommanderError } from "commander";
 import { reproduceCommand } from "./commands/reproduce.js";
 import { runCommand } from "./commands/run.js";
@@ -15,7 +16,7 @@ export { writeFileAtomic, readJsonFile } from "./io.js";
 export { specFromOptions, SPEC_FLAGS } from "./spec-flags.js";
 export { humanSummary } from "./summary.js";
 
-export const VERSION = "0.1.0";
+export const VERSION = SAMLAB_VERSION;
 
 export function buildProgram(): Command {
   const program = new Command("samlab")

@@ -15,6 +15,7 @@ export { Rng } from "./rng.js";
 export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation, resume, resumeStream } from "./simulate.js";
 export { CHECKPOINT_FORMAT, CHECKPOINT_LIMITS, CheckpointError, checkpointToJson, parseCheckpoint, parseCheckpointJson, type SimulationState } from "./checkpoint.js";
 export type { SimulateOptions, Progress, StreamEvent } from "./simulate.js";
+export { SAMLAB_VERSION } from "./version.js";
 export { RESULT_FORMAT, trajectoryToCsv, buildResult, trajectoryFromRows, TRAJECTORY_COLUMNS } from "./result.js";
 export type { Result, Trajectory, FinalState, DominantChange } from "./result.js";
 export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engine/reference.js";

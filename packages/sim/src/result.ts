@@ -2,6 +2,7 @@
  * The Result of a run: the spec echoed back, the trajectory as equal-length columns, the final
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
+import { SAMLAB_VERSION } from "./version.js";
 import type { Dataset } from "./data.js";
 import type { DataInfo } from "./loaders/load.js";
 import { DiagonalNet } from "./engine/reference.js";
@@ -76,6 +77,8 @@ export interface FinalState {
 
 export interface Result {
   format: typeof RESULT_FORMAT;
+  /** The samlab version that computed it: within one version, the same spec gives the same bits. */
+  samlab: { version: string };
   spec: Spec;
   engine: EngineName;
   /** For data files and named sources also how the set was loaded (DataInfo: labels, separability, …). */
@@ -196,6 +199,7 @@ export function buildResult(b: BuildInput): Result {
 
   return {
     format: RESULT_FORMAT,
+    samlab: { version: SAMLAB_VERSION },
     spec,
     engine: b.engine,
     data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}), ...(b.data.info ?? {}) },

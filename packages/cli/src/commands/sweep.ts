@@ -7,7 +7,7 @@ import { existsSync, readdirSync, unlinkSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { MessageChannel } from "node:worker_threads";
-import { expandSweep, getPath, parseShard, shardIndices, SweepError, type Shard, type Sweep } from "@samlab/sim";
+import { expandSweep, getPath, parseShard, SAMLAB_VERSION, shardIndices, SweepError, type Shard, type Sweep } from "@samlab/sim";
 import cliProgress from "cli-progress";
 import { Command } from "commander";
 import Tinypool from "tinypool";
@@ -17,7 +17,6 @@ import { writeParquetFromCsv } from "../parquet.js";
 import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest, manifestJson } from "../sweep-output.js";
 import type { SweepTask } from "../sweep-worker.js";
 
-const VERSION = "0.1.0";
 
 /** Reads and expands a sweep file; every problem becomes a one-line CliError (exit 2). */
 export function loadSweep(file: string): Sweep {
@@ -273,7 +272,7 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
     results: opts.results,
     status,
     timing: { startedAt, wallMs: Math.round(wallMs), workers: threads, runMsTotal: Math.round(runMsTotal) },
-    samlab: { version: VERSION, node: process.version },
+    samlab: { version: SAMLAB_VERSION, node: process.version },
   };
   writeFileAtomic(join(out, "sweep.json"), manifestJson(manifest));
 
