@@ -44,15 +44,15 @@ export let mtCtrl: usize = 0;
 let parts: usize = 0; // (blocks − 1)·d f64: the partial g of blocks 1, 2, …
 let seq: i32 = 0;
 
-/** Chunk k of the current job (row block k), with the parameters of the control block (either thread). */
-function runChunk(c: usize, k: i32): void {
+/** Chunk k of `total` (row block k), with the parameters of the control block (either thread). */
+function runChunk(c: usize, k: i32, total: i32): void {
   const P = <usize>load<u32>(c + C_PAIRS);
   const B = <usize>load<u32>(c + C_BETA);
   const d = load<i32>(c + C_D);
   const np = load<i32>(c + C_NP);
   const odd = load<i32>(c + C_ODD) != 0;
   const logistic = load<i32>(c + C_LOGISTIC) != 0, invN = load<f64>(c + C_INVN);
-  const last = k == load<i32>(c + C_TOTAL) - 1;
+  const last = k == total - 1;
   const half = ROW_BLOCK >> 1;
   const out = k == 0 ? <usize>load<u32>(c + C_G) : <usize>load<u32>(c + C_PARTS) + (<usize>((k - 1) * d) << 3);
   const p0 = k * half, p1 = last ? np : p0 + half;
@@ -73,7 +73,7 @@ function work(c: usize, s: i32, total: i32): void {
     const k = v & 0xFFFF;
     if (k >= total) return;
     if (atomic.cmpxchg<i32>(c + C_NEXT, v, v + 1) != v) continue;
-    runChunk(c, k);
+    runChunk(c, k, total);
     atomic.add<i32>(c + C_CHUNKS_DONE, 1);
   }
 }
@@ -174,9 +174,7 @@ export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logi
   store<f64>(c + C_INVN, invN);
   store<i32>(c + C_F32, f32 ? 1 : 0);
   // one block: no job (the helper would have nothing to take)
-  if (nb == 1) {
-    store<i32>(c + C_TOTAL, 1);
-    runChunk(c, 0);
-  } else runJob(KIND_BLOCKS, nb);
+  if (nb == 1) runChunk(c, 0, 1);
+  else runJob(KIND_BLOCKS, nb);
   for (let b = 1; b < nb; b++) addInto(g, parts + (<usize>((b - 1) * d) << 3), d);
 }
