@@ -25,6 +25,8 @@ const tmp = mkdtempSync(join(tmpdir(), "samlab-pack-"));
 const proj = join(tmp, "fresh");
 const metrics: Record<string, unknown> = {};
 const SPEC = { version: 1, data: { x: [[1, 2, 3, 4]] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 20_000, init: { alpha: 0.02 } };
+// more than one row block (assembly/order.ts), so two threads really split the data pass
+const BIG = { version: 1, data: { generator: "gaussian-sparse", n: 300, d: 24, k: 3, minMargin: 0.1 }, depth: 3, algo: "sam-l2", rho: 0.05, lr: 0.05, steps: 40_000, init: { alpha: 0.3 }, seed: 4 }; // ~0.5 s: the helper starts mid-run
 const tarballs: Record<string, string> = {};
 const hex = (v: number[]) => Buffer.from(Float64Array.from(v).buffer).toString("hex");
 
@@ -42,8 +44,10 @@ afterAll(() => {
 
 describe("packages: pnpm pack → npm install in a fresh project → Node, bin, types, browser", () => {
   let expected: Result;
+  let expectedBig: Result;
   beforeAll(async () => {
     expected = await simulate(SPEC);
+    expectedBig = await simulate(BIG);
     for (const p of PACKAGES) {
       const out = timed(`pack ${p} ms`, () => execFileSync("pnpm", ["pack", "--pack-destination", tmp], { cwd: join(ROOT, "packages", p), encoding: "utf8" }));
       tarballs[p] = out.trim().split("\n").filter((l) => l.endsWith(".tgz")).at(-1)!.trim();
@@ -135,8 +139,9 @@ void r.final.betta;
     writeFileSync(
       join(page, "main.js"),
       `import { simulate } from "@samlab/sim";
-const spec = JSON.parse(new URLSearchParams(location.search).get("spec"));
-simulate(spec).then((r) => { window.result = r; document.getElementById("out").textContent = JSON.stringify(r.final.beta); }, (e) => { window.failure = String(e); });
+const q = new URLSearchParams(location.search);
+const spec = JSON.parse(q.get("spec"));
+simulate(spec, { threads: Number(q.get("threads") ?? 1) }).then((r) => { window.result = r; document.getElementById("out").textContent = JSON.stringify(r.final.beta); }, (e) => { window.failure = String(e); });
 `,
     );
     // the repository's Vite (a devDependency of packages/web), run on the fresh project
@@ -158,6 +163,23 @@ simulate(spec).then((r) => { window.result = r; document.getElementById("out").t
       const beta = await tab.evaluate(() => Array.from(new Uint8Array(Float64Array.from((window as unknown as { result: Result }).result.final.beta).buffer), (b) => b.toString(16).padStart(2, "0")).join(""));
       expect(beta).toBe(hex(expected.final.beta));
       expect(errors).toEqual([]);
+
+      // two threads on the page's main thread (a cross-origin-isolated page: shared memory), more
+      // than one row block: the same bits as one thread in Node
+      const isolated = await serveStatic(join(proj, "page-dist"), { isolated: true });
+      try {
+        const tab2 = await browser.newPage();
+        tab2.on("pageerror", (e) => errors.push(e.message));
+        await tab2.goto(`${isolated.url}/?threads=2&spec=${encodeURIComponent(JSON.stringify(BIG))}`);
+        await tab2.waitForFunction(() => (window as unknown as { result?: unknown; failure?: string }).result !== undefined || (window as unknown as { failure?: string }).failure !== undefined, null, { timeout: 60_000 });
+        expect(await tab2.evaluate(() => crossOriginIsolated)).toBe(true);
+        expect(await tab2.evaluate(() => (window as unknown as { failure?: string }).failure ?? null)).toBeNull();
+        const w = await tab2.evaluate(() => (window as unknown as { result: Result }).result.final.w);
+        expect(w).toEqual(expectedBig.final.w);
+        expect(errors).toEqual([]);
+      } finally {
+        await isolated.close();
+      }
     } finally {
       await browser.close();
       await server.close();

@@ -23,7 +23,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(rootDir: string): Promise<StaticServer> {
+/**
+ * `isolated`: send COOP/COEP headers, so the pages are cross-origin isolated (SharedArrayBuffer,
+ * shared WebAssembly memory: what a two-thread run needs in a browser).
+ */
+export async function serveStatic(rootDir: string, opts: { isolated?: boolean } = {}): Promise<StaticServer> {
+  const isolation = opts.isolated ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
   const root = resolve(rootDir);
   const server: Server = createServer({ maxHeaderSize: 1 << 20 }, async (req, res) => {
     try {
@@ -32,7 +37,7 @@ export async function serveStatic(rootDir: string): Promise<StaticServer> {
       if (file !== root && !file.startsWith(root + sep)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
-      res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" });
+      res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store", ...isolation });
       res.end(body);
     } catch {
       res.writeHead(404, { "Content-Type": "text/plain" });

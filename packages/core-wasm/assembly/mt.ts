@@ -3,7 +3,7 @@
 // run asks for threads > 1; results are bit-identical to the ordinary build.
 export * from "./index";
 export { mt_worker_loop } from "./threads";
-import { mtEnable, mtStop } from "./threads";
+import { mtDetach, mtEnable, mtStop } from "./threads";
 import { fastPrepare } from "./fast";
 import { n, d } from "./model";
 
@@ -16,4 +16,9 @@ export function mt_enable(): usize {
 /** Sends thread B out of its loop and turns threads off (the run continues on one thread). */
 export function mt_stop(): void {
   mtStop();
+}
+
+/** Sends thread B out of its loop without waiting (a browser's main thread must not block). */
+export function mt_detach(): void {
+  mtDetach();
 }

@@ -151,7 +151,19 @@ export function mtEnable(n: i32, d: i32): usize {
   return mtCtrl;
 }
 
-/** Tells thread B to return from its loop, and turns threads off. */
+/**
+ * Tells thread B to return from its loop and turns threads off at once, without waiting for B's
+ * acknowledgement: for a browser's main thread, which may not block (`memory.atomic.wait` traps
+ * there). B holds no job then (every job is finished before a gradient returns), so the caller may
+ * simply terminate B's worker.
+ */
+export function mtDetach(): void {
+  if (mtCtrl == 0) return;
+  post(KIND_EXIT, 0);
+  mtCtrl = 0;
+}
+
+/** Tells thread B to return from its loop, waits until it has, and turns threads off. */
 export function mtStop(): void {
   if (mtCtrl == 0) return;
   post(KIND_EXIT, 0);

@@ -18,6 +18,8 @@ export interface CoreThreadedExports extends CoreExports {
   mt_enable(): number;
   /** Sends the helper out of its loop (blocks until it has left); the run continues on one thread. */
   mt_stop(): void;
+  /** The same without waiting (a browser's main thread may not block); then terminate the helper's worker. */
+  mt_detach(): void;
   /** The helper's loop (called by the helper thread only). */
   mt_worker_loop(ctrl: number): void;
 }
@@ -129,7 +131,10 @@ export function startHelper(core: CoreThreadedExports, module: WebAssembly.Modul
   return {
     ready,
     stop() {
-      stopCore();
+      // no waiting for the helper's acknowledgement: this may be a page's main thread, where
+      // memory.atomic.wait traps; the helper holds no job, and its worker is terminated right away
+      if (!stopped) core.mt_detach();
+      stopped = true;
       worker.terminate();
       URL.revokeObjectURL(url);
     },
