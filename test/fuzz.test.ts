@@ -7,7 +7,8 @@
  * CLI: exit 2 and one line on stderr. Run counts and the slowest call go to test-artifacts/fuzz.json.
  *
  * Seeds: fast-check picks a random seed per run and prints it on failure; re-run a failure with
- * FC_SEED=<seed> (and FC_PATH) to replay it.
+ * FC_SEED=<seed> (and FC_PATH) to replay it. `.ci/run` sets FC_SEED from the commit, so CI on a
+ * given commit always fuzzes the same inputs.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from "node:fs";
