@@ -95,7 +95,7 @@ const params = (numRuns: number) => ({ numRuns, ...(SEED !== undefined ? { seed:
 
 afterAll(() => {
   mkdirSync(join(ROOT, "test-artifacts"), { recursive: true });
-  writeFileSync(join(ROOT, "test-artifacts/fuzz.json"), JSON.stringify({ properties: stats, craftedOversizedSpecsMs: crafted }, null, 2) + "\n");
+  writeFileSync(join(ROOT, "test-artifacts/fuzz.json"), JSON.stringify({ seed: SEED ?? "random (fast-check prints it on failure)", properties: stats, craftedOversizedSpecsMs: crafted }, null, 2) + "\n");
 });
 
 // ---------------------------------------------------------------- generators
