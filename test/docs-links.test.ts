@@ -33,7 +33,11 @@ function repoFiles(): string[] {
   return files;
 }
 
-/** GitHub's heading slug (github-slugger): lower case, punctuation and symbols dropped, spaces → hyphens. */
+/**
+ * GitHub's heading slug (github-slugger 2): lower case; drops symbols, other numbers (superscripts),
+ * punctuation other than `-` and `_`, and separators other than the space, unless alphabetic; then
+ * each space becomes a hyphen.
+ */
 export function slug(heading: string): string {
   const text = heading
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1") // a link's text stays, its target goes
@@ -41,7 +45,7 @@ export function slug(heading: string): string {
     .replace(/[`*]/g, "") // code spans and emphasis markers
     .trim()
     .toLowerCase();
-  return text.replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, "").replace(/ /g, "-");
+  return text.replace(/[^\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\p{Alphabetic}\- ]/gu, "").replace(/ /g, "-");
 }
 
 interface Link {
@@ -125,6 +129,7 @@ describe("relative links in Markdown", () => {
     expect(slug("ℓ∞-SAM: the discontinuous right-hand side")).toBe("ℓ-sam-the-discontinuous-right-hand-side");
     expect(slug("`samlab run` and **flags**")).toBe("samlab-run-and-flags");
     expect(slug("Step sizes: η_k")).toBe("step-sizes-η_k");
+    expect(slug("Memory: a W1 run of 10⁹ steps")).toBe("memory-a-w1-run-of-10-steps");
   });
 
   it("every relative link and image resolves to a tracked file, folder or heading", () => {
