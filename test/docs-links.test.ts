@@ -14,8 +14,9 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Folders that hold build output or dependencies, never hand-written docs. */
 const SKIP_DIRS = new Set(["node_modules", "dist", "build", ".turbo", ".reports", ".git", "out", "test-artifacts"]);
-/** Generated at build time (`pnpm docs:api`) and git-ignored. */
-const GENERATED = "docs/api/html/";
+/** Generated and git-ignored: the API reference (`pnpm docs:api`), `samlab reproduce`'s default output, bench output. */
+const GENERATED = ["docs/api/html/", "reproduction/", "bench/out/"];
+const generated = (file: string) => GENERATED.some((g) => file.startsWith(g) || `${file}/` === g);
 
 /** Repository files relative to the root, with `/` separators: git's tracked list, or a walk of the tree without git. */
 function repoFiles(): string[] {
@@ -25,7 +26,7 @@ function repoFiles(): string[] {
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !relative(ROOT, join(dir, e.name)).split(sep).join("/").startsWith(GENERATED.slice(0, -1))) walk(join(dir, e.name));
+        if (!SKIP_DIRS.has(e.name) && !generated(relative(ROOT, join(dir, e.name)).split(sep).join("/"))) walk(join(dir, e.name));
       } else files.push(relative(ROOT, join(dir, e.name)).split(sep).join("/"));
     }
   };
@@ -110,7 +111,7 @@ describe("relative links in Markdown", () => {
   const files = repoFiles();
   const fileSet = new Set(files);
   const dirSet = new Set(files.flatMap((f) => f.split("/").slice(0, -1).map((_, k, parts) => parts.slice(0, k + 1).join("/"))));
-  const markdown = files.filter((f) => f.endsWith(".md") && !f.startsWith(GENERATED) && !f.split("/").some((part) => SKIP_DIRS.has(part)));
+  const markdown = files.filter((f) => f.endsWith(".md") && !generated(f) && !f.split("/").some((part) => SKIP_DIRS.has(part)));
   const anchorCache = new Map<string, Set<string>>();
   const anchorsOf = (file: string): Set<string> => {
     let a = anchorCache.get(file);
