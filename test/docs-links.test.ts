@@ -39,7 +39,7 @@ function repoFiles(): string[] {
  * punctuation other than `-` and `_`, and separators other than the space, unless alphabetic; then
  * each space becomes a hyphen.
  */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   const text = heading
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1") // a link's text stays, its target goes
     .replace(/<[^>]+>/g, "") // inline HTML tags
@@ -59,13 +59,13 @@ function proseLines(text: string): string[] {
   const lines = text.split("\n");
   let fence: string | null = null;
   return lines.map((line) => {
-    const m = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence !== null) {
-      if (m && m[1][0] === fence[0] && m[1].length >= fence.length && line.trim() === m[1]) fence = null;
+      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
       return "";
     }
-    if (m) {
-      fence = m[1];
+    if (marker !== undefined) {
+      fence = marker;
       return "";
     }
     return line;
@@ -77,14 +77,14 @@ function anchors(text: string): Set<string> {
   const out = new Set<string>();
   const seen = new Map<string, number>();
   for (const line of proseLines(text)) {
-    const h = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (h) {
-      const base = slug(h[1]);
+    const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
+    if (heading !== undefined) {
+      const base = slug(heading);
       const k = seen.get(base) ?? 0;
       seen.set(base, k + 1);
       out.add(k === 0 ? base : `${base}-${k}`);
     }
-    for (const a of line.matchAll(/<a\s[^>]*\b(?:id|name)\s*=\s*"([^"]+)"/g)) out.add(a[1]);
+    for (const a of line.matchAll(/<a\s[^>]*\b(?:id|name)\s*=\s*"([^"]+)"/g)) out.add(a[1] ?? "");
   }
   return out;
 }
@@ -95,10 +95,10 @@ function links(text: string): Link[] {
   proseLines(text).forEach((raw, i) => {
     const line = raw.replace(/(`+)[^`]*?\1/g, ""); // code spans are not links
     const found: string[] = [];
-    for (const m of line.matchAll(/\]\(\s*(<[^>]*>|[^)\s]*)(?:\s+"[^"]*")?\s*\)/g)) found.push(m[1].replace(/^<|>$/g, ""));
-    const def = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line);
-    if (def) found.push(def[1].replace(/^<|>$/g, ""));
-    for (const m of line.matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)) found.push(m[1]);
+    for (const m of line.matchAll(/\]\(\s*(<[^>]*>|[^)\s]*)(?:\s+"[^"]*")?\s*\)/g)) found.push((m[1] ?? "").replace(/^<|>$/g, ""));
+    const def = /^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)/.exec(line)?.[1];
+    if (def !== undefined) found.push(def.replace(/^<|>$/g, ""));
+    for (const m of line.matchAll(/\b(?:href|src)\s*=\s*"([^"]*)"/g)) found.push(m[1] ?? "");
     for (const target of found) {
       if (target === "" || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("//")) continue;
       out.push({ line: i + 1, target });
