@@ -9,8 +9,8 @@
  * the largest x_j wins. Prediction: e₂ if α₂ > ρ; e₁ (the minor coordinate) if α₁ > ρ ≥ α₂; 0 if both
  * α_j < ρ. GD (ρ = 0) keeps both coordinates and always ends at e₂.
  */
-import type { Result } from "../result.js";
-import type { SpecInput } from "../spec.js";
+import type { Result } from "../run/result.js";
+import type { SpecInput } from "../spec/schema.js";
 import type { Experiment, ExperimentContext, HeatmapFigure } from "./types.js";
 import { cosine, finalDirection, fmt, logspace } from "./util.js";
 

@@ -9,8 +9,8 @@
  * global error is at most the sum of the local ones: N_accepted·√LD·(atol + rtol·max|w|).
  */
 import { describe, expect, it } from "vitest";
-import { parseSpec, simulate, SpecError, type Result } from "./index.js";
-import { hpOneStepLossNormalized } from "./test-util/high-precision.js";
+import { parseSpec, simulate, SpecError, type Result } from "../index.js";
+import { hpOneStepLossNormalized } from "../test-util/high-precision.js";
 
 const engines = ["wasm", "reference"] as const;
 

@@ -8,8 +8,8 @@
  * own `String(x)`; −0 and non-finite values as strings), the recorded rows as the little-endian bytes
  * of their doubles (base64), and the engine's whole clock (see `EngineClock`), not just (step, t).
  */
-import { REC, type Algo, type EngineClock, type EngineName, type Loss } from "./engine/types.js";
-import { LIMITS, SpecError, dataDimension, oneLine, parseSpec, type Spec } from "./spec.js";
+import { REC, type Algo, type EngineClock, type EngineName, type Loss } from "../engine/types.js";
+import { LIMITS, SpecError, dataDimension, oneLine, parseSpec, type Spec } from "../spec/schema.js";
 
 export const CHECKPOINT_FORMAT = "samlab.checkpoint/1";
 

@@ -3,9 +3,9 @@
  * what was done to get there (label mapping, selection, scaling, separability). Called once per
  * run by `createSimulation`, before the engine starts.
  */
-import type { Dataset } from "../data.js";
-import { maxMargin } from "../maxmargin.js";
-import { LIMITS, type DataFile, type DataSource } from "../spec.js";
+import type { Dataset } from "../generators.js";
+import { maxMargin } from "../../analysis/maxmargin/solver.js";
+import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
 import { parseCsv, type RawTable } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";

@@ -2,14 +2,14 @@
  * The Result of a run: the spec echoed back, the trajectory as equal-length columns, the final
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
-import { SAMLAB_VERSION } from "./version.js";
-import type { Dataset } from "./data.js";
-import type { DataInfo } from "./loaders/load.js";
-import { DiagonalNet } from "./engine/reference.js";
-import { ScaledGradient } from "./engine/logdomain.js";
-import { REC, type Algo, type EngineName, type FlowStats } from "./engine/types.js";
-import type { Spec } from "./spec.js";
-import type { Diagnostics } from "./diagnostics.js";
+import { SAMLAB_VERSION } from "../spec/version.js";
+import type { Dataset } from "../data/generators.js";
+import type { DataInfo } from "../data/loaders/load.js";
+import { DiagonalNet } from "../engine/reference.js";
+import { ScaledGradient } from "../engine/logdomain.js";
+import { REC, type Algo, type EngineName, type FlowStats } from "../engine/types.js";
+import type { Spec } from "../spec/schema.js";
+import type { Diagnostics } from "../analysis/diagnostics.js";
 
 export const RESULT_FORMAT = "samlab.result/1";
 

@@ -5,7 +5,7 @@
  * BigInt arithmetic. Also: the loaders' view of the sets (sizes, label mapping, separability).
  */
 import { describe, expect, it } from "vitest";
-import { maxMargin } from "../maxmargin.js";
+import { maxMargin } from "../../analysis/maxmargin/solver.js";
 import { loadDataset } from "./load.js";
 
 describe("vendored real sets: ℓ1 max-margin", () => {

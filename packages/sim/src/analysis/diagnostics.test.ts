@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { amplificationOrder, classifyFinal, cosine } from "./diagnostics.js";
-import { simulate } from "./simulate.js";
-import { parseSpec, SpecError } from "./spec.js";
+import { simulate } from "../run/simulation.js";
+import { parseSpec, SpecError } from "../spec/schema.js";
 
 const unit = (v: number[]) => {
   const n = Math.hypot(...v);

@@ -90,7 +90,7 @@ export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dre
 
 /** The vendored files (packages/sim/data). */
 export function vendoredFile(source: "digits" | "iris"): URL {
-  return source === "digits" ? new URL("../../data/digits.csv.gz", import.meta.url) : new URL("../../data/iris.csv", import.meta.url);
+  return source === "digits" ? new URL("../../../data/digits.csv.gz", import.meta.url) : new URL("../../../data/iris.csv", import.meta.url);
 }
 
 export const MISSING_FASHION_MNIST =

@@ -13,8 +13,8 @@
  * core) has loaded — a message sent before that can be lost in Chromium; the pool then sends
  * {type:"run", id, spec} and the worker answers {type:"result", id, result} or {type:"error", id, message}.
  */
-import type { Result } from "./result.js";
-import { simulate } from "./simulate.js";
+import type { Result } from "../run/result.js";
+import { simulate } from "../run/simulation.js";
 
 /** What the pool needs of a worker (a DOM Worker, or a test double). */
 export interface PoolWorker {

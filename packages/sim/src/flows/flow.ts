@@ -2,11 +2,11 @@
  * Continuous-time runs ("mode": "flow", docs/FLOWS.md): the record times, the engine init and the
  * engine choice. Simulation (simulate.ts) calls these once per run.
  */
-import { ReferenceFlowRun } from "./engine/flow-reference.js";
-import { WasmFlowRun } from "./engine/flow-wasm.js";
-import type { EngineInit, FlowEngineRun, FlowInit } from "./engine/types.js";
-import { portableExp, portableLog } from "./portable-math.js";
-import type { RecordSpec, Spec } from "./spec.js";
+import { ReferenceFlowRun } from "../engine/flow-reference.js";
+import { WasmFlowRun } from "../engine/flow-wasm.js";
+import type { EngineInit, FlowEngineRun, FlowInit } from "../engine/types.js";
+import { portableExp, portableLog } from "../math/portable-math.js";
+import type { RecordSpec, Spec } from "../spec/schema.js";
 
 /** A flow spec has these filled in by parseSpec. */
 export type FlowSpec = Spec & Required<Pick<Spec, "flow" | "tMax" | "tMin" | "timeScale" | "rtol" | "atol" | "maxSteps">>;

@@ -5,9 +5,9 @@
  * the final state. Built once per run, after it ends (`simulate()` awaits it; the references are
  * solved once per run by {@link loadSolver}). docs/DIAGNOSTICS.md states every rule.
  */
-import type { Dataset } from "./data.js";
-import { loadSolver, MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin.js";
-import type { DominantChange, Result } from "./result.js";
+import type { Dataset } from "../data/generators.js";
+import { loadSolver, MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin/solver.js";
+import type { DominantChange, Result } from "../run/result.js";
 
 /** The spec's `diagnostics` field with defaults filled in. */
 export interface DiagnosticsOptions {

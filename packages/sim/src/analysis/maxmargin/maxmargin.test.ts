@@ -4,9 +4,9 @@
  * an independent brute-force search in 2-D, and non-separable / degenerate inputs.
  */
 import { describe, expect, it } from "vitest";
-import { gaussianSparse } from "./data.js";
-import { Rng } from "./rng.js";
-import { loadSolver, MaxMarginInputError, maxMargin, maxMarginAll, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin.js";
+import { gaussianSparse } from "../../data/generators.js";
+import { Rng } from "../../data/rng.js";
+import { loadSolver, MaxMarginInputError, maxMargin, maxMarginAll, type MaxMarginNorm, type MaxMarginSolution } from "./solver.js";
 
 const norm = (v: readonly number[], p: MaxMarginNorm) =>
   p === "l1" ? v.reduce((s, a) => s + Math.abs(a), 0) : p === "linf" ? Math.max(...v.map(Math.abs)) : Math.hypot(...v);

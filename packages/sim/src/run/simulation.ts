@@ -3,17 +3,17 @@
  * `simulateStream(spec)` yields progress (for progress bars and live charts) and then the Result;
  * `createSimulation(spec)` is the interactive primitive under both (advance, change η/ρ, snapshot).
  */
-import { featureMagnitudes, makeDataset, makeInit, type Dataset } from "./data.js";
-import { DiagonalNet, ReferenceRun } from "./engine/reference.js";
-import { REC, type Algo, type EngineClock, type EngineRun, type Loss } from "./engine/types.js";
-import { WasmRun, loadWasm } from "./engine/wasm.js";
-import { createFlowRun, flowRecordTimes, isFlowSpec } from "./flow.js";
-import type { FlowEngineRun } from "./engine/types.js";
+import { featureMagnitudes, makeDataset, makeInit, type Dataset } from "../data/generators.js";
+import { DiagonalNet, ReferenceRun } from "../engine/reference.js";
+import { REC, type Algo, type EngineClock, type EngineRun, type Loss } from "../engine/types.js";
+import { WasmRun, loadWasm } from "../engine/wasm.js";
+import { createFlowRun, flowRecordTimes, isFlowSpec } from "../flows/flow.js";
+import type { FlowEngineRun } from "../engine/types.js";
 import { buildResult, type Result, type Trajectory } from "./result.js";
-import { computeDiagnostics } from "./diagnostics.js";
+import { computeDiagnostics } from "../analysis/diagnostics.js";
 import { recordSchedule } from "./schedule.js";
-import { LIMITS, isLoadedData, parseSpec, type Spec } from "./spec.js";
-import { loadDataset } from "./loaders/load.js";
+import { LIMITS, isLoadedData, parseSpec, type Spec } from "../spec/schema.js";
+import { loadDataset } from "../data/loaders/load.js";
 import type { SimulationState } from "./checkpoint.js";
 import { OverflowCheck } from "./divergence.js";
 

@@ -3,7 +3,7 @@
  */
 import { Rng, STREAM } from "./rng.js";
 import type { DataInfo } from "./loaders/load.js";
-import { SpecError, isLoadedData, type DataSpec, type InitSpec } from "./spec.js";
+import { SpecError, isLoadedData, type DataSpec, type InitSpec } from "../spec/schema.js";
 
 /** A concrete data set: x is n×d row-major; y in {−1, +1}. */
 export interface Dataset {

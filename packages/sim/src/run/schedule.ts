@@ -2,8 +2,8 @@
  * Record schedules: the steps at which a run writes a trajectory point. Always strictly increasing,
  * always containing step 0 and the last step, never longer than the spec's `record.points`.
  */
-import { portableExp, portableLog } from "./portable-math.js";
-import type { RecordSpec } from "./spec.js";
+import { portableExp, portableLog } from "../math/portable-math.js";
+import type { RecordSpec } from "../spec/schema.js";
 
 export function recordSchedule(steps: number, rec: RecordSpec): Float64Array {
   const out: number[] = [0];

@@ -1,4 +1,4 @@
-import { portableCos, portableLog, portableSin } from "./portable-math.js";
+import { portableCos, portableLog, portableSin } from "../math/portable-math.js";
 
 /**
  * A small seeded generator (xoshiro128** seeded by splitmix32) and Box–Muller normals. Integer

@@ -13,7 +13,7 @@
  * per sweep by the CLI, the web page and the tests. docs/SWEEP.md documents the format.
  */
 import { z } from "zod";
-import { parseSpec, SpecError, type Spec } from "./spec.js";
+import { parseSpec, SpecError, type Spec } from "../spec/schema.js";
 
 export const SWEEP_VERSION = 1;
 

@@ -7,9 +7,9 @@
  * Every run is bit-identical to `simulate` of the same spec with that run's initialization.
  */
 import { compileBatch } from "@samlab/core-wasm/batch";
-import { makeDataset, makeInit } from "./data.js";
-import { ALGO, LOSS } from "./engine/types.js";
-import { SpecError, parseSpec, type InitSpec, type Spec } from "./spec.js";
+import { makeDataset, makeInit } from "../data/generators.js";
+import { ALGO, LOSS } from "../engine/types.js";
+import { SpecError, parseSpec, type InitSpec, type Spec } from "../spec/schema.js";
 
 export interface BatchOptions {
   /**

@@ -14,7 +14,7 @@ import { loadDataset } from "./load.js";
 import { subsampleIndices } from "./preprocess.js";
 import { DataNotFoundError } from "./sources.js";
 
-const FIX = new URL("../../test-fixtures/", import.meta.url);
+const FIX = new URL("../../../test-fixtures/", import.meta.url);
 const fx = (name: string) => new URL(name, FIX).pathname;
 const bytes = (name: string) => new Uint8Array(readFileSync(fx(name)));
 
