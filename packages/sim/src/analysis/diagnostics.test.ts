@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { amplificationOrder, classifyFinal, cosine } from "./diagnostics.js";
-import { simulate } from "../run/simulation.js";
+import { simulate } from "../run/stream.js";
 import { parseSpec, SpecError } from "../spec/schema.js";
 
 const unit = (v: number[]) => {

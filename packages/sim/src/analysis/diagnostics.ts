@@ -5,9 +5,11 @@
  * the final state. Built once per run, after it ends (`simulate()` awaits it; the references are
  * solved once per run by {@link loadSolver}). docs/DIAGNOSTICS.md states every rule.
  */
-import type { Dataset } from "../data/generators.js";
-import { loadSolver, MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin/solver.js";
-import type { DominantChange, Result } from "../run/result.js";
+import type { Spec } from "../spec/schema.js";
+import { amplificationOrder, type AmplificationOrder, type DominantChange } from "./amplification.js";
+import { classifyLimit, LIMIT_DEFAULTS, type LimitClassification } from "./limit.js";
+import { MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin/problem.js";
+import { loadSolver } from "./maxmargin/solver.js";
 
 /** The spec's `diagnostics` field with defaults filled in. */
 export interface DiagnosticsOptions {
@@ -21,7 +23,7 @@ export interface DiagnosticsOptions {
   zeroTolerance: number;
 }
 
-export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = { maxMargin: "auto", maxCells: 20_000, limitTolerance: 0.05, zeroTolerance: 1e-3 };
+export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = { maxMargin: "auto", maxCells: 20_000, limitTolerance: LIMIT_DEFAULTS.tolerance, zeroTolerance: LIMIT_DEFAULTS.zeroTolerance };
 
 /** One reference direction as stored in a Result. */
 export interface ReferenceDirection {
@@ -34,38 +36,6 @@ export interface ReferenceDirection {
   unique: boolean;
   support: number[];
   active: number[];
-}
-
-export interface AmplificationOrder {
-  /** Dominant coordinates (argmax_j |β_j|) in the order they take over, with the step and time and mean |x_j|. */
-  order: DominantChange[];
-  /**
-   * "Minor first, major last": after dropping the first entry (the coordinate dominant at the first
-   * recorded point with β ≠ 0, i.e. set by the initialization, not by training), at least two
-   * entries remain and their magnitudes never decrease.
-   */
-  minorFirst: boolean;
-  /** The last dominant coordinate has the largest data magnitude of all coordinates. */
-  majorLast: boolean;
-  /** Takeovers counted after the first entry. */
-  switches: number;
-}
-
-export type LimitKind = "basis" | "zero" | "l1-max-margin" | "l2-max-margin" | "other";
-
-export interface LimitClassification {
-  /** "basis(j)" (0-based j), "zero", "l1-max-margin", "l2-max-margin" or "other". */
-  class: string;
-  kind: LimitKind;
-  /** For "basis": the coordinate and the sign of β_j. */
-  coord?: number;
-  sign?: 1 | -1;
-  /** Every class the final state is within tolerance of (the first rule that applies decides `class`). */
-  matches: string[];
-  tolerance: number;
-  zeroTolerance: number;
-  /** The numbers that decided it: ‖β‖₂/‖w‖₂^L and the ℓ2 distances of β/‖β‖₂ to each candidate direction. */
-  distances: { zeroRatio: number; basis: number; l1?: number; l2?: number };
 }
 
 export interface Diagnostics {
@@ -89,6 +59,23 @@ export interface Diagnostics {
   limit: LimitClassification;
 }
 
+/** The data set of a run, as the reference solver reads it (x is n×d row-major, y ∈ {−1, +1}). */
+export interface DiagnosticsData {
+  n: number;
+  d: number;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** What the diagnostics read from a finished run: a Result has every field. */
+export interface DiagnosticsInput {
+  spec: Pick<Spec, "depth" | "loss"> & { diagnostics?: Partial<DiagnosticsOptions> };
+  final: { beta: number[]; wNorm: number; minMargin: number; loss: number };
+  trajectory: { beta: number[][]; minMargin: number[]; marginL1: number[]; marginL2: number[] };
+  dominantSequence: readonly DominantChange[];
+  data: { magnitudes: readonly number[] };
+}
+
 /** Validates and fills the spec's `diagnostics` object (already checked by zod in spec.ts). */
 export function diagnosticsOptions(o: Partial<DiagnosticsOptions> | undefined): DiagnosticsOptions {
   return { ...DIAGNOSTICS_DEFAULTS, ...(o ?? {}) };
@@ -108,75 +95,6 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return na > 0 && nb > 0 ? dot(a, b) / (na * nb) : 0;
 }
 
-/** Amplification order from a trajectory's dominant coordinates (see {@link AmplificationOrder}). */
-export function amplificationOrder(order: readonly DominantChange[], magnitudes: readonly number[]): AmplificationOrder {
-  const rest = order.slice(1);
-  let nondecreasing = true;
-  for (let k = 1; k < rest.length; k++) if (rest[k]!.magnitude < rest[k - 1]!.magnitude) nondecreasing = false;
-  let maxMag = -Infinity;
-  for (const v of magnitudes) maxMag = Math.max(maxMag, v); // no spread: d can be 10⁶
-  const last = order[order.length - 1];
-  return {
-    order: order.map((c) => ({ ...c })),
-    minorFirst: rest.length >= 2 && nondecreasing,
-    majorLast: last !== undefined && last.magnitude >= maxMag,
-    switches: rest.length,
-  };
-}
-
-/**
- * The limit class of a final state (rules in order; the first that applies decides):
- * 1. `zero` if ‖β‖₂ / ‖w‖₂^L < zeroTolerance (β vanishes relative to the parameter scale);
- * 2. `l1-max-margin` / `l2-max-margin` if u = β/‖β‖₂ is within `tolerance` (ℓ2 distance) of the
- *    reference's unit-ℓ2 direction — the nearer one if both are;
- * 3. `basis(j)` if u is within `tolerance` of sign(β_j)·e_j, j = argmax |β_j|;
- * 4. `other`.
- * `matches` lists every class within tolerance (with one example, the ℓ1 max-margin direction is
- * itself a basis vector: class "l1-max-margin", matches ["l1-max-margin", "basis(j)"]).
- */
-export function classifyFinal(
-  beta: readonly number[],
-  wNorm: number,
-  depth: number,
-  refs: Partial<Record<"l1" | "l2", readonly number[]>>,
-  tolerance = DIAGNOSTICS_DEFAULTS.limitTolerance,
-  zeroTolerance = DIAGNOSTICS_DEFAULTS.zeroTolerance,
-): LimitClassification {
-  const nb = l2(beta);
-  const scale = wNorm ** depth;
-  const zeroRatio = scale > 0 ? nb / scale : nb > 0 ? Infinity : 0;
-  let j = 0;
-  for (let k = 1; k < beta.length; k++) if (Math.abs(beta[k]!) > Math.abs(beta[j]!)) j = k;
-  const sign: 1 | -1 = beta[j]! < 0 ? -1 : 1;
-  const u = beta.map((v) => (nb > 0 ? v / nb : 0));
-  const distTo = (r: readonly number[]) => {
-    const nr = l2(r);
-    if (!(nr > 0)) return Infinity;
-    let s = 0;
-    for (let k = 0; k < u.length; k++) s += (u[k]! - r[k]! / nr) ** 2;
-    return Math.sqrt(s);
-  };
-  const e = beta.map((_, k) => (k === j ? sign : 0));
-  const distances: LimitClassification["distances"] = { zeroRatio, basis: nb > 0 ? distTo(e) : Infinity };
-  if (refs.l1) distances.l1 = nb > 0 ? distTo(refs.l1) : Infinity;
-  if (refs.l2) distances.l2 = nb > 0 ? distTo(refs.l2) : Infinity;
-  const matches: string[] = [];
-  const zero = zeroRatio < zeroTolerance;
-  if (zero) matches.push("zero");
-  const mm: [LimitKind, number][] = [];
-  if (distances.l1 !== undefined && distances.l1 <= tolerance) mm.push(["l1-max-margin", distances.l1]);
-  if (distances.l2 !== undefined && distances.l2 <= tolerance) mm.push(["l2-max-margin", distances.l2]);
-  mm.sort((a, b) => a[1] - b[1]);
-  for (const [k] of mm) matches.push(k);
-  const basis = distances.basis <= tolerance;
-  if (basis) matches.push(`basis(${j})`);
-  const base = { matches, tolerance, zeroTolerance, distances };
-  if (zero) return { class: "zero", kind: "zero", ...base };
-  if (mm.length) return { class: mm[0]![0], kind: mm[0]![0], ...base };
-  if (basis) return { class: `basis(${j})`, kind: "basis", coord: j, sign, ...base };
-  return { class: "other", kind: "other", ...base };
-}
-
 /**
  * The last few data sets' references, so that a sweep over hyper-parameters on one data set solves
  * them once per realm (worker), not once per run. Keyed by the exact data (compared in full).
@@ -190,7 +108,7 @@ function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-function cachedReferences(data: Dataset): Record<MaxMarginNorm, MaxMarginSolution> | undefined {
+function cachedReferences(data: DiagnosticsData): Record<MaxMarginNorm, MaxMarginSolution> | undefined {
   const k = cache.findIndex((c) => c.n === data.n && c.d === data.d && sameArray(c.y, data.y) && sameArray(c.x, data.x));
   if (k < 0) return undefined;
   const [hit] = cache.splice(k, 1);
@@ -198,7 +116,7 @@ function cachedReferences(data: Dataset): Record<MaxMarginNorm, MaxMarginSolutio
   return hit!.sols;
 }
 
-function remember(data: Dataset, sols: Record<MaxMarginNorm, MaxMarginSolution>): Record<MaxMarginNorm, MaxMarginSolution> {
+function remember(data: DiagnosticsData, sols: Record<MaxMarginNorm, MaxMarginSolution>): Record<MaxMarginNorm, MaxMarginSolution> {
   cache.unshift({ n: data.n, d: data.d, x: Float64Array.from(data.x), y: Float64Array.from(data.y), sols });
   cache.length = Math.min(cache.length, CACHE_SIZE);
   return sols;
@@ -208,12 +126,14 @@ function remember(data: Dataset, sols: Record<MaxMarginNorm, MaxMarginSolution>)
  * Computes the diagnostics of a Result from its data set. Async because the max-margin solver
  * loads its WebAssembly on first use. Never throws for solver trouble: `references` says "error".
  */
-export async function computeDiagnostics(result: Result, data: Dataset, options?: Partial<DiagnosticsOptions>): Promise<Diagnostics> {
-  const opts = diagnosticsOptions(options ?? (result.spec as { diagnostics?: Partial<DiagnosticsOptions> }).diagnostics);
+export async function computeDiagnostics(result: DiagnosticsInput, data: DiagnosticsData, options?: Partial<DiagnosticsOptions>): Promise<Diagnostics> {
+  const opts = diagnosticsOptions(options ?? result.spec.diagnostics);
+  const finalState = { beta: result.final.beta, wNorm: result.final.wNorm, depth: result.spec.depth, loss: result.final.loss, lossKind: result.spec.loss };
+  const thresholds = { tolerance: opts.limitTolerance, zeroTolerance: opts.zeroTolerance };
   const { final, trajectory } = result;
   const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes);
   const cells = data.n * data.d;
-  const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyFinal(final.beta, final.wNorm, result.spec.depth, {}, opts.limitTolerance, opts.zeroTolerance) };
+  const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(finalState, {}, thresholds) };
   if (opts.maxMargin === false) {
     out.message = "max-margin references disabled (diagnostics.maxMargin = false)";
     return out;
@@ -260,6 +180,6 @@ export async function computeDiagnostics(result: Result, data: Dataset, options?
         return sols.linf.margin - (nb > 0 ? margins[i]! / nb : 0);
       });
   }
-  out.limit = classifyFinal(final.beta, final.wNorm, result.spec.depth, { l1: sols.l1.beta, l2: sols.l2.beta }, opts.limitTolerance, opts.zeroTolerance);
+  out.limit = classifyLimit(finalState, { l1: sols.l1.beta, l2: sols.l2.beta }, thresholds);
   return out;
 }

@@ -2,20 +2,9 @@
  * Turns a spec's `data` and `init` into concrete arrays (generators are seeded and deterministic).
  */
 import { Rng, STREAM } from "./rng.js";
-import type { DataInfo } from "./loaders/load.js";
+import type { Dataset } from "./dataset.js";
 import { SpecError, isLoadedData, type DataSpec, type InitSpec } from "../spec/schema.js";
 
-/** A concrete data set: x is n×d row-major; y in {−1, +1}. */
-export interface Dataset {
-  n: number;
-  d: number;
-  x: Float64Array;
-  y: Float64Array;
-  /** For generated data: the ground truth β* (unit ℓ2 norm). */
-  betaStar?: number[];
-  /** For data files and named sources: how the set was loaded (labels, selection, separability). */
-  info?: DataInfo;
-}
 
 /** Materializes the data of a spec; `seed` is the spec's seed (used when the generator has none). */
 export function makeDataset(data: DataSpec, seed: number): Dataset {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { compileCore, instantiateCore } from "@samlab/core-wasm";
 import { simulateBatch } from "../run/batch.js";
-import { simulate } from "../run/simulation.js";
+import { simulate } from "../run/stream.js";
 import { ROW_BLOCK } from "./reference.js";
 
 const n = 2 * ROW_BLOCK; // two blocks

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../data/generators.js";
-import { simulate } from "../run/simulation.js";
+import { simulate } from "../run/stream.js";
 
 const base = {
   version: 1 as const,

@@ -9,7 +9,8 @@
  * same specs are shown beside them for the finite-time picture.
  */
 import { makeDataset } from "../data/generators.js";
-import { maxMargin, type MaxMarginSolution } from "../analysis/maxmargin/solver.js";
+import type { MaxMarginSolution } from "../analysis/maxmargin/problem.js";
+import { maxMargin } from "../analysis/maxmargin/solver.js";
 import type { Result } from "../run/result.js";
 import type { DataSpec, SpecInput } from "../spec/schema.js";
 import type { Check, Experiment, ExperimentContext, LineFigure } from "./types.js";

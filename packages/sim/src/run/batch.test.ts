@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { classifyLimit, simulateBatch } from "./batch.js";
-import { simulate } from "./simulation.js";
+import { simulate } from "./stream.js";
 
 async function single(spec: Record<string, unknown>, alpha: number | number[]) {
   const r = await simulate({ ...spec, init: { alpha }, record: { points: 2 }, engine: "wasm" });

@@ -7,7 +7,9 @@
  * Every run is bit-identical to `simulate` of the same spec with that run's initialization.
  */
 import { compileBatch } from "@samlab/core-wasm/batch";
+import { classifyLimit, type LimitClassification, type LimitOptions } from "../analysis/limit.js";
 import { makeDataset, makeInit } from "../data/generators.js";
+import { lossValue } from "../engine/reference.js";
 import { ALGO, LOSS } from "../engine/types.js";
 import { SpecError, parseSpec, type InitSpec, type Spec } from "../spec/schema.js";
 
@@ -25,23 +27,9 @@ export interface BatchOptions {
   chunkSteps?: number;
   /** Called after every chunk of every thread with the fraction of all run-steps done. */
   onProgress?: (fraction: number) => void;
-  /** Thresholds of {@link classifyLimit}. */
-  classify?: ClassifyOptions;
+  /** Thresholds of the limit classifier ({@link classifyLimit}). */
+  classify?: LimitOptions;
 }
-
-export interface ClassifyOptions {
-  /** ‖β‖₂ / ‖w‖₂^L below this counts as "zero" (β vanishes relative to the parameter scale). Default 1e-3. */
-  zeroRatio?: number;
-  /** A coordinate holding at least this share of ‖β‖₁ names a basis direction. Default 0.99. */
-  basisShare?: number;
-}
-
-/** The limit class of one run, read from its final parameters (MODEL.md, claim 3). */
-export type LimitClass =
-  | { kind: "zero"; ratio: number }
-  | { kind: "basis"; index: number; sign: 1 | -1; share: number; ratio: number }
-  | { kind: "mixed"; dominant: number; share: number; ratio: number }
-  | { kind: "nonfinite"; step: number };
 
 export interface BatchResult {
   runs: number;
@@ -55,38 +43,9 @@ export interface BatchResult {
   beta: number[][];
   /** The step at which each run became non-finite (its w is the last finite one), or −1. */
   nonfiniteStep: number[];
-  limit: LimitClass[];
+  /** Each run's limit class, by the classifier of a single run's diagnostics (of the last finite state for a run that diverged). */
+  limit: LimitClassification[];
   timing: { ms: number; runSteps: number; nsPerRunStep: number; threads: number };
-}
-
-/** Classifies a final state: β/‖w‖^L → 0, a signed basis vector, or neither. */
-export function classifyLimit(w: ArrayLike<number>, depth: number, d: number, opts: ClassifyOptions = {}): LimitClass {
-  const zeroRatio = opts.zeroRatio ?? 1e-3;
-  const basisShare = opts.basisShare ?? 0.99;
-  let wn = 0;
-  for (let k = 0; k < depth * d; k++) wn += w[k]! * w[k]!;
-  let l1 = 0;
-  let l2 = 0;
-  let dom = 0;
-  let domAbs = -1;
-  const beta: number[] = [];
-  for (let j = 0; j < d; j++) {
-    let p = w[j]!;
-    for (let l = 1; l < depth; l++) p *= w[l * d + j]!;
-    beta.push(p);
-    const a = Math.abs(p);
-    l1 += a;
-    l2 += p * p;
-    if (a > domAbs) {
-      domAbs = a;
-      dom = j;
-    }
-  }
-  const ratio = Math.sqrt(l2) / Math.pow(Math.sqrt(wn), depth);
-  if (!(ratio >= zeroRatio)) return { kind: "zero", ratio: Number.isFinite(ratio) ? ratio : 0 };
-  const share = domAbs / l1;
-  if (share >= basisShare) return { kind: "basis", index: dom, sign: beta[dom]! < 0 ? -1 : 1, share, ratio };
-  return { kind: "mixed", dominant: dom, share, ratio };
 }
 
 /** What one kernel instance needs; plain data, so it can be posted to a worker. */
@@ -190,6 +149,17 @@ async function runShareInWorker(s: Share, onDone: (done: number) => void): Promi
   });
 }
 
+/** The mean loss (1/n) Σ ℓ(y_i <β, x_i>) of a final β, for the limit classifier. */
+function meanLoss(x: Float64Array, y: Float64Array, n: number, d: number, beta: readonly number[], loss: Spec["loss"]): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += beta[j]! * x[i * d + j]!;
+    s += lossValue(loss, y[i]! * z);
+  }
+  return s / n;
+}
+
 function initOf(v: number | number[] | InitSpec): InitSpec {
   if (typeof v === "number" || Array.isArray(v)) return { alpha: v };
   return v;
@@ -264,7 +234,7 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
     nonfiniteStep.push(...Array.from(o.nonfinite));
   });
   const beta: number[][] = [];
-  const limit: LimitClass[] = [];
+  const limit: LimitClassification[] = [];
   for (let r = 0; r < R; r++) {
     const wr = w.subarray(r * LD, (r + 1) * LD);
     const b: number[] = [];
@@ -274,7 +244,9 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
       b.push(p);
     }
     beta.push(b);
-    limit.push(nonfiniteStep[r]! >= 0 ? { kind: "nonfinite", step: nonfiniteStep[r]! } : classifyLimit(wr, L, d, opts.classify));
+    let ww = 0;
+    for (const v of wr) ww += v * v;
+    limit.push(classifyLimit({ beta: b, wNorm: Math.sqrt(ww), depth: L, loss: meanLoss(data.x, data.y, n, d, b, spec.loss), lossKind: spec.loss }, {}, opts.classify));
   }
   const runSteps = R * spec.steps;
   return { runs: R, n, d, depth: L, steps: spec.steps, w, beta, nonfiniteStep, limit, timing: { ms, runSteps, nsPerRunStep: runSteps ? (ms * 1e6) / runSteps : 0, threads } };

@@ -3,13 +3,15 @@
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
 import { SAMLAB_VERSION } from "../spec/version.js";
-import type { Dataset } from "../data/generators.js";
-import type { DataInfo } from "../data/loaders/load.js";
+import type { DataInfo, Dataset } from "../data/dataset.js";
 import { DiagonalNet } from "../engine/reference.js";
 import { ScaledGradient } from "../engine/logdomain.js";
 import { REC, type Algo, type EngineName, type FlowStats } from "../engine/types.js";
 import type { Spec } from "../spec/schema.js";
 import type { Diagnostics } from "../analysis/diagnostics.js";
+import type { DominantChange } from "../analysis/amplification.js";
+
+export type { DominantChange };
 
 export const RESULT_FORMAT = "samlab.result/1";
 
@@ -40,16 +42,6 @@ export interface Trajectory {
   dominant: number[];
   /** β at each point (empty when not recorded: record.beta false, or d > 2048 with "auto"). */
   beta: number[][];
-}
-
-export interface DominantChange {
-  /** The coordinate (0-based) that becomes dominant. */
-  coord: number;
-  /** The first recorded step and time at which it is dominant. */
-  step: number;
-  t: number;
-  /** Its data magnitude, mean_i |x_ij|. */
-  magnitude: number;
 }
 
 export interface FinalState {
@@ -273,4 +265,12 @@ export function trajectoryToCsv(r: Result): string {
     lines.push(vals.join(","));
   }
   return lines.join("\n") + "\n";
+}
+
+/** Columns of a record block (e.g. from a progress event) as plain arrays. */
+export function rowsToColumns(rows: Float64Array, stride: number): Pick<Trajectory, "step" | "t" | "loss" | "dominant"> & { beta: number[][] } {
+  const m = Math.floor(rows.length / stride);
+  const col = (c: number) => Array.from({ length: m }, (_, i) => rows[i * stride + c]!);
+  const beta = stride > REC.FIXED ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [];
+  return { step: col(REC.STEP), t: col(REC.T), loss: col(REC.LOSS), dominant: col(REC.DOMINANT), beta };
 }

@@ -1,7 +1,7 @@
 /** One version for every package, stamped into every Result. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { simulate } from "../run/simulation.js";
+import { simulate } from "../run/stream.js";
 import { SAMLAB_VERSION } from "./version.js";
 
 const pkg = (name: string) => JSON.parse(readFileSync(new URL(`../../../${name}/package.json`, import.meta.url), "utf8")) as { version: string };

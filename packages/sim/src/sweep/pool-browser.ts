@@ -14,7 +14,7 @@
  * {type:"run", id, spec} and the worker answers {type:"result", id, result} or {type:"error", id, message}.
  */
 import type { Result } from "../run/result.js";
-import { simulate } from "../run/simulation.js";
+import { simulate } from "../run/stream.js";
 
 /** What the pool needs of a worker (a DOM Worker, or a test double). */
 export interface PoolWorker {

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { gaussianSparse } from "../../data/generators.js";
 import { Rng } from "../../data/rng.js";
-import { loadSolver, MaxMarginInputError, maxMargin, maxMarginAll, type MaxMarginNorm, type MaxMarginSolution } from "./solver.js";
+import { MaxMarginInputError, type MaxMarginNorm, type MaxMarginSolution } from "./problem.js";
+import { loadSolver, maxMargin, maxMarginAll } from "./solver.js";
 
 const norm = (v: readonly number[], p: MaxMarginNorm) =>
   p === "l1" ? v.reduce((s, a) => s + Math.abs(a), 0) : p === "linf" ? Math.max(...v.map(Math.abs)) : Math.hypot(...v);

@@ -3,53 +3,16 @@
  * what was done to get there (label mapping, selection, scaling, separability). Called once per
  * run by `createSimulation`, before the engine starts.
  */
-import type { Dataset } from "../generators.js";
+import type { DataInfo, Dataset, LoadedDataset, Separability } from "../dataset.js";
 import { maxMargin } from "../../analysis/maxmargin/solver.js";
 import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
 import { parseCsv, type RawTable } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
-import { mapLabels, canonicalLabel, type LabelMapping } from "./labels.js";
+import { mapLabels, canonicalLabel } from "./labels.js";
 import { parseLibsvm } from "./libsvm.js";
 import { complementIndices, maxAbs, scaleInPlace, standardizeInPlace, subsampleIndices, takeRows } from "./preprocess.js";
 import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
-
-/** The separability check run before training (the ℓ1 max-margin LP, maxmargin.ts). */
-export interface Separability {
-  separable: boolean;
-  /** The ℓ1 max-margin value max_{‖β‖₁ ≤ 1} min_i y_i<β, x_i> (0 when not separable). */
-  l1Margin: number;
-  /** The ℓ1 max-margin direction (‖β‖₁ = 1; zeros when not separable). */
-  l1Beta: number[];
-  ms: number;
-}
-
-/** How a loaded data set was made (reported as `result.data`). */
-export interface DataInfo {
-  /** The file path/URL, or the source name. */
-  origin: string;
-  format: "csv" | "libsvm" | "idx";
-  /** How raw labels became ±1. */
-  labels: LabelMapping;
-  /** Class names of the two classes where the source has them (e.g. Fashion-MNIST's). */
-  classNames?: [string, string];
-  /** Data rows in the file(s), rows with the selected classes, rows kept (after subsampling / split). */
-  rowsRead: number;
-  selected: number;
-  /** The factor every value was multiplied by (1 = none). */
-  scale: number;
-  standardized: boolean;
-  /** Image shape [height, width] when the features are pixels. */
-  shape?: [number, number];
-  featureNames?: string[];
-  /** Absent when the check was switched off (data.separability: false). */
-  separability?: Separability;
-  loadMs: number;
-}
-
-export interface LoadedDataset extends Dataset {
-  info: DataInfo;
-}
 
 export interface LoadOptions {
   /** How to open paths and URLs (default: fetch for URLs, node:fs for paths). */
