@@ -2,7 +2,7 @@
  * The reproduction report: figures (PNG and SVG), a self-contained HTML page (figures embedded as
  * data: URLs), a Markdown summary and the raw outcomes as JSON. All files are written atomically.
  */
-import type { Check, Figure, Outcome } from "@samlab/sim";
+import type { Check, Figure, Outcome } from "@samlab/sim/experiments";
 import { dirname, join, relative } from "node:path";
 import { renderPng, renderSvg } from "./figures.js";
 import { writeFileAtomic } from "./io.js";

@@ -4,7 +4,8 @@
  * docs/SWEEP.md documents every column and field.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson, dataDimension, type Result, type Sweep } from "@samlab/sim";
+import { dataDimension, type Result } from "@samlab/sim";
+import { canonicalJson, type Sweep } from "@samlab/sim/sweep";
 
 export const SWEEP_OUTPUT_FORMAT = "samlab.sweep-output/1";
 

@@ -1,9 +1,10 @@
 /**
- * Diagnostics (issue 3): the limit classifier on constructed final states (each class and the
- * borderline cases), the amplification order reading, and the diagnostics of real runs.
+ * Diagnostics: the amplification order reading and the diagnostics of real runs (the limit
+ * classifier's own cases are in limit.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { amplificationOrder, classifyFinal, cosine } from "./diagnostics.js";
+import { amplificationOrder } from "./amplification.js";
+import { cosine } from "./diagnostics.js";
 import { simulate } from "../run/stream.js";
 import { parseSpec, SpecError } from "../spec/schema.js";
 
@@ -11,62 +12,6 @@ const unit = (v: number[]) => {
   const n = Math.hypot(...v);
   return v.map((a) => a / n);
 };
-
-describe("classifyFinal: constructed final states", () => {
-  // Depth 2 throughout; ‖w‖₂^L is passed directly as wNorm² via wNorm = sqrt(scale).
-  const refs = { l1: [0, 0, 1], l2: unit([1, 2, 3]) };
-
-  it("zero: ‖β‖₂/‖w‖₂^L below the tolerance wins over everything", () => {
-    // β = 1e-4·e3 with ‖w‖₂ = 1: ratio 1e-4 < 1e-3, although the direction is the ℓ1 one.
-    const c = classifyFinal([0, 0, 1e-4], 1, 2, refs);
-    expect(c.class).toBe("zero");
-    expect(c.distances.zeroRatio).toBeCloseTo(1e-4, 15);
-    expect(c.matches).toEqual(["zero", "l1-max-margin", "basis(2)"]);
-  });
-
-  it("zero borderline: ratio just above the tolerance is not zero", () => {
-    expect(classifyFinal([0, 0, 1.0001e-3], 1, 2, refs).class).toBe("l1-max-margin");
-    expect(classifyFinal([0, 0, 0.9999e-3], 1, 2, refs).class).toBe("zero");
-    expect(classifyFinal([0, 0, 0], 1, 2, refs).class).toBe("zero");
-  });
-
-  it("l1-max-margin and l2-max-margin, and the nearer one when both match", () => {
-    expect(classifyFinal([0.001, 0, 5], 3, 2, refs).class).toBe("l1-max-margin");
-    expect(classifyFinal([1.01, 2, 3], 3, 2, refs).class).toBe("l2-max-margin");
-    // Two references 0.04 apart, β between them nearer the ℓ2 one.
-    const close = { l1: unit([1, 0.04, 0]), l2: unit([1, 0, 0]) };
-    const c = classifyFinal([1, 0.01, 0], 1, 2, close, 0.05);
-    expect(c.class).toBe("l2-max-margin");
-    expect(c.matches.slice(0, 2)).toEqual(["l2-max-margin", "l1-max-margin"]);
-  });
-
-  it("basis(j) for a minor coordinate, with its sign", () => {
-    const c = classifyFinal([-2, 0.01, 0.02], 2, 2, refs);
-    expect(c.class).toBe("basis(0)");
-    expect(c.coord).toBe(0);
-    expect(c.sign).toBe(-1);
-  });
-
-  it("other, and the tolerance borderline (distance ≤ tolerance matches)", () => {
-    expect(classifyFinal([1, 1, 0], 1, 2, refs).class).toBe("other");
-    // u = (cos θ, sin θ, 0): distance to e1 is 2 sin(θ/2). Pick θ so that it is 0.05 ± 1e-9.
-    const at = (dist: number) => {
-      const th = 2 * Math.asin(dist / 2);
-      return [Math.cos(th), Math.sin(th), 0];
-    };
-    const inside = classifyFinal(at(0.05 - 1e-9), 1, 2, refs);
-    expect(inside.class).toBe("basis(0)");
-    expect(inside.distances.basis).toBeLessThanOrEqual(0.05);
-    const outside = classifyFinal(at(0.05 + 1e-9), 1, 2, refs);
-    expect(outside.class).toBe("other");
-    expect(outside.distances.basis).toBeGreaterThan(0.05);
-  });
-
-  it("without references only zero / basis / other are possible", () => {
-    expect(classifyFinal([0, 0, 1], 1, 2, {}).class).toBe("basis(2)");
-    expect(classifyFinal([0, 0, 1], 1, 2, {}).distances.l1).toBeUndefined();
-  });
-});
 
 describe("amplificationOrder", () => {
   const ch = (coord: number, magnitude: number, step: number) => ({ coord, magnitude, step, t: step * 0.1 });

@@ -3,7 +3,8 @@
  * naming the field and what was expected (table-driven).
  */
 import { describe, expect, it } from "vitest";
-import { parseSpec, parseSpecJson, recordSchedule, SpecError } from "../index.js";
+import { parseSpec, parseSpecJson, SpecError } from "../index.js";
+import { recordSchedule } from "../run/index.js";
 
 const example = {
   version: 1,

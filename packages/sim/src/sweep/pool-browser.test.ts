@@ -3,7 +3,8 @@
  * the real worker side (`servePoolWorker`) behind asynchronous, cloning message passing.
  */
 import { describe, expect, it } from "vitest";
-import { runPool, servePoolWorker, simulate, type PoolWorker } from "../index.js";
+import { simulate } from "../index.js";
+import { runPool, servePoolWorker, type PoolWorker } from "./index.js";
 
 function fakeWorker(stats: { created: number; live: number }): PoolWorker {
   let terminated = false;

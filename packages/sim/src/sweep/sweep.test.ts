@@ -3,7 +3,7 @@
  * (and for a run, its index and the key that set the value), and the shard partition's properties.
  */
 import { describe, expect, it } from "vitest";
-import { canonicalJson, expandSweep, expandSweepJson, getPath, parsePath, parseShard, shardIndices, SweepError, SWEEP_LIMITS } from "../index.js";
+import { canonicalJson, expandSweep, expandSweepJson, getPath, parsePath, parseShard, shardIndices, SweepError, SWEEP_LIMITS } from "./index.js";
 
 const base = { version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "sam-l2", steps: 100 };
 
