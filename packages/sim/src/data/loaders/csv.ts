@@ -5,6 +5,9 @@
 import { DataError } from "./errors.js";
 import { GrowableF64, isNonFiniteWord, parseNumber, textLines, type DataInput } from "./input.js";
 import { canonicalLabel, classFilter } from "./labels.js";
+import type { RawTable } from "./table.js";
+
+export type { RawTable };
 
 export interface CsvOptions {
   /** The label column: a header name, or a 0-based index (negative counts from the end). Default: a column named label/y/class/target/species, else the last. */
@@ -13,27 +16,10 @@ export interface CsvOptions {
   header?: boolean | "auto";
   /** Field separator; default: detected from the first line (",", "\t", ";", else runs of spaces). */
   delimiter?: string;
-  /** Keep only rows with these two labels (raw labels; numbers compared by value). */
+  /** Keep only rows with these labels (raw labels; numbers compared by value). */
   classes?: readonly (string | number)[];
   /** Cap on kept numbers (rows × features); default 50 000 000. */
   maxCells?: number;
-}
-
-/** Rows of numeric features with raw (canonical) labels: what every loader produces before preprocessing. */
-export interface RawTable {
-  n: number;
-  d: number;
-  /** n×d row-major. */
-  x: Float64Array;
-  labels: string[];
-  /** Column names (CSV with a header). */
-  featureNames?: string[];
-  /** Image shape [height, width] when the features are pixels (IDX, digits). */
-  shape?: [number, number];
-  /** Number of rows read before selection. */
-  rowsRead: number;
-  /** Rows with the selected classes, when the loader subsampled already (IDX pairs); default n. */
-  selected?: number;
 }
 
 const LABEL_NAMES = ["label", "y", "class", "target", "species"];

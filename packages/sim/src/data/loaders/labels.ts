@@ -28,7 +28,28 @@ export function canonicalLabel(raw: string): string {
   return v === undefined ? t : String(v);
 }
 
-/** The selection filter for `classes` (applied while streaming, so unselected rows cost nothing). */
+/**
+ * The two selected classes of a spec's `data.classes`, canonicalized and checked once, on the way
+ * in: the parsers keep only rows with these labels and `mapLabels` maps them to −1 and +1.
+ */
+export interface LabelSelection {
+  /** The canonical labels mapped to −1 and to +1. */
+  negative: string;
+  positive: string;
+  /** Whether a canonical label is one of the two (the parsers' row filter). */
+  keep(label: string): boolean;
+}
+
+/** The selection of `classes` (undefined: keep every row); throws a DataError naming `file` unless two different classes are given. */
+export function selectClasses(classes: readonly (string | number)[] | undefined, file: string): LabelSelection | undefined {
+  if (!classes) return undefined;
+  if (classes.length !== 2) throw new DataError(file, `expected two classes, got ${classes.length}`);
+  const [negative, positive] = classes.map((c) => canonicalLabel(String(c))) as [string, string];
+  if (negative === positive) throw new DataError(file, `expected two different classes, got ${negative} twice`);
+  return { negative, positive, keep: (l) => l === negative || l === positive };
+}
+
+/** The row filter of a parser's `classes` option (any number of labels; applied while streaming, so unselected rows cost nothing). */
 export function classFilter(classes: readonly (string | number)[] | undefined): ((label: string) => boolean) | undefined {
   if (!classes) return undefined;
   const set = new Set(classes.map((c) => canonicalLabel(String(c))));
@@ -42,17 +63,16 @@ const byValue = (a: string, b: string) => {
 };
 
 /**
- * Maps canonical labels (already filtered to `classes` when given) to ±1. `file` and `what` name the
- * input in errors (e.g. "with classes 7, 9").
+ * Maps canonical labels (already filtered to the selection when there is one) to ±1. `file` names
+ * the input in errors. `classes` is a {@link LabelSelection}, or raw classes (selected here).
  */
-export function mapLabels(labels: readonly string[], classes: readonly (string | number)[] | undefined, file: string): { y: Float64Array; mapping: LabelMapping } {
+export function mapLabels(labels: readonly string[], classes: LabelSelection | readonly (string | number)[] | undefined, file: string): { y: Float64Array; mapping: LabelMapping } {
   let neg: string | null;
   let pos: string | null;
   let rule: string;
-  if (classes) {
-    if (classes.length !== 2) throw new DataError(file, `expected two classes, got ${classes.length}`);
-    [neg, pos] = classes.map((c) => canonicalLabel(String(c))) as [string, string];
-    if (neg === pos) throw new DataError(file, `expected two different classes, got ${neg} twice`);
+  const selection = classes === undefined || "keep" in classes ? classes : selectClasses(classes, file);
+  if (selection) {
+    ({ negative: neg, positive: pos } = selection);
     if (labels.length === 0) throw new DataError(file, `empty selection: no row has label ${neg} or ${pos}`);
     rule = `classes [${neg}, ${pos}] → [−1, +1]`;
   } else {

@@ -4,14 +4,14 @@
  * the end, when the dimension (the largest index, or `d`) is known.
  */
 import { DataError } from "./errors.js";
-import type { RawTable } from "./csv.js";
 import { GrowableF64, isNonFiniteWord, parseNumber, textLines, type DataInput } from "./input.js";
 import { canonicalLabel, classFilter } from "./labels.js";
+import type { RawTable } from "./table.js";
 
 export interface LibsvmOptions {
   /** The dimension; default: the largest index that occurs. Indices above it are an error. */
   d?: number;
-  /** Keep only rows with these two labels. */
+  /** Keep only rows with these labels. */
   classes?: readonly (string | number)[];
   /** Cap on kept numbers (rows × d, dense); default 50 000 000. */
   maxCells?: number;

@@ -6,11 +6,12 @@
 import type { DataInfo, Dataset, LoadedDataset, Separability } from "../dataset.js";
 import { maxMargin } from "../../analysis/maxmargin/solver.js";
 import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
-import { parseCsv, type RawTable } from "./csv.js";
+import { parseCsv } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
-import { mapLabels, canonicalLabel } from "./labels.js";
+import { canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
 import { parseLibsvm } from "./libsvm.js";
+import type { RawTable } from "./table.js";
 import { complementIndices, maxAbs, scaleInPlace, standardizeInPlace, subsampleIndices, takeRows } from "./preprocess.js";
 import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
 
@@ -37,20 +38,23 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
   let rows: number[] | undefined; // rows of `table` to keep (undefined: subsample by n)
   let classNames: [string, string] | undefined;
   const maxCells = LIMITS.maxCells;
+  // the selected classes, canonicalized and checked once; the parsers filter by them, mapLabels maps them
+  const selection = selectClasses(data.classes, "file" in data ? data.file : data.source);
+  const classes = selection && [selection.negative, selection.positive];
 
   if ("file" in data) {
     origin = data.file;
     format = data.format!;
     if (format === "idx") {
-      table = await loadIdxPair(open, data.file, data.labels!, data.classes, data.n, s);
+      table = await loadIdxPair(open, data.file, data.labels!, selection, data.n, s);
       rows = Array.from({ length: table.n }, (_, i) => i);
       unit = 255;
     } else {
       const input = await open(data.file);
       table =
         format === "csv"
-          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes: data.classes, maxCells })
-          : await parseLibsvm(input, data.file, { d: data.d, classes: data.classes, maxCells });
+          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells })
+          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells });
     }
   } else if (data.source === "fashion-mnist") {
     const dir = fashionMnistDir(data.dir);
@@ -58,7 +62,7 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
     origin = `fashion-mnist (${data.split ?? "train"}, ${dir})`;
     format = "idx";
     try {
-      table = await loadIdxPair(open, f.images, f.labels, data.classes, data.n, s);
+      table = await loadIdxPair(open, f.images, f.labels, selection, data.n, s);
     } catch (e) {
       if (e instanceof DataNotFoundError) throw new DataNotFoundError(e.file, MISSING_FASHION_MNIST);
       throw e;
@@ -70,7 +74,7 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
     const url = vendoredFile(data.source);
     origin = data.source;
     format = "csv";
-    table = await parseCsv(await open(url), inputName(url), { classes: data.classes, maxCells });
+    table = await parseCsv(await open(url), inputName(url), { classes, maxCells });
     if (data.source === "digits") {
       table.shape = [8, 8];
       unit = 16;
@@ -89,7 +93,7 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
   const d = table.d;
   const x = rows.length === table.n && rows.every((r, i) => r === i) ? table.x : takeRows(table.x, d, rows);
   const labels = rows.map((i) => table.labels[i]!);
-  const { y, mapping } = mapLabels(labels, data.classes, file);
+  const { y, mapping } = mapLabels(labels, selection, file);
 
   const sc = data.scale ?? ("source" in data && data.source !== "iris" ? "unit" : "none");
   let scale = 1;
@@ -139,13 +143,12 @@ export async function checkSeparability(ds: Dataset): Promise<Separability> {
  * seeded subsample chosen from them, and then only those images are decoded from the image stream.
  * `rowsRead` counts all records, `selected` those with the selected classes.
  */
-async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string, classes: readonly (string | number)[] | undefined, n: number | undefined, seed: number): Promise<RawTable> {
+async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string, selection: LabelSelection | undefined, n: number | undefined, seed: number): Promise<RawTable> {
   const lab = await parseIdx(await open(labelsFile), labelsFile, { ndims: 1 });
   const all = Array.from(lab.data, (v) => canonicalLabel(String(v)));
-  const set = classes ? new Set(classes.map((c) => canonicalLabel(String(c)))) : undefined;
   const candidates: number[] = [];
-  for (let i = 0; i < all.length; i++) if (!set || set.has(all[i]!)) candidates.push(i);
-  if (set && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${[...set].join(" or ")}`);
+  for (let i = 0; i < all.length; i++) if (!selection || selection.keep(all[i]!)) candidates.push(i);
+  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}`);
   const chosen = subsampleIndices(candidates.length, n, seed, labelsFile).map((k) => candidates[k]!);
   const mask = new Uint8Array(all.length);
   for (const i of chosen) mask[i] = 1;
