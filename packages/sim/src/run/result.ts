@@ -204,6 +204,12 @@ export function buildResult(b: BuildInput): Result {
   };
 }
 
+/**
+ * The final state, evaluated from the final w with the reference network. Not read from the engine's
+ * last record row: its β, margins and norms are the same bits, but its loss and log-loss differ in the
+ * last bit for some kernels (the register kernel's and the row-blocked kernel's own summation), and
+ * `final.loss` is pinned by test/fixtures/golden.json — switching is a change of numbers.
+ */
 function finalState(b: BuildInput): FinalState {
   const { data, spec } = b;
   const net = new DiagonalNet(data.x, data.y, data.n, data.d, spec.depth, spec.loss);
