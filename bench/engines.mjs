@@ -6,7 +6,7 @@
 // Prints one JSON line {"ns": [wall, per rep], "cpu": [process CPU, per rep], "beta": [final β, d per run]}.
 // Setup and a warm-up (a tenth of the steps, untimed) are not timed.
 import { performance } from "node:perf_hooks";
-import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/index.js";
+import { ReferenceRun, WasmRun, loadWasm } from "../packages/sim/dist/engine/index.js";
 import { readData } from "./workloads.mjs";
 
 const [engine, mode, path, stepsArg, repsArg] = process.argv.slice(2);

@@ -5,7 +5,7 @@
 // Called once per `pnpm bench` by bench/run.mjs (and by bench/engines.mjs to read a file back).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { makeDataset, makeInit } from "../packages/sim/dist/index.js";
+import { makeDataset, makeInit } from "../packages/sim/dist/data/index.js";
 
 export const ALGO = { gd: 0, "sam-l2": 1, "sam-linf": 2, usam: 3 };
 export const LOSS = { logistic: 0, exponential: 1 };

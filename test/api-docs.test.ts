@@ -1,6 +1,7 @@
 /**
- * The generated API reference (docs/api/README.md): TypeDoc over the three packages' entry points,
- * into a temporary folder, must succeed and document the main exports.
+ * The generated API reference (docs/api/README.md): TypeDoc over the three packages' entry points
+ * (@samlab/sim's root and subpath exports each), into a temporary folder, must succeed and document
+ * the main exports.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -17,11 +18,12 @@ describe("API docs (TypeDoc)", () => {
     expect(p.status, p.stdout + p.stderr).toBe(0);
     expect(existsSync(join(out, "index.html"))).toBe(true);
     const all = readdirSync(out, { recursive: true }).map(String);
-    // pages are named functions/_samlab_<package>.<name>.html
-    for (const name of ["sim.simulate", "sim.resume", "sim.parseCheckpointJson", "sim.parseSpec", "core-wasm.compileCore", "core-wasm.instantiateCore", "cli.main"]) {
+    // pages are named functions/_samlab_<package>.<name>.html; @samlab/sim has one module per entry
+    // point: "index" (the root, @samlab/sim) and each subpath export (@samlab/sim/analysis, …)
+    for (const name of ["sim.index.simulate", "sim.index.resume", "sim.index.parseCheckpointJson", "sim.index.parseSpec", "sim.analysis.classifyLimit", "sim.analysis.maxMargin", "sim.data.loadDataset", "sim.engine.loadWasm", "sim.sweep.expandSweep", "sim.experiments.runExperiment", "sim.math.portableLog", "sim.run.recordSchedule", "core-wasm.compileCore", "core-wasm.instantiateCore", "cli.main"]) {
       expect(all, name).toContain(join("functions", `_samlab_${name}.html`));
     }
-    const sim = join("functions", "_samlab_sim.simulate.html");
+    const sim = join("functions", "_samlab_sim.index.simulate.html");
     expect(readFileSync(join(out, sim), "utf8")).toMatch(/Runs a spec to the end/);
   });
 });

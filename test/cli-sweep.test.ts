@@ -50,7 +50,7 @@ describe("samlab sweep", () => {
 
     const t = table(whole);
     expect(t[0]!.slice(0, 5)).toEqual(["run", "rho", "init.alpha", "algo", "status"]);
-    expect(t[0]).toEqual(expect.arrayContaining(["loss", "dominant", "dominantSequence", "takeoverSteps", "beta_0", "beta_2", "message"]));
+    expect(t[0]).toEqual(expect.arrayContaining(["loss", "dominant", "dominantSequence", "takeoverSteps", "limit", "beta_0", "beta_2", "message"]));
     expect(t.slice(1).map((r) => r[0])).toEqual(["0", "1", "2", "3", "4", "5", "6", "7"]);
     // list outermost, then the grid with its last key fastest
     expect(t.slice(1).map((r) => r.slice(1, 4).join(" "))).toEqual([
@@ -75,6 +75,7 @@ describe("samlab sweep", () => {
     expect(Number(row5[header.indexOf("loss")])).toBe(api.final.loss);
     expect(Number(row5[header.indexOf("beta_1")])).toBe(api.final.beta[1]);
     expect(row5[header.indexOf("dominantSequence")]).toBe(api.dominantSequence.map((c) => c.coord).join(">"));
+    expect(row5[header.indexOf("limit")]).toBe(api.diagnostics!.limit.class); // the one limit classifier
 
     const m = JSON.parse(readFileSync(join(whole, "sweep.json"), "utf8"));
     expect(m).toMatchObject({ format: "samlab.sweep-output/1", totalRuns: 8, runs: 8, complete: true, shard: null, keys: ["rho", "init.alpha", "algo"], status: { finished: 8 } });

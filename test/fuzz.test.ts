@@ -20,18 +20,15 @@ import {
   DataError,
   LIMITS,
   SpecError,
-  SweepError,
   checkpointToJson,
-  expandSweep,
   parseCheckpointJson,
-  parseCsv,
-  parseIdx,
-  parseLibsvm,
   parseSpec,
   parseSpecJson,
   simulateStream,
   type SimulationState,
 } from "@samlab/sim";
+import { parseCsv, parseIdx, parseLibsvm } from "@samlab/sim/data";
+import { SweepError, expandSweep } from "@samlab/sim/sweep";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { WEB_LIMITS, acceptSpecText, loadFromQuery } from "../packages/web/src/spec-state.js";

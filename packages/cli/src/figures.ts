@@ -5,7 +5,7 @@
  * directly on the canvas (a grid of small panels is simpler as pixels than as chart.js charts).
  */
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from "@napi-rs/canvas";
-import type { Figure, HeatmapFigure, ImageFigure, LineFigure } from "@samlab/sim";
+import type { Figure, HeatmapFigure, ImageFigure, LineFigure } from "@samlab/sim/experiments";
 import { Chart, registerables, type ChartConfiguration } from "chart.js";
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 

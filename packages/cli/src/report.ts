@@ -2,7 +2,7 @@
  * The reproduction report: figures (PNG and SVG), a self-contained HTML page (figures embedded as
  * data: URLs), a Markdown summary and the raw outcomes as JSON. All files are written atomically.
  */
-import type { Check, Figure, Outcome } from "@samlab/sim";
+import type { Check, Figure, Outcome } from "@samlab/sim/experiments";
 import { dirname, join, relative } from "node:path";
 import { renderPng, renderSvg } from "./figures.js";
 import { writeFileAtomic } from "./io.js";
@@ -11,7 +11,7 @@ import { writeFileAtomic } from "./io.js";
 export const METHOD_NOTES = [
   "Limits (claims 1, 2, 4 and the phase diagram) are read from runs with the rescaled step size η/mean|ℓ'(z̃)| — the Euler step of the rescaled flow the paper analyses — because with a constant η the direction converges like 1/log t and at depth 2 the crossover between coordinates needs astronomically large t. Constant-η runs of the same specs are reported beside them.",
   "A limit is a statement about t → ∞; every check reads a finite horizon. The angles quoted are upper bounds on how far the run still is from the reference, with tolerances stated per check; they shrink further with longer horizons but never reach exactly 0 except where a coordinate dies exactly (one example at depth 2).",
-  "The ℓ∞-SAM phase diagram classifies a cell as e_j when |cos(β, e_j)| ≥ 0.999 at rescaled time τ = 30. Every cell agrees with the closed-form prediction (boundaries α_j = ρ); cells within one grid step of a boundary converge slowest and are the first that a shorter horizon would misclassify.",
+  "The ℓ∞-SAM phase diagram classifies a cell by its run's limit class (docs/DIAGNOSTICS.md): e_j when β/‖β‖₂ is within 0.05 of e_j at rescaled time τ = 30. Every cell agrees with the closed-form prediction (boundaries α_j = ρ); cells within one grid step of a boundary converge slowest and are the first that a shorter horizon would misclassify.",
   "Sequential amplification (claims 5 and 6) is measured with constant-η discrete steps (η = 0.01). Near the collapse boundary the discrete dynamics are sensitive (β shrinks towards 0 and the dominant coordinate oscillates), so the measured boundary depends on η; the order of takeovers away from it does not.",
   "USAM keeps GD's major-first order only while ρ|ℓ'(0)|·max_j x_j < 1/2 (here 0.375); at larger ρ its unnormalized perturbation also favours middle coordinates until the loss falls, so the control is run at the same ρ as ℓ2-SAM within that range.",
   "Depth 3 and 4 and the real-data experiments are reported as measured; their only pass/fail checks are those the analysis settles (GD's one-example limit; minor-first order; the weighted feature magnitude rising for ℓ2-SAM).",

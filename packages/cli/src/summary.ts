@@ -7,7 +7,7 @@ const trimZeros = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace
 const fmt = (v: number, digits = 4) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? trimZeros(v.toPrecision(digits)) : v.toExponential(digits - 1));
 const vec = (a: number[], max = 12) => `[${a.slice(0, max).map((v) => fmt(v, 3)).join(", ")}${a.length > max ? `, … (${a.length} in all)` : ""}]`;
 
-/** The implicit-bias diagnostics (docs/DIAGNOSTICS.md) as summary lines. */
+/** The implicit-bias diagnostics (docs/DIAGNOSTICS.md) as summary lines; the limit class is the one classifier's (Result.diagnostics.limit). */
 function diagnosticsLines(dg: Diagnostics): string[] {
   const out: string[] = [];
   const a = dg.amplification;
@@ -19,7 +19,7 @@ function diagnosticsLines(dg: Diagnostics): string[] {
   } else if (dg.message) out.push(`max-margin refs   ${dg.message}`);
   const l = dg.limit;
   const ds = l.distances;
-  const dist = [`‖β‖₂/‖w‖₂^L ${fmt(ds.zeroRatio, 3)}`, `basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : [])];
+  const dist = [`‖β‖₂/‖w‖₂^L ${fmt(ds.zeroRatio, 3)}`, `L/ℓ(0) ${fmt(ds.lossRatio, 3)}`, `basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : [])];
   out.push(`limit class       ${l.class}   (distances ${dist.join(", ")}; tolerance ${l.tolerance}, zero below ${l.zeroTolerance})`);
   return out;
 }

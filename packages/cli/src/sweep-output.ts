@@ -4,7 +4,8 @@
  * docs/SWEEP.md documents every column and field.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson, dataDimension, type Result, type Sweep } from "@samlab/sim";
+import { dataDimension, limitOfResult, type Result } from "@samlab/sim";
+import { canonicalJson, type Sweep } from "@samlab/sim/sweep";
 
 export const SWEEP_OUTPUT_FORMAT = "samlab.sweep-output/1";
 
@@ -34,6 +35,8 @@ export interface RunRow {
   dominantSequence?: string;
   /** The first recorded step at which each of them was dominant, "0>5400>120000". */
   takeoverSteps?: string;
+  /** The limit class of the final state (the classifier of every Result's diagnostics.limit). */
+  limit?: string;
   ms?: number;
   nsPerStep?: number;
   beta?: number[];
@@ -62,6 +65,7 @@ export function rowOf(index: number, r: Result): RunRow {
     dominant: f.dominant,
     dominantSequence: r.dominantSequence.map((c) => c.coord).join(">"),
     takeoverSteps: r.dominantSequence.map((c) => c.step).join(">"),
+    limit: limitOfResult(r).class,
     ms: r.timing.ms,
     nsPerStep: r.timing.nsPerStep,
     beta: r.data.d <= MAX_BETA_COLUMNS ? f.beta : [],
@@ -100,6 +104,7 @@ export function csvHeader(keys: string[], betaCols: number): string {
     ...NUMERIC,
     "dominantSequence",
     "takeoverSteps",
+    "limit",
     "ms",
     "nsPerStep",
     ...Array.from({ length: betaCols }, (_, j) => `beta_${j}`),
@@ -118,6 +123,7 @@ export function csvRow(row: RunRow, values: unknown[], betaCols: number): string
     ...NUMERIC.map((k) => num(row[k])),
     row.dominantSequence ?? "",
     row.takeoverSteps ?? "",
+    csvField(row.limit ?? ""),
     row.ms === undefined ? "" : row.ms.toFixed(3),
     row.nsPerStep === undefined ? "" : row.nsPerStep.toFixed(2),
     ...Array.from({ length: betaCols }, (_, j) => num(row.beta?.[j])),

@@ -1,53 +1,39 @@
 /**
- * @samlab/sim — the simulation API of samlab, for Node and browsers.
+ * @samlab/sim — the simulation API of samlab, for Node and browsers: specs in, Results out.
  *
  * ```ts
  * import { simulate } from "@samlab/sim";
  * const r = await simulate({ version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 1e5 });
- * r.final.beta; r.trajectory.loss; r.dominantSequence;
+ * r.final.beta; r.trajectory.loss; r.dominantSequence; r.diagnostics?.limit.class;
  * ```
+ *
+ * The advanced pieces are subpath exports (docs/API.md): `@samlab/sim/engine` (the engines),
+ * `@samlab/sim/data` (generators and loaders), `@samlab/sim/analysis` (max-margin references,
+ * diagnostics, the limit classifier), `@samlab/sim/run` (result and schedule building blocks),
+ * `@samlab/sim/sweep`, `@samlab/sim/experiments` and `@samlab/sim/math`.
+ *
+ * @packageDocumentation
  */
-export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount } from "./spec.js";
-export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian } from "./spec.js";
-export { makeDataset, makeInit, featureMagnitudes, gaussianSparse, type Dataset } from "./data.js";
-export { recordSchedule } from "./schedule.js";
-export { Rng } from "./rng.js";
-export { simulate, simulateStream, createSimulation, rowsToColumns, Simulation, resume, resumeStream } from "./simulate.js";
-export { CHECKPOINT_FORMAT, CHECKPOINT_LIMITS, CheckpointError, checkpointToJson, parseCheckpoint, parseCheckpointJson, type SimulationState } from "./checkpoint.js";
-export type { SimulateOptions, Progress, StreamEvent } from "./simulate.js";
-export { SAMLAB_VERSION } from "./version.js";
-export { RESULT_FORMAT, trajectoryToCsv, buildResult, trajectoryFromRows, TRAJECTORY_COLUMNS } from "./result.js";
-export type { Result, Trajectory, FinalState, DominantChange } from "./result.js";
-export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./engine/reference.js";
-export { WasmRun, loadWasm } from "./engine/wasm.js";
-export { ALGO, LOSS, REC } from "./engine/types.js";
-export type { Algo, Loss, EngineName, EngineInit, EngineRun, EngineClock } from "./engine/types.js";
-export { LR_SCHEDULE, FLOW, TIME_SCALE } from "./engine/types.js";
-export type { LrSchedule, FlowKind, TimeScale, FlowInit, FlowStats, FlowEngineRun, FlowRunStatus } from "./engine/types.js";
-export { ReferenceFlowRun } from "./engine/flow-reference.js";
-export { WasmFlowRun } from "./engine/flow-wasm.js";
-export { ScaledGradient, lossPrimeScaled, lossValueScaled } from "./engine/logdomain.js";
-export { flowRecordTimes, isFlowSpec, type FlowSpec } from "./flow.js";
-export { SWEEP_VERSION, SWEEP_LIMITS, SweepError, expandSweep, expandSweepJson, parseShard, shardIndices, canonicalJson, parsePath, getPath } from "./sweep.js";
-export type { Sweep, SweepInput, SweepRun, Shard } from "./sweep.js";
-export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./experiments/registry.js";
-export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, ImageFigure, Sabotage } from "./experiments/types.js";
-export * as measure from "./experiments/util.js";
-export { phaseSpec, phaseClass, predictedClass, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./experiments/phase.js";
-export { simulateBatch, classifyLimit } from "./batch.js";
-export type { BatchOptions, BatchResult, LimitClass, ClassifyOptions } from "./batch.js";
-export { runPool, servePoolWorker } from "./pool-browser.js";
-export type { PoolWorker, RunPoolOptions } from "./pool-browser.js";
-export { loadDataset, checkSeparability, type LoadedDataset, type LoadOptions, type DataInfo, type Separability } from "./loaders/load.js";
-export { parseCsv, type CsvOptions, type RawTable } from "./loaders/csv.js";
-export { parseLibsvm, type LibsvmOptions } from "./loaders/libsvm.js";
-export { parseIdx, type IdxOptions, type IdxArray } from "./loaders/idx.js";
-export { mapLabels, type LabelMapping } from "./loaders/labels.js";
-export { DataError } from "./loaders/errors.js";
-export { DataNotFoundError, openInput, fashionMnistDir, FASHION_MNIST_CLASSES, DEBIAN_DATA_DIR, type Opener } from "./loaders/sources.js";
-export type { DataInput } from "./loaders/input.js";
-export { DATA_FORMATS, DATA_SOURCES, isLoadedData, formatFromName, type DataFile, type DataSource } from "./spec.js";
-export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, MaxMarginInputError, MAX_MARGIN_NORMS, SEPARATION_TOL, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution, type SolverLoadOptions } from "./maxmargin.js";
-export { computeDiagnostics, classifyFinal, amplificationOrder, cosine, diagnosticsOptions, DIAGNOSTICS_DEFAULTS } from "./diagnostics.js";
-export type { Diagnostics, DiagnosticsOptions, ReferenceDirection, AmplificationOrder, LimitClassification, LimitKind } from "./diagnostics.js";
-export { portableLog, portableExp, portableLog1p, portableSin, portableCos } from "./portable-math.js";
+// running a spec
+export { simulate, simulateStream, resume, resumeStream, type SimulateOptions, type Progress, type StreamEvent } from "./run/stream.js";
+export { createSimulation, Simulation } from "./run/simulation.js";
+export { simulateBatch, type BatchOptions, type BatchResult } from "./run/batch.js";
+// the spec
+export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount, isLoadedData, formatFromName, DATA_FORMATS, DATA_SOURCES } from "./spec/schema.js";
+export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian, DataFile, DataSource } from "./spec/schema.js";
+export { SAMLAB_VERSION } from "./spec/version.js";
+export { isFlowSpec, type FlowSpec } from "./flows/flow.js";
+// the Result
+export { RESULT_FORMAT, TRAJECTORY_COLUMNS, trajectoryToCsv, trajectoryFromRows, rowsToColumns } from "./run/result.js";
+export type { Result, Trajectory, FinalState, DominantChange } from "./run/result.js";
+export { REC } from "./engine/types.js";
+export type { EngineName, FlowStats } from "./engine/types.js";
+export type { DataInfo, Separability } from "./data/dataset.js";
+export type { Diagnostics, DiagnosticsOptions, ReferenceDirection } from "./analysis/diagnostics.js";
+export type { AmplificationOrder } from "./analysis/amplification.js";
+export type { LimitClassification, LimitKind } from "./analysis/limit.js";
+export { limitOfResult } from "./run/limit.js";
+// checkpoints
+export { CHECKPOINT_FORMAT, CHECKPOINT_LIMITS, CheckpointError, checkpointToJson, parseCheckpoint, parseCheckpointJson, type SimulationState } from "./run/checkpoint.js";
+// the error thrown for bad data files
+export { DataError } from "./data/loaders/errors.js";

@@ -11,7 +11,8 @@
  * All simulation happens in the element's worker; the main thread appends the streamed record rows
  * to columns and redraws dirty charts on animation frames within a small time budget.
  */
-import { predictedClass, PHASE_TAU, REC, SpecError, trajectoryToCsv, type Result, type Spec } from "@samlab/sim";
+import { REC, SpecError, trajectoryToCsv, type Result, type Spec } from "@samlab/sim";
+import { predictedClass, PHASE_TAU } from "@samlab/sim/experiments";
 import type { Chart } from "chart.js";
 import { PALETTE, dataset, decimateIndices, heatmapChart, lineChart, type HeatCell, type XY } from "./charts.js";
 import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid, type PhaseGrid } from "./phase.js";

@@ -7,7 +7,8 @@
  * `samlab reproduce linf-phase`. In this setup the boundaries are exactly α_j = ρ (`predictedClass`).
  * Pure functions (the worker runs the cells).
  */
-import { measure, phaseSpec, PHASE_CLASSES, PHASE_RHO, type SpecInput } from "@samlab/sim";
+import type { SpecInput } from "@samlab/sim";
+import { measure, phaseSpec, PHASE_CLASSES, PHASE_RHO } from "@samlab/sim/experiments";
 
 /** Cells per axis (576 runs of ~1–2 ms each: the diagram fills in about a second). */
 export const PHASE_SIZE = 24;

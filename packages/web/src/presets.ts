@@ -2,7 +2,8 @@
  * Presets: one per reproduction experiment of the paper (Moon, Si, Yun, ICLR 2026). Each is a plain
  * spec (version 1) plus which views tell its story best. Loadable as `?preset=<id>`.
  */
-import { phaseSpec, type SpecInput } from "@samlab/sim";
+import type { SpecInput } from "@samlab/sim";
+import { phaseSpec } from "@samlab/sim/experiments";
 
 export interface Preset {
   id: string;

@@ -1,4 +1,5 @@
-import { measure, parseSpec, phaseSpec, PHASE_CLASSES } from "@samlab/sim";
+import { parseSpec } from "@samlab/sim";
+import { measure, phaseSpec, PHASE_CLASSES } from "@samlab/sim/experiments";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "./presets.js";
 import { cellSpec, classColor, classLabel, phaseGrid } from "./phase.js";

@@ -6,9 +6,11 @@
  * phase-diagram job: that job works in slices of ≤ ~15 ms and yields between slices so that the
  * interactive runs stay responsive.
  */
-import { computeDiagnostics, createSimulation, loadSolver, phaseClass, SpecError, type Result, type Simulation } from "@samlab/sim";
+import { createSimulation, SpecError, type Result, type Simulation } from "@samlab/sim";
+import { computeDiagnostics, loadSolver } from "@samlab/sim/analysis";
+import { phaseClass } from "@samlab/sim/experiments";
 import highsWasmUrl from "samlab:highs-wasm-url";
-import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "@samlab/sim";
+import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "@samlab/sim/math";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
 
 // The same numbers as the CLI: @samlab/sim's JavaScript calls Math.log, sin, cos (seeded normals),

@@ -3,7 +3,9 @@
  * yardsticks of the implicit-bias diagnostics (docs/DIAGNOSTICS.md). Data from a spec file (its
  * `data`) or inline JSON (--x, --y). Exit codes: 0, 1 (internal), 2 (bad input).
  */
-import { isLoadedData, loadDataset, makeDataset, MAX_MARGIN_NORMS, MaxMarginInputError, loadSolver, parseSpec, type Dataset, type MaxMarginNorm, type MaxMarginSolution } from "@samlab/sim";
+import { isLoadedData, parseSpec } from "@samlab/sim";
+import { MAX_MARGIN_NORMS, MaxMarginInputError, loadSolver, type MaxMarginNorm, type MaxMarginSolution } from "@samlab/sim/analysis";
+import { loadDataset, makeDataset, type Dataset } from "@samlab/sim/data";
 import { Command } from "commander";
 import { CliError, reportError } from "../errors.js";
 import { readJsonFile } from "../io.js";

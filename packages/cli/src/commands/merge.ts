@@ -5,7 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { shardIndices } from "@samlab/sim";
+import { shardIndices } from "@samlab/sim/sweep";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";

@@ -3,7 +3,7 @@
  * in parallel over the cores (one worker thread per experiment, longest first), prints a table
  * claim → measured → pass/fail, and writes figures, an HTML report and a Markdown summary.
  */
-import { EXPERIMENTS, type Outcome } from "@samlab/sim";
+import { EXPERIMENTS, type Outcome } from "@samlab/sim/experiments";
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { Tinypool } from "tinypool";

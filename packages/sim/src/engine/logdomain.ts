@@ -7,8 +7,26 @@
  * underflows to 0 once the margins pass ~745. The flows and the loss-normalized step only need
  * G_s, κ and the scaled loss / normalizer (docs/FLOWS.md, "Huge margins").
  */
-import type { DiagonalNet } from "./reference.js";
 import type { Algo, Loss } from "./types.js";
+
+/**
+ * The network workspace the scaled gradient reads and fills: the reference engine's `DiagonalNet`
+ * (declared here by shape, so that this file does not import the engine that imports it).
+ */
+export interface NetWorkspace {
+  readonly n: number;
+  readonly d: number;
+  readonly depth: number;
+  readonly invN: number;
+  readonly loss: Loss;
+  readonly yx: Float64Array;
+  readonly beta: Float64Array;
+  readonly z: Float64Array;
+  readonly g: Float64Array;
+  readonly r: Float64Array;
+  computeBeta(w: Float64Array): void;
+  sumG(): void;
+}
 
 /** e^κ·ℓ'(z). Logistic with κ > 0 (so z ≥ κ > 0): −e^{κ−z}/(1+e^{−z}). */
 export function lossPrimeScaled(loss: Loss, z: number, kappa: number): number {
@@ -35,7 +53,7 @@ export class ScaledGradient {
   /** (1/n) Σ −e^κ ℓ'(z_i) of the last `eval` (the rescaled flow's normalizer, scaled like G). */
   meanAbsLossPrime = 0;
 
-  constructor(readonly net: DiagonalNet) {}
+  constructor(readonly net: NetWorkspace) {}
 
   /** κ of the margins in net.z. */
   scaleExponent(): number {

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { compileCore, instantiateCore } from "@samlab/core-wasm";
-import { simulateBatch } from "../batch.js";
-import { simulate } from "../simulate.js";
+import { simulateBatch } from "../run/batch.js";
+import { simulate } from "../run/stream.js";
 import { ROW_BLOCK } from "./reference.js";
 
 const n = 2 * ROW_BLOCK; // two blocks

@@ -4,8 +4,8 @@
  * rounded data, the two engines still agree to 1e-12, and the cost is only the data's rounding.
  */
 import { describe, expect, it } from "vitest";
-import { makeDataset } from "../data.js";
-import { simulate } from "../simulate.js";
+import { makeDataset } from "../data/generators.js";
+import { simulate } from "../run/stream.js";
 
 const base = {
   version: 1 as const,

@@ -3,7 +3,7 @@
  * data pass, assembly/order.ts) against the same run on one thread: the same bits, and the same records.
  */
 import { describe, expect, it } from "vitest";
-import { simulate } from "../simulate.js";
+import { simulate } from "../run/stream.js";
 import { loadWasm, WasmRun } from "./wasm.js";
 
 const cases = [

@@ -4,7 +4,7 @@
  * vacuous (issue 5).
  */
 import { describe, expect, it } from "vitest";
-import { EXPERIMENTS, runExperiment } from "../index.js";
+import { EXPERIMENTS, runExperiment } from "./index.js";
 import type { Sabotage } from "./types.js";
 
 /** For each experiment, the swap that must break it. */

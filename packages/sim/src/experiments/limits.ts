@@ -8,10 +8,11 @@
  * τ = η·step is the rescaled time; the path is the algorithm's own, re-timed. Constant-η runs of the
  * same specs are shown beside them for the finite-time picture.
  */
-import { makeDataset } from "../data.js";
-import { maxMargin, type MaxMarginSolution } from "../maxmargin.js";
-import type { Result } from "../result.js";
-import type { DataSpec, SpecInput } from "../spec.js";
+import { makeDataset } from "../data/generators.js";
+import type { MaxMarginSolution } from "../analysis/maxmargin/problem.js";
+import { maxMargin } from "../analysis/maxmargin/solver.js";
+import type { Result } from "../run/result.js";
+import type { DataSpec, SpecInput } from "../spec/schema.js";
 import type { Check, Experiment, ExperimentContext, LineFigure } from "./types.js";
 import { angleDeg, finalDirection, fmt } from "./util.js";
 

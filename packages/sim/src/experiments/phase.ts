@@ -9,10 +9,12 @@
  * the largest x_j wins. Prediction: e₂ if α₂ > ρ; e₁ (the minor coordinate) if α₁ > ρ ≥ α₂; 0 if both
  * α_j < ρ. GD (ρ = 0) keeps both coordinates and always ends at e₂.
  */
-import type { Result } from "../result.js";
-import type { SpecInput } from "../spec.js";
+import { basisOf } from "../analysis/limit.js";
+import { limitOfResult } from "../run/limit.js";
+import type { Result } from "../run/result.js";
+import type { SpecInput } from "../spec/schema.js";
 import type { Experiment, ExperimentContext, HeatmapFigure } from "./types.js";
-import { cosine, finalDirection, fmt, logspace } from "./util.js";
+import { fmt, logspace } from "./util.js";
 
 export const PHASE_X = [1, 2];
 export const PHASE_RHO = 0.1;
@@ -45,17 +47,15 @@ export function phaseSpec(algo: "sam-linf" | "gd", alpha: [number, number], dept
 }
 
 /**
- * The limit class of a run: 0 = e₁, 1 = e₂, 2 = zero (β never grew to separate the example: the loss
- * is still above ℓ(0)/2 at the horizon), 3 = other; |cos| ≥ 0.999 decides a basis vector. The direction
- * is read from the weights in log-magnitudes, so runs that blow up (depth ≥ 3) classify exactly.
+ * The phase-diagram class of a run: 0 = e₁, 1 = e₂, 2 = zero, 3 = other — the run's limit class
+ * ({@link limitOfResult}, the classifier of its diagnostics) read as a cell: a class that matches
+ * e₁ or e₂ (with one example, the ℓ1 max-margin direction is e₂) is that basis vector.
  */
 export function phaseClass(r: Result): number {
-  const loss0 = r.spec.loss === "logistic" ? Math.LN2 : 1;
-  if (r.final.loss > 0.5 * loss0) return 2;
-  const dir = finalDirection(r);
-  const c1 = Math.abs(cosine(dir, [1, 0]));
-  const c2 = Math.abs(cosine(dir, [0, 1]));
-  return c1 >= 0.999 ? 0 : c2 >= 0.999 ? 1 : 3;
+  const c = limitOfResult(r);
+  if (c.kind === "zero") return 2;
+  const j = basisOf(c);
+  return j === 0 ? 0 : j === 1 ? 1 : 3;
 }
 
 /** The class the rescaled-flow analysis predicts (boundaries at α_j = ρ). */
@@ -114,7 +114,7 @@ export const linfPhase: Experiment = {
     const total = size * size;
     const caption = (algo: string) =>
       `${size} × ${size} runs of ${algo} on x = (1, 2), L = 2${algo === "GD" ? "" : `, ρ = ${PHASE_RHO}`}, α log-spaced in [0.01, 1] per coordinate, each to rescaled time τ = ${PHASE_TAU} ` +
-      `(rescaled steps, η = 0.01). A cell is e_j when |cos(β, e_j)| ≥ 0.999, 0 when the loss is still above ℓ(0)/2 at τ (β never grew).`;
+      `(rescaled steps, η = 0.01). Cells are the runs' limit classes: e_j when β/‖β‖₂ is within 0.05 of e_j, 0 when the loss is still above ℓ(0)/2 at τ (β never grew).`;
     return {
       checks: [
         {

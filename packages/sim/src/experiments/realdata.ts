@@ -8,10 +8,11 @@
  * M starts below GD's and rises to it. Initialization α·N(0,1) (seeded; a constant positive
  * initialization keeps β ≥ 0 at depth 2, and real data needs negative weights too).
  */
-import { checkSeparability, loadDataset, type LoadedDataset } from "../loaders/load.js";
-import { DataNotFoundError } from "../loaders/sources.js";
-import type { Result } from "../result.js";
-import type { DataSource, SpecInput } from "../spec.js";
+import type { LoadedDataset } from "../data/dataset.js";
+import { checkSeparability, loadDataset } from "../data/loaders/load.js";
+import { DataNotFoundError } from "../data/loaders/sources.js";
+import type { Result } from "../run/result.js";
+import type { DataSource, SpecInput } from "../spec/schema.js";
 import type { Check, Experiment, ExperimentContext, Figure, ImageFigure, LineFigure } from "./types.js";
 import { cosine, fmt } from "./util.js";
 

@@ -2,7 +2,7 @@
  * The experiments registry: every claim of the paper as a checked experiment (issue 5), run by
  * `samlab reproduce` and tested in packages/sim/src/experiments/*.test.ts.
  */
-import { simulate } from "../simulate.js";
+import { simulate } from "../run/stream.js";
 import { depthExperiment } from "./depth.js";
 import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
 import { linfPhase } from "./phase.js";

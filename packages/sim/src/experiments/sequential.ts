@@ -11,8 +11,8 @@
  * ρ∇L has no normalization: its factor (1 − ρ|ℓ'(z)| x_j) does not depend on the scale of u and
  * tends to 1 as the loss falls, so GD's major-first order is kept (for ρ|ℓ'(0)| x_max < 1/2).
  */
-import type { Result } from "../result.js";
-import type { SpecInput } from "../spec.js";
+import type { Result } from "../run/result.js";
+import type { SpecInput } from "../spec/schema.js";
 import type { Experiment, ExperimentContext, LineFigure } from "./types.js";
 import { collapsed, dominantAt, firstTakeovers, fmt, logspace, nonDecreasing, shareSeries } from "./util.js";
 

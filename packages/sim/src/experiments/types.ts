@@ -4,8 +4,8 @@
  * the web page in browsers, both with chart.js).
  */
 import type { Algo } from "../engine/types.js";
-import type { Result } from "../result.js";
-import type { Spec } from "../spec.js";
+import type { Result } from "../run/result.js";
+import type { Spec } from "../spec/schema.js";
 
 /** A line chart: one or more series over a shared x axis. */
 export interface LineFigure {

@@ -1,6 +1,6 @@
 /** Small measurement helpers shared by the experiments. */
-import { portableExp, portableLog } from "../portable-math.js";
-import type { Result } from "../result.js";
+import { portableExp, portableLog } from "../math/portable-math.js";
+import type { Result } from "../run/result.js";
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

@@ -1,0 +1,11 @@
+/**
+ * `@samlab/sim/analysis`: pure functions of a run's final state and data — the exact max-margin
+ * references (HiGHS), the implicit-bias diagnostics, the amplification order and the one limit
+ * classifier. Nothing here runs an engine.
+ */
+export { MAX_MARGIN_NORMS, SEPARATION_TOL, MaxMarginInputError, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution } from "./maxmargin/problem.js";
+export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, type SolverLoadOptions } from "./maxmargin/solver.js";
+export { computeDiagnostics, diagnosticsOptions, cosine, DIAGNOSTICS_DEFAULTS } from "./diagnostics.js";
+export type { Diagnostics, DiagnosticsOptions, DiagnosticsInput, DiagnosticsData, ReferenceDirection } from "./diagnostics.js";
+export { amplificationOrder, type AmplificationOrder, type DominantChange } from "./amplification.js";
+export { classifyLimit, basisOf, lossAtZero, LIMIT_DEFAULTS, type LimitInput, type LimitOptions, type LimitClassification, type LimitKind } from "./limit.js";

@@ -1,0 +1,168 @@
+/**
+ * `loadDataset`: a spec's `data` (a file or a named source) → a Dataset with y ∈ {−1, +1}, plus
+ * what was done to get there (label mapping, selection, scaling, separability). Called once per
+ * run by `createSimulation`, before the engine starts.
+ */
+import type { DataInfo, Dataset, LoadedDataset, Separability } from "../dataset.js";
+import { maxMargin } from "../../analysis/maxmargin/solver.js";
+import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
+import { parseCsv } from "./csv.js";
+import { DataError } from "./errors.js";
+import { parseIdx } from "./idx.js";
+import { canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
+import { parseLibsvm } from "./libsvm.js";
+import type { RawTable } from "./table.js";
+import { complementIndices, maxAbs, scaleInPlace, standardizeInPlace, subsampleIndices, takeRows } from "./preprocess.js";
+import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
+
+export interface LoadOptions {
+  /** How to open paths and URLs (default: fetch for URLs, node:fs for paths). */
+  open?: Opener;
+  /** Skip the separability LP whatever the spec says. */
+  skipSeparability?: boolean;
+}
+
+function now(): number {
+  return typeof performance !== "undefined" ? performance.now() : Date.now();
+}
+
+/** Loads a data file or named source; `seed` is the spec's seed (used when data.seed is absent). */
+export async function loadDataset(data: DataFile | DataSource, seed: number, options: LoadOptions = {}): Promise<LoadedDataset> {
+  const t0 = now();
+  const open = options.open ?? openInput;
+  const s = data.seed ?? seed;
+  let table: RawTable;
+  let format: DataInfo["format"];
+  let origin: string;
+  let unit = 0; // the divisor that "unit" scaling means for this data (0: max|x|)
+  let rows: number[] | undefined; // rows of `table` to keep (undefined: subsample by n)
+  let classNames: [string, string] | undefined;
+  const maxCells = LIMITS.maxCells;
+  // the selected classes, canonicalized and checked once; the parsers filter by them, mapLabels maps them
+  const selection = selectClasses(data.classes, "file" in data ? data.file : data.source);
+  const classes = selection && [selection.negative, selection.positive];
+
+  if ("file" in data) {
+    origin = data.file;
+    format = data.format!;
+    if (format === "idx") {
+      table = await loadIdxPair(open, data.file, data.labels!, selection, data.n, s);
+      rows = Array.from({ length: table.n }, (_, i) => i);
+      unit = 255;
+    } else {
+      const input = await open(data.file);
+      table =
+        format === "csv"
+          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells })
+          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells });
+    }
+  } else if (data.source === "fashion-mnist") {
+    const dir = fashionMnistDir(data.dir);
+    const f = fashionMnistFiles(dir, data.split ?? "train");
+    origin = `fashion-mnist (${data.split ?? "train"}, ${dir})`;
+    format = "idx";
+    try {
+      table = await loadIdxPair(open, f.images, f.labels, selection, data.n, s);
+    } catch (e) {
+      if (e instanceof DataNotFoundError) throw new DataNotFoundError(e.file, MISSING_FASHION_MNIST);
+      throw e;
+    }
+    rows = Array.from({ length: table.n }, (_, i) => i);
+    unit = 255;
+    if (data.classes) classNames = data.classes.map((c) => FASHION_MNIST_CLASSES[Number(c)] ?? String(c)) as [string, string];
+  } else {
+    const url = vendoredFile(data.source);
+    origin = data.source;
+    format = "csv";
+    table = await parseCsv(await open(url), inputName(url), { classes, maxCells });
+    if (data.source === "digits") {
+      table.shape = [8, 8];
+      unit = 16;
+    }
+    if (data.split === "test") {
+      if (data.n === undefined) throw new DataError(data.source, 'split "test" needs n: it is the rows that split "train" with the same n and seed leaves out');
+      rows = complementIndices(table.n, subsampleIndices(table.n, data.n, s, data.source));
+      if (rows.length === 0) throw new DataError(data.source, `empty selection: n = ${data.n} leaves no rows for split "test"`);
+    }
+  }
+
+  const file = "file" in data ? data.file : origin;
+  const selected = table.selected ?? table.n;
+  rows ??= subsampleIndices(table.n, data.n, s, file);
+  const n = rows.length;
+  const d = table.d;
+  const x = rows.length === table.n && rows.every((r, i) => r === i) ? table.x : takeRows(table.x, d, rows);
+  const labels = rows.map((i) => table.labels[i]!);
+  const { y, mapping } = mapLabels(labels, selection, file);
+
+  const sc = data.scale ?? ("source" in data && data.source !== "iris" ? "unit" : "none");
+  let scale = 1;
+  if (sc === "unit") {
+    const m = unit || maxAbs(x);
+    scale = m > 0 ? 1 / m : 1;
+  } else if (typeof sc === "number") scale = sc;
+  scaleInPlace(x, scale);
+  if (data.standardize) standardizeInPlace(x, n, d);
+
+  const ds: LoadedDataset = {
+    n,
+    d,
+    x,
+    y,
+    info: {
+      origin,
+      format,
+      labels: mapping,
+      ...(classNames ? { classNames } : {}),
+      rowsRead: table.rowsRead,
+      selected,
+      scale,
+      standardized: data.standardize === true,
+      ...(table.shape ? { shape: table.shape } : {}),
+      ...(table.featureNames ? { featureNames: table.featureNames } : {}),
+      loadMs: 0,
+    },
+  };
+  if (data.separability !== false && !options.skipSeparability) ds.info.separability = await checkSeparability(ds);
+  ds.info.loadMs = now() - t0;
+  return ds;
+}
+
+/**
+ * The separability LP of the reference solutions (maxmargin.ts): the ℓ1 max-margin problem, whose
+ * first stage is the ℓ∞ separability test. Non-separable data may still be trained; it is flagged.
+ */
+export async function checkSeparability(ds: Dataset): Promise<Separability> {
+  const t0 = now();
+  const s = await maxMargin({ x: ds.x, y: ds.y, n: ds.n, d: ds.d }, "l1");
+  return { separable: s.separable, l1Margin: s.margin, l1Beta: s.beta, ms: now() - t0 };
+}
+
+/**
+ * An IDX images + labels pair: the labels are read first (one byte per record), the classes and a
+ * seeded subsample chosen from them, and then only those images are decoded from the image stream.
+ * `rowsRead` counts all records, `selected` those with the selected classes.
+ */
+async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string, selection: LabelSelection | undefined, n: number | undefined, seed: number): Promise<RawTable> {
+  const lab = await parseIdx(await open(labelsFile), labelsFile, { ndims: 1 });
+  const all = Array.from(lab.data, (v) => canonicalLabel(String(v)));
+  const candidates: number[] = [];
+  for (let i = 0; i < all.length; i++) if (!selection || selection.keep(all[i]!)) candidates.push(i);
+  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}`);
+  const chosen = subsampleIndices(candidates.length, n, seed, labelsFile).map((k) => candidates[k]!);
+  const mask = new Uint8Array(all.length);
+  for (const i of chosen) mask[i] = 1;
+  const img = await parseIdx(await open(imagesFile), imagesFile, { select: (i) => mask[i] === 1 });
+  if (img.dims.length < 2) throw new DataError(imagesFile, `expected an IDX file of records with at least 2 dimensions (images), got ${img.dims.length} (is this the labels file?)`, { offset: 3 });
+  if (img.dims[0] !== lab.dims[0]) throw new DataError(imagesFile, `${img.dims[0]} images but ${lab.dims[0]} labels in ${labelsFile}`);
+  const d = img.dims.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    n: chosen.length,
+    d,
+    x: img.data,
+    labels: chosen.map((i) => all[i]!),
+    rowsRead: all.length,
+    selected: candidates.length,
+    ...(img.dims.length === 3 ? { shape: [img.dims[1]!, img.dims[2]!] as [number, number] } : {}),
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * `@samlab/sim/experiments`: the paper's claims as checked experiments (`samlab reproduce`), the
+ * ℓ∞-SAM phase-diagram setup shared with the web page, and the measurement helpers they use.
+ */
+export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./registry.js";
+export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, ImageFigure, Sabotage } from "./types.js";
+export * as measure from "./util.js";
+export { phaseSpec, phaseClass, predictedClass, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./phase.js";

@@ -1,0 +1,282 @@
+/**
+ * The Result of a run: the spec echoed back, the trajectory as equal-length columns, the final
+ * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
+ */
+import { SAMLAB_VERSION } from "../spec/version.js";
+import type { DataInfo, Dataset } from "../data/dataset.js";
+import { DiagonalNet } from "../engine/reference.js";
+import { ScaledGradient } from "../engine/logdomain.js";
+import { REC, type Algo, type EngineName, type FlowStats } from "../engine/types.js";
+import type { Spec } from "../spec/schema.js";
+import type { Diagnostics } from "../analysis/diagnostics.js";
+import type { DominantChange } from "../analysis/amplification.js";
+
+export type { DominantChange };
+
+export const RESULT_FORMAT = "samlab.result/1";
+
+/** Equal-length columns, one entry per recorded point. */
+export interface Trajectory {
+  step: number[];
+  /** Continuous time t = Σ η over the steps taken (η·step for a constant η). */
+  t: number[];
+  loss: number[];
+  /** log L(w), computed in the log domain: finite where `loss` underflows to 0 (margins ≳ 745). */
+  logLoss: number[];
+  /** log ‖∇_w L(w)‖₂, computed in the log domain (finite where `gradNorm` underflows). */
+  logGradNorm: number[];
+  /** ‖β‖₁, ‖β‖₂, ‖w‖₂ (over all L·d entries). */
+  l1: number[];
+  l2: number[];
+  wNorm: number[];
+  /** γ = min_i y_i <β, x_i>, and the normalized margins γ/‖β‖₁, γ/‖β‖₂, γ/‖w‖₂^L. */
+  minMargin: number[];
+  marginL1: number[];
+  marginL2: number[];
+  marginW: number[];
+  /** ‖∇_w L‖₂, ‖∂L/∂β‖₂ and the SAM perturbation's ‖ε‖₂ (0 for GD). */
+  gradNorm: number[];
+  gNorm: number[];
+  pertNorm: number[];
+  /** argmax_j |β_j| (lowest index on ties). */
+  dominant: number[];
+  /** β at each point (empty when not recorded: record.beta false, or d > 2048 with "auto"). */
+  beta: number[][];
+}
+
+export interface FinalState {
+  step: number;
+  t: number;
+  loss: number;
+  /** log of the loss, in the log domain (finite where `loss` underflows). */
+  logLoss: number;
+  beta: number[];
+  /** L arrays of d numbers. */
+  w: number[][];
+  /** β/‖β‖₂ (zeros when β = 0). */
+  direction: number[];
+  /** |β_j|/‖β‖₁. */
+  shares: number[];
+  minMargin: number;
+  marginL1: number;
+  marginL2: number;
+  marginW: number;
+  dominant: number;
+  l1: number;
+  l2: number;
+  wNorm: number;
+}
+
+export interface Result {
+  format: typeof RESULT_FORMAT;
+  /** The samlab version that computed it: within one version, the same spec gives the same bits. */
+  samlab: { version: string };
+  spec: Spec;
+  engine: EngineName;
+  /** For data files and named sources also how the set was loaded (DataInfo: labels, separability, …). */
+  data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] } & Partial<DataInfo>;
+  trajectory: Trajectory;
+  final: FinalState;
+  /** Dominant coordinates in the order they take over (from the recorded points; points where β = 0 or the largest |β_j| is tied are skipped). */
+  dominantSequence: DominantChange[];
+  status: {
+    ok: boolean;
+    state: "running" | "finished" | "nonfinite" | "aborted";
+    nonfiniteStep?: number;
+    message?: string;
+  };
+  timing: { ms: number; steps: number; nsPerStep: number };
+  /** "mode": "flow" only: integrator counters (timing.steps counts accepted integrator steps). */
+  flow?: FlowStats;
+  /** Implicit-bias diagnostics (docs/DIAGNOSTICS.md); set by simulate()/simulateStream(), absent from Simulation.result(). */
+  diagnostics?: Diagnostics;
+}
+
+export interface BuildInput {
+  spec: Spec;
+  engine: EngineName;
+  data: Dataset;
+  magnitudes: number[];
+  rows: Float64Array;
+  stride: number;
+  recordBeta: boolean;
+  w: number[][];
+  status: Result["status"];
+  step: number;
+  t: number;
+  computeMs: number;
+  stepsDone: number;
+  algo: Algo;
+  flow?: FlowStats;
+}
+
+const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+/**
+ * x^L by L − 1 multiplications, left to right. Not `x ** L`: V8's pow differs between versions
+ * (Node 20 and Chromium 156 disagree in the last bit for some x), and results must be the same
+ * bits in Node and in browsers (test/determinism.test.ts).
+ */
+function powInt(x: number, L: number): number {
+  let p = x;
+  for (let l = 1; l < L; l++) p *= x;
+  return L === 0 ? 1 : p;
+}
+
+/** Whether the largest |β_j| is attained by more than one coordinate (to 1e-12 relative). */
+function tiedMax(beta: number[]): boolean {
+  let top = -1;
+  let second = -1;
+  for (const v of beta) {
+    const a = Math.abs(v);
+    if (a > top) {
+      second = top;
+      top = a;
+    } else if (a > second) second = a;
+  }
+  return beta.length > 1 && top - second <= 1e-12 * top;
+}
+
+/**
+ * The trajectory columns of a block of record rows (`stride`-long rows in the REC layout). Called
+ * once per Result, and once per chunk by streaming writers, so both give the same numbers.
+ */
+export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean): Trajectory {
+  const m = Math.floor(rows.length / stride);
+  const col = (c: number) => {
+    const out = new Array<number>(m);
+    for (let i = 0; i < m; i++) out[i] = rows[i * stride + c]!;
+    return out;
+  };
+  const L = depth;
+  const minMargin = col(REC.MIN_MARGIN);
+  const l1 = col(REC.L1);
+  const l2 = col(REC.L2);
+  const wNorm = col(REC.WNORM);
+  return {
+    step: col(REC.STEP),
+    t: col(REC.T),
+    loss: col(REC.LOSS),
+    logLoss: col(REC.LOG_LOSS),
+    logGradNorm: col(REC.LOG_GRAD_NORM),
+    l1,
+    l2,
+    wNorm,
+    minMargin,
+    marginL1: minMargin.map((g, i) => safeDiv(g, l1[i]!)),
+    marginL2: minMargin.map((g, i) => safeDiv(g, l2[i]!)),
+    marginW: minMargin.map((g, i) => safeDiv(g, powInt(wNorm[i]!, L))),
+    gradNorm: col(REC.GRAD_NORM),
+    gNorm: col(REC.G_NORM),
+    pertNorm: col(REC.PERT_NORM),
+    dominant: col(REC.DOMINANT),
+    beta: recordBeta ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [],
+  };
+}
+
+export function buildResult(b: BuildInput): Result {
+  const { rows, stride, spec } = b;
+  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta);
+  const m = trajectory.step.length;
+
+  const dominantSequence: DominantChange[] = [];
+  for (let i = 0; i < m; i++) {
+    const c = trajectory.dominant[i]!;
+    if (trajectory.l1[i] === 0) continue; // β = 0: nothing is dominant
+    if (b.recordBeta && tiedMax(trajectory.beta[i]!)) continue; // e.g. step 0 of a constant init: no coordinate leads
+    if (dominantSequence.length === 0 || dominantSequence[dominantSequence.length - 1]!.coord !== c) {
+      dominantSequence.push({ coord: c, step: trajectory.step[i]!, t: trajectory.t[i]!, magnitude: b.magnitudes[c]! });
+    }
+  }
+
+  return {
+    format: RESULT_FORMAT,
+    samlab: { version: SAMLAB_VERSION },
+    spec,
+    engine: b.engine,
+    data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}), ...(b.data.info ?? {}) },
+    trajectory,
+    final: finalState(b),
+    dominantSequence,
+    status: b.status,
+    timing: { ms: b.computeMs, steps: b.stepsDone, nsPerStep: b.stepsDone ? (b.computeMs * 1e6) / b.stepsDone : 0 },
+    ...(b.flow ? { flow: b.flow } : {}),
+  };
+}
+
+/**
+ * The final state, evaluated from the final w with the reference network. Not read from the engine's
+ * last record row: its β, margins and norms are the same bits, but its loss and log-loss differ in the
+ * last bit for some kernels (the register kernel's and the row-blocked kernel's own summation), and
+ * `final.loss` is pinned by test/fixtures/golden.json — switching is a change of numbers.
+ */
+function finalState(b: BuildInput): FinalState {
+  const { data, spec } = b;
+  const net = new DiagonalNet(data.x, data.y, data.n, data.d, spec.depth, spec.loss);
+  const flat = new Float64Array(spec.depth * data.d);
+  b.w.forEach((row, l) => flat.set(row, l * data.d));
+  const G = new Float64Array(flat.length);
+  const sg = new ScaledGradient(net);
+  const kappa = sg.eval(flat, G);
+  const logLoss = Math.log(sg.lossScaled(kappa)) - kappa;
+  net.gradient(flat, G);
+  const beta = Array.from(net.beta);
+  let minZ = Infinity;
+  for (const z of net.z) minZ = Math.min(minZ, z);
+  let l1 = 0;
+  let l2 = 0;
+  let dom = 0;
+  for (let j = 0; j < beta.length; j++) {
+    l1 += Math.abs(beta[j]!);
+    l2 += beta[j]! * beta[j]!;
+    if (Math.abs(beta[j]!) > Math.abs(beta[dom]!)) dom = j;
+  }
+  l2 = Math.sqrt(l2);
+  let ww = 0;
+  for (const v of flat) ww += v * v;
+  const wNorm = Math.sqrt(ww);
+  return {
+    step: b.step,
+    t: b.t,
+    loss: net.lossFromMargins(),
+    logLoss,
+    beta,
+    w: b.w,
+    direction: beta.map((v) => safeDiv(v, l2)),
+    shares: beta.map((v) => safeDiv(Math.abs(v), l1)),
+    minMargin: minZ,
+    marginL1: safeDiv(minZ, l1),
+    marginL2: safeDiv(minZ, l2),
+    marginW: safeDiv(minZ, powInt(wNorm, spec.depth)),
+    dominant: dom,
+    l1,
+    l2,
+    wNorm,
+  };
+}
+
+/** The scalar trajectory columns in file order (CSV columns, then beta_0 … beta_{d−1} when recorded). */
+export const TRAJECTORY_COLUMNS = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
+
+/** The trajectory as CSV: one row per recorded point, β as beta_0 … beta_{d−1} when recorded. */
+export function trajectoryToCsv(r: Result): string {
+  const t = r.trajectory;
+  const cols = TRAJECTORY_COLUMNS;
+  const d = t.beta.length ? r.data.d : 0;
+  const header = [...cols, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",");
+  const lines = [header];
+  for (let i = 0; i < t.step.length; i++) {
+    const vals = cols.map((c) => String(t[c][i]));
+    if (d) for (const v of t.beta[i]!) vals.push(String(v));
+    lines.push(vals.join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Columns of a record block (e.g. from a progress event) as plain arrays. */
+export function rowsToColumns(rows: Float64Array, stride: number): Pick<Trajectory, "step" | "t" | "loss" | "dominant"> & { beta: number[][] } {
+  const m = Math.floor(rows.length / stride);
+  const col = (c: number) => Array.from({ length: m }, (_, i) => rows[i * stride + c]!);
+  const beta = stride > REC.FIXED ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [];
+  return { step: col(REC.STEP), t: col(REC.T), loss: col(REC.LOSS), dominant: col(REC.DOMINANT), beta };
+}
