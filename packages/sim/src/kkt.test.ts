@@ -132,6 +132,11 @@ describe("depth 1 (q = 2): the ℓ2 max-margin classifier is a KKT point", () =>
     // β₃ ≠ 0 cannot be matched by Σλ y x_i3 = 0: v = 2β̂ = (0.4, 0.8, 0.4), residual = 0.4/‖v‖.
     const r = kktResidual([0.2, 0.4, 0.2], data(rows, [1]), 1);
     expect(r.residual).toBeCloseTo(0.4 / Math.hypot(0.4, 0.8, 0.4), 14);
+    // x = (1, 2, 1): β = (0.2, 0.4, 0) has margin 1 but the SVM is x/6; the zero coordinate still counts.
+    const r3 = kktResidual([0.2, 0.4, 0], data([[1, 2, 1]], [1]), 1);
+    expect(r3.support).toEqual([0, 1, 2]);
+    expect(Math.abs(r3.residual - oneActiveResidual([0.4, 0.8, 0], [1, 2, 1]))).toBeLessThan(1e-14);
+    expect(r3.residual).toBeGreaterThan(0.4);
   });
 });
 
@@ -288,15 +293,49 @@ describe("non-KKT directions, invariance, non-separating input", () => {
   });
 });
 
+/**
+ * Unconstrained least squares by modified Gram–Schmidt on the augmented matrix [A | b] (Björck's
+ * stable variant: b is orthogonalised column by column too); null when a column is dependent
+ * (its remainder below 1e-10 of its norm). Independent of kkt.ts's Householder QR.
+ */
+function mgsLeastSquares(cols: number[][], b: number[]): number[] | null {
+  const p = cols.length;
+  const q = cols.map((c) => [...c]);
+  const R = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  const rhs = [...b];
+  const qtb = new Array<number>(p).fill(0);
+  for (let i = 0; i < p; i++) {
+    const nrm = Math.sqrt(dot(q[i]!, q[i]!));
+    if (nrm < 1e-10 * Math.sqrt(dot(cols[i]!, cols[i]!))) return null;
+    R[i]![i] = nrm;
+    q[i] = q[i]!.map((t) => t / nrm);
+    for (let j = i + 1; j < p; j++) {
+      const rij = dot(q[i]!, q[j]!);
+      R[i]![j] = rij;
+      q[j] = q[j]!.map((t, r) => t - rij * q[i]![r]!);
+    }
+    qtb[i] = dot(q[i]!, rhs);
+    for (let r = 0; r < rhs.length; r++) rhs[r]! -= qtb[i]! * q[i]![r]!;
+  }
+  const z = new Array<number>(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = qtb[i]!;
+    for (let j = i + 1; j < p; j++) s -= R[i]![j]! * z[j]!;
+    z[i] = s / R[i]![i]!;
+  }
+  return z;
+}
+
 describe("nnls (Lawson–Hanson) against brute force over every passive set", () => {
-  /** min over subsets P of the unconstrained LS on A_P (normal equations), keeping feasible (≥ 0) solutions. */
+  /** min over subsets P of the unconstrained LS on A_P (modified Gram–Schmidt), keeping feasible (≥ 0) solutions. */
   function bruteNnls(cols: number[][], b: number[]): number {
     let best = Math.sqrt(dot(b, b));
     const k = cols.length;
     for (let mask = 1; mask < 1 << k; mask++) {
       const P = [...Array(k).keys()].filter((c) => mask & (1 << c));
-      const z = solveDense(P.map((i) => P.map((j) => dot(cols[i]!, cols[j]!))), P.map((i) => dot(cols[i]!, b)));
-      if (!z || z.some((t) => t < 0)) continue;
+      const z = mgsLeastSquares(P.map((c) => cols[c]!), b);
+      if (!z) continue;
+      if (z.some((t) => t < 0)) continue;
       const r = b.map((bv, row) => bv - P.reduce((s, c, p) => s + z[p]! * cols[c]![row]!, 0));
       best = Math.min(best, Math.sqrt(dot(r, r)));
     }
@@ -307,8 +346,9 @@ describe("nnls (Lawson–Hanson) against brute force over every passive set", ()
     const u = rng(7);
     let positive = 0;
     for (let trial = 0; trial < 300; trial++) {
-      const m = 1 + (trial % 6);
-      const k = 1 + ((trial * 7) % 7);
+      // Up to 8 × 10: large enough that entering columns push others negative (the inner loop runs).
+      const m = 1 + (trial % 8);
+      const k = 1 + ((trial * 7) % 10);
       const cols = Array.from({ length: k }, () => Array.from({ length: m }, () => normal(u)));
       if (trial % 5 === 0 && k >= 2) cols[k - 1] = cols[0]!.map((t) => 2 * t); // parallel columns
       if (trial % 7 === 0 && k >= 3) cols[k - 1] = cols[0]!.map((t, r) => t - cols[1]![r]!); // dependent triple
@@ -317,6 +357,7 @@ describe("nnls (Lawson–Hanson) against brute force over every passive set", ()
       expect(Math.abs(res.residualNorm - bruteNnls(cols, b))).toBeLessThanOrEqual(1e-10);
       expect(Math.min(...res.x)).toBeGreaterThanOrEqual(0);
       const r = b.map((bv, row) => bv - cols.reduce((s, c, i) => s + res.x[i]! * c[row]!, 0));
+      expect(Math.abs(Math.sqrt(dot(r, r)) - res.residualNorm)).toBeLessThanOrEqual(1e-12); // summation order only
       cols.forEach((c, i) => {
         const w = dot(c, r); // dual: ≤ 0 everywhere, = 0 where λ > 0
         expect(w).toBeLessThanOrEqual(1e-10);

@@ -203,7 +203,7 @@ export function nnls(A: ArrayLike<number>, m: number, k: number, b: ArrayLike<nu
     for (let r = 0; r < m; r++) resid[r] = b[r]!;
     for (let c = 0; c < k; c++) {
       const xc = x[c]!;
-      if (xc !== 0) for (let r = 0; r < m; r++) resid[r] -= A[c * m + r]! * xc;
+      if (xc !== 0) for (let r = 0; r < m; r++) resid[r] = resid[r]! - A[c * m + r]! * xc;
     }
     for (let c = 0; c < k; c++) {
       let s = 0;
@@ -357,5 +357,5 @@ function applyReflector(v: Float64Array, tau: number, from: number, a: Float64Ar
   let s = 0;
   for (let r = from; r < a.length; r++) s += v[r]! * a[r]!;
   s *= tau;
-  if (s !== 0) for (let r = from; r < a.length; r++) a[r] -= s * v[r]!;
+  if (s !== 0) for (let r = from; r < a.length; r++) a[r] = a[r]! - s * v[r]!;
 }
