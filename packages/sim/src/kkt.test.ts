@@ -234,6 +234,65 @@ describe("depth ≥ 3 (q < 1): KKT points built by hand", () => {
   });
 });
 
+describe("active set by raw margin gap (marginGap), slack, loss-weight residual", () => {
+  // L = 3 KKT point with two active examples (the construction above, fixed numbers), then example 2
+  // scaled by 1.3: its normalised margin becomes 1.3, so it is active only when the gap admits it.
+  const L = 3;
+  const q = 2 / L;
+  const bHat = [0.8, -0.5, 0.3];
+  const v = bHat.map((b) => q * Math.pow(Math.abs(b), q - 1) * Math.sign(b));
+  const N = dot(bHat, v);
+  const x1raw = [1, -0.4, 0.7];
+  const x1 = x1raw.map((t) => t / dot(x1raw, bHat));
+  const l1 = 0.35 * N;
+  const l2 = N - l1;
+  const x2 = v.map((vj, j) => (-(vj - l1 * x1[j]!) / l2) * 1.3);
+  const set = data([x1, x2], [1, -1]);
+
+  it("without the gap only the minimum-margin example is active and stationarity fails", () => {
+    const r = kktResidual(bHat, set, L);
+    expect(r.margins[1]!).toBeCloseTo(1.3, 12);
+    expect(r.active).toEqual([0]);
+    expect(r.residual).toBeGreaterThan(0.1);
+    expect(r.slack).toBe(0);
+  });
+
+  it("a raw gap ≥ 0.3·scale admits example 2: residual ≤ 1e-10, λ₂ = l₂/1.3, slack = 0.3 λ₂ / N; a smaller gap does not", () => {
+    for (const c of [1, 10]) {
+      const beta = bHat.map((b) => c * b);
+      const r = kktResidual(beta, set, L, { marginGap: 0.3 * c * (1 + 1e-9) });
+      expect(r.activeThreshold).toBeCloseTo(1.3, 8);
+      expect(r.active).toEqual([0, 1]);
+      expect(r.residual).toBeLessThanOrEqual(1e-10);
+      expect(r.multipliers[1]!).toBeCloseTo(l2 / 1.3, 9);
+      expect(Math.abs(r.slack - (0.3 * (l2 / 1.3)) / N)).toBeLessThan(1e-9);
+      expect(kktResidual(beta, set, L, { marginGap: 0.29 * c }).active).toEqual([0]);
+    }
+  });
+
+  it("lossWeightResidual uses λ_i ∝ e^{−(z_i − γ)} from the raw margins: matches a direct computation, and tends to the one-active residual as the scale grows", () => {
+    for (const c of [0.5, 2, 40]) {
+      const beta = bHat.map((b) => c * b);
+      const z = [dot(beta, x1), -dot(beta, x2)];
+      const gamma = Math.min(...z);
+      const w = z.map((zi) => Math.exp(-(zi - gamma)));
+      const g = [0, 1, 2].map((j) => w[0]! * x1[j]! - w[1]! * x2[j]!);
+      const expected = oneActiveResidual(v, g); // one "column" g with a free positive scale
+      expect(Math.abs(kktResidual(beta, set, L).lossWeightResidual - expected)).toBeLessThan(1e-12);
+    }
+    const far = kktResidual(bHat.map((b) => 200 * b), set, L);
+    expect(Math.abs(far.lossWeightResidual - far.residual)).toBeLessThan(1e-12);
+  });
+
+  it("one example: lossWeightResidual equals the residual", () => {
+    const one = data([[1, 2]], [1]);
+    for (const beta of [[0.1, 0.3], [1, 2e-3], [0.2, 0.2]]) {
+      const r = kktResidual(beta, one, 3);
+      expect(Math.abs(r.lossWeightResidual - r.residual)).toBeLessThan(1e-14);
+    }
+  });
+});
+
 describe("non-KKT directions, invariance, non-separating input", () => {
   it("random directions on random data: residual ≥ 0.1, equal to the closed form when one example is active", () => {
     const u = rng(5);
@@ -260,7 +319,7 @@ describe("non-KKT directions, invariance, non-separating input", () => {
     expect(checkedClosedForm).toBeGreaterThan(20);
   });
 
-  it("is invariant to β's positive scale: residual(cβ) = residual(β) to 1e-13", () => {
+  it("is invariant to β's positive scale (without marginGap): residual(cβ) = residual(β) to 1e-13", () => {
     const u = rng(6);
     const rows = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => normal(u)));
     const beta = [1.3, -0.2, 0.05, 0.7];
@@ -285,11 +344,13 @@ describe("non-KKT directions, invariance, non-separating input", () => {
       expect([r.scale, ...r.betaHat, ...r.margins].every(Number.isFinite)).toBe(true);
     }
     expect(kktResidual([1, 1], set, 3).reason).toBeUndefined();
+    expect(kktResidual([1, -1], set, 3).lossWeightResidual).toBe(Infinity);
   });
 
   it("rejects shapes that disagree and a non-integer depth", () => {
     expect(() => kktResidual([1, 2, 3], data([[1, 2]], [1]), 2)).toThrow(RangeError);
     expect(() => kktResidual([1, 2], data([[1, 2]], [1]), 1.5)).toThrow(RangeError);
+    expect(() => kktResidual([1, 2], data([[1, 2]], [1]), 2, { marginGap: -1 })).toThrow(RangeError);
   });
 });
 

@@ -53,6 +53,18 @@ export interface KktOptions {
    * tolerance errs on the lenient side, and `active` / `margins` report what was admitted.
    */
   activeTol?: number;
+  /**
+   * Also admit examples whose margin exceeds the minimum by at most this much *in the units of the
+   * β passed in* (raw margins `y_i<β, x_i>`, not normalised): A = { i : m̂_i ≤ 1 + max(activeTol,
+   * marginGap / γ) }. Off by default. Why: along GD with the logistic or exponential loss the
+   * examples that carry the limit's multipliers are those whose loss weight `e^{−z_i}` is not
+   * negligible next to the largest, i.e. whose raw margin gap `z_i − γ` is O(1); those gaps stay
+   * O(1) as γ grows like log t, so their *normalised* gaps shrink only like 1/γ, and at reachable γ
+   * (10–15) they are 0.05–0.2 — far above any fixed activeTol. Pass the run's own iterate and
+   * `marginGap: 3` (weights ≥ e^{−3} ≈ 5 % of the largest) to use the set GD itself is weighting.
+   * With it the result depends on β's scale, by design: the scale says how far the run has come.
+   */
+  marginGap?: number;
 }
 
 export interface KktResult {
@@ -72,12 +84,27 @@ export interface KktResult {
   betaHat: number[];
   /** 0-based coordinates where stationarity is checked (every coordinate when q > 1). */
   support: number[];
-  /** 0-based indices of the active examples (normalised margin ≤ 1 + activeTol), ascending. */
+  /** 0-based indices of the active examples (normalised margin ≤ `activeThreshold`), ascending. */
   active: number[];
   /** λ_i ≥ 0 for each entry of `active`, in the same order (the NNLS solution). */
   multipliers: number[];
+  /**
+   * Complementary slackness of the NNLS multipliers: `Σ_A λ_i (m̂_i − 1) / Σ_A λ_i m̂_i` in [0, 1);
+   * 0 when all multiplier mass sits on examples at the minimum margin. Large values say the
+   * residual leaned on examples admitted by a loose `activeTol`/`marginGap`.
+   */
+  slack: number;
+  /**
+   * The same relative residual on S with the multipliers fixed to the loss weights GD itself uses,
+   * `λ_i ∝ e^{−(z_i − γ)}` over all examples (raw margins z_i of the β passed in; the
+   * exponential-tail weights of Lyu & Li's construction), best positive scale: no active set, no
+   * NNLS, continuous along a run. Depends on β's scale, by design. In [0, 1].
+   */
+  lossWeightResidual: number;
   /** Normalised margins `y_i<β̂, x_i>` of every example (≥ 1 by construction when separating). */
   margins: number[];
+  /** The normalised-margin threshold actually used for A: `1 + max(activeTol, marginGap / scale)`. */
+  activeThreshold: number;
   /** Set when no residual could be computed: `not-separating` (min margin ≤ 0; also β = 0). */
   reason?: "not-separating";
 }
@@ -88,7 +115,8 @@ const EPS = 2.220446049250313e-16;
  * The KKT stationarity residual of `β` for depth `depth` (q = 2/depth), computed as:
  * 1. β̂ = β / min_i y_i<β, x_i> (unit minimum margin; the residual is then invariant to β's scale,
  *    as GD's limit is a direction). Min margin ≤ 0 → `residual = Infinity`, `reason: "not-separating"`.
- * 2. S = support (see `KktOptions.supportTol`; all coordinates for q > 1), A = active examples.
+ * 2. S = support (see `KktOptions.supportTol`; all coordinates for q > 1), A = active examples
+ *    (see `KktOptions.activeTol` and, for GD iterates, `KktOptions.marginGap`).
  * 3. v_j = q |β̂_j|^{q−1} sign(β̂_j) for j ∈ S (the gradient of ‖β‖_q^q), M_{j,i} = y_i x_ij;
  *    λ = argmin_{λ≥0} ‖Mλ − v‖₂ by `nnls`; residual = ‖Mλ − v‖₂ / ‖v‖₂ recomputed from M, λ, v.
  * Deterministic; O(n d + |S| |A| min(|S|, |A|)) per call in practice.
@@ -101,6 +129,8 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
   }
   const supportTol = opts.supportTol ?? 1e-3;
   const activeTol = opts.activeTol ?? 1e-2;
+  const marginGap = opts.marginGap ?? 0;
+  if (!(activeTol >= 0 && marginGap >= 0 && supportTol >= 0)) throw new RangeError("kktResidual: supportTol, activeTol and marginGap must be ≥ 0");
   const q = 2 / depth;
 
   const raw = new Float64Array(n);
@@ -111,9 +141,10 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
     raw[i] = y[i]! * s;
     if (raw[i]! < scale) scale = raw[i]!;
   }
-  const base = { q, depth, scale, minMargin: scale };
+  const activeThreshold = 1 + Math.max(activeTol, scale > 0 ? marginGap / scale : 0);
+  const base = { q, depth, scale, minMargin: scale, activeThreshold };
   if (!(scale > 0)) {
-    return { ...base, residual: Infinity, betaHat: Array.from(beta), support: [], active: [], multipliers: [], margins: Array.from(raw), reason: "not-separating" };
+    return { ...base, residual: Infinity, betaHat: Array.from(beta), support: [], active: [], multipliers: [], slack: 0, lossWeightResidual: Infinity, margins: Array.from(raw), reason: "not-separating" };
   }
   const betaHat = Array.from(beta, (b) => b / scale);
   const margins = Array.from(raw, (m) => m / scale);
@@ -123,7 +154,7 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
   const support: number[] = [];
   for (let j = 0; j < d; j++) if (q > 1 || Math.abs(betaHat[j]!) >= supportTol * maxAbs) support.push(j);
   const active: number[] = [];
-  for (let i = 0; i < n; i++) if (margins[i]! <= 1 + activeTol) active.push(i);
+  for (let i = 0; i < n; i++) if (margins[i]! <= activeThreshold) active.push(i);
 
   const m = support.length;
   const k = active.length;
@@ -148,8 +179,40 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
     rr += (s - v[r]!) ** 2;
     vv += v[r]! ** 2;
   }
+  let num = 0;
+  let den = 0;
+  for (let c = 0; c < k; c++) {
+    num += lambda[c]! * (margins[active[c]!]! - 1);
+    den += lambda[c]! * margins[active[c]!]!;
+  }
+  // Loss weights relative to the minimum-margin example (≤ 1, no overflow).
+  const g = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const wi = Math.exp(-(raw[i]! - scale));
+    if (wi === 0) continue;
+    for (let r = 0; r < m; r++) g[r] = g[r]! + wi * y[i]! * x[i * d + support[r]!]!;
+  }
+  let gv = 0;
+  let gg = 0;
+  for (let r = 0; r < m; r++) {
+    gv += g[r]! * v[r]!;
+    gg += g[r]! ** 2;
+  }
+  const cBest = gv > 0 && gg > 0 ? gv / gg : 0;
+  let rw = 0;
+  for (let r = 0; r < m; r++) rw += (cBest * g[r]! - v[r]!) ** 2;
   // vv = 0 only for q > 1 at β̂ = 0, which the positive margin rules out.
-  return { ...base, residual: Math.sqrt(rr / vv), betaHat, support, active, multipliers: Array.from(lambda), margins };
+  return {
+    ...base,
+    residual: Math.sqrt(rr / vv),
+    betaHat,
+    support,
+    active,
+    multipliers: Array.from(lambda),
+    slack: den > 0 ? num / den : 0,
+    lossWeightResidual: Math.sqrt(rw / vv),
+    margins,
+  };
 }
 
 export interface NnlsResult {
