@@ -13,13 +13,13 @@
  */
 import { predictedClass, PHASE_TAU, REC, SpecError, trajectoryToCsv, type Result, type Spec } from "@samlab/sim";
 import type { Chart } from "chart.js";
-import { PALETTE, dataset, decimateIndices, heatmapChart, lineChart, type HeatCell, type XY } from "./charts.js";
-import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid, type PhaseGrid } from "./phase.js";
-import { DEFAULT_PRESET, PRESETS, presetById } from "./presets.js";
-import type { FromWorker, Snapshot } from "./protocol.js";
-import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, queryFor, WEB_LIMITS, webData } from "./spec-state.js";
-import { STYLES } from "./styles.js";
-import { WorkerClient } from "./worker-client.js";
+import { PALETTE, dataset, decimateIndices, heatmapChart, lineChart, type HeatCell, type XY } from "../views/charts.js";
+import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid, type PhaseGrid } from "../views/phase-grid.js";
+import { DEFAULT_PRESET, PRESETS, presetById } from "../state/presets.js";
+import type { FromWorker, Snapshot } from "../worker/protocol.js";
+import { acceptSpec, acceptSpecText, cliCommand, loadFromQuery, presetSpec, queryFor, WEB_LIMITS, webData } from "../state/spec-state.js";
+import { STYLES } from "../ui/styles.js";
+import { WorkerClient } from "../worker/client.js";
 
 export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table"] as const;
 export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "playback", "speed", "share", "export"] as const;
