@@ -32,7 +32,7 @@ import { StatusPanel, statusText } from "../views/status.js";
 import { ChartSet, type AnyChart, type ViewContext } from "../views/view.js";
 import { RunSession, type SessionTopics } from "../worker/session.js";
 import { compareAlgos, controlIds, viewIds } from "./attributes.js";
-import { registerExplorer, samlabGlobal, unregisterExplorer } from "./global.js";
+import { registerExplorer, samlabGlobal, unregisterExplorer, type SamlabGlobal } from "./global.js";
 
 export { VIEW_IDS, CONTROL_IDS };
 export type { RunState };
@@ -52,6 +52,8 @@ export class SamlabExplorer extends HTMLElement {
   private controls?: Controls;
   private views: View[] = [];
   private phaseView?: PhaseView;
+  /** What the current views read and ask for (made once per build). */
+  private ctx?: ViewContext;
   /** Unsubscribers of the current views' session subscriptions (dropped on rebuild). */
   private viewSubs: (() => void)[] = [];
   private resultWaiters: ((r: Result) => void)[] = [];
@@ -165,7 +167,7 @@ export class SamlabExplorer extends HTMLElement {
 
   /** Opens phase cell (i, j) as the main run: exactly the cell's spec (`phaseSpec` of @samlab/sim). */
   openCell(i: number, j: number): void {
-    openCell(this.viewContext(), i, j);
+    if (this.ctx) openCell(this.ctx, i, j);
   }
 
   /** The link that reproduces the current run in the explorer page. */
@@ -251,7 +253,7 @@ export class SamlabExplorer extends HTMLElement {
 
   // ---------------------------------------------------------------- wiring the rooms
 
-  /** What the views may read and ask for. */
+  /** What the views may read and ask for; their session subscriptions are dropped on the next build. */
   private viewContext(): ViewContext {
     return {
       uid: this.uid,
@@ -303,7 +305,7 @@ export class SamlabExplorer extends HTMLElement {
     root.addEventListener("keydown", (e) => this.onKey(e));
     this.shadow.append(style, root);
     for (const unsubscribe of this.viewSubs.splice(0)) unsubscribe();
-    const ctx = this.viewContext();
+    const ctx = (this.ctx = this.viewContext());
     const compare = compareAlgos(this);
     this.views = views.map((id) => createView(id, ctx, compare));
     this.phaseView = this.views.find((v): v is PhaseView => v.id === "phase");
@@ -475,6 +477,15 @@ export class SamlabExplorer extends HTMLElement {
 export function defineExplorer(): void {
   samlabGlobal();
   if (!customElements.get("samlab-explorer")) customElements.define("samlab-explorer", SamlabExplorer);
+}
+
+declare global {
+  interface Window {
+    samlab: SamlabGlobal<SamlabExplorer>;
+  }
+  interface HTMLElementTagNameMap {
+    "samlab-explorer": SamlabExplorer;
+  }
 }
 
 export { samlabGlobal, type SamlabGlobal } from "./global.js";

@@ -4,7 +4,15 @@
  * (worker/session.ts) writes it.
  */
 import { REC, type Result } from "@samlab/sim";
-import type { Snapshot } from "../worker/protocol.js";
+
+/** The state shown in the table view, computed from the current parameters (not only recorded points). */
+export interface Snapshot {
+  step: number;
+  t: number;
+  beta: number[];
+  loss: number;
+  minMargin: number;
+}
 
 /** Recorded columns of one run, appended chunk by chunk from the worker's record rows. */
 export class Series {

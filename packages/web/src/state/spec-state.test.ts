@@ -1,7 +1,7 @@
 import { measure, parseSpec, phaseSpec, PHASE_CLASSES } from "@samlab/sim";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "./presets.js";
-import { cellSpec, classColor, classLabel, phaseGrid } from "../views/phase-grid.js";
+import { cellSpec, classColor, classLabel, phaseGrid } from "./phase-grid.js";
 import { acceptSpecText, cliCommand, loadFromQuery, queryFor, WEB_LIMITS } from "./spec-state.js";
 
 const base = { version: 1, data: { x: [[1, 2]] } };

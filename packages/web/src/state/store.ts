@@ -5,7 +5,7 @@
  */
 import type { Result, Spec } from "@samlab/sim";
 import { Bus } from "./bus.js";
-import type { PhaseGrid } from "../views/phase-grid.js";
+import type { PhaseGrid } from "./phase-grid.js";
 
 export type RunState = "loading" | "ready" | "playing" | "paused" | "finished" | "error";
 

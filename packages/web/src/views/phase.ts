@@ -1,5 +1,5 @@
 /**
- * The ℓ∞-SAM phase diagram over (α₁, α₂): the reproduction experiment's grid (views/phase-grid.ts),
+ * The ℓ∞-SAM phase diagram over (α₁, α₂): the reproduction experiment's grid (state/phase-grid.ts),
  * filled cell by cell by the worker's phase job once the main run stops, with the predicted
  * boundaries α_j = ρ dashed. A click, or the arrow keys and Enter, open a cell's run. The job's
  * state lives in the store (it survives a rebuild of the views); this module starts it, folds its
@@ -11,7 +11,7 @@ import { h } from "../ui/dom.js";
 import { fmtInt } from "../ui/format.js";
 import type { PhaseMessage } from "../worker/session.js";
 import { heatmapChart, type HeatCell, type XY } from "./charts.js";
-import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid } from "./phase-grid.js";
+import { PHASE_CLASSES, PHASE_RHO, cellSpec, classColor, classLabel, phaseGrid } from "../state/phase-grid.js";
 import { chartBox, figure, setNa, type View, type ViewContext } from "./view.js";
 
 export interface PhaseView extends View {

@@ -3,9 +3,9 @@
  * panel); it builds its DOM once, and redraws only when the scheduler (views/scheduler.ts) calls
  * `draw()` — at most once per animation frame, after something marked its key dirty.
  */
-import type { Result, Spec } from "@samlab/sim";
+import type { Result } from "@samlab/sim";
 import type { Chart } from "chart.js";
-import type { RunRole, RunView } from "../state/runs.js";
+import type { RunView } from "../state/runs.js";
 import type { ExplorerStore } from "../state/store.js";
 import { h, type Child } from "../ui/dom.js";
 import type { RunSession, SessionTopics } from "../worker/session.js";
@@ -66,17 +66,9 @@ export interface View {
   draw(): void;
 }
 
-export function runOf(ctx: ViewContext, role: RunRole): RunView | undefined {
-  return ctx.session.run(role);
-}
-
 /** The result that annotates a run's views: its own, else the main run's finished Result. */
 export function resultOf(ctx: ViewContext, r: RunView): Result | undefined {
   return r.result ?? ctx.store.result;
-}
-
-export function specOf(ctx: ViewContext): Spec | undefined {
-  return ctx.store.spec;
 }
 
 /** A figure with its caption (the view's accessible name). */
