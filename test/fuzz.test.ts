@@ -31,7 +31,7 @@ import { parseCsv, parseIdx, parseLibsvm } from "@samlab/sim/data";
 import { SweepError, expandSweep } from "@samlab/sim/sweep";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { WEB_LIMITS, acceptSpecText, loadFromQuery } from "../packages/web/src/spec-state.js";
+import { WEB_LIMITS, acceptSpecText, loadFromQuery } from "../packages/web/src/state/spec-state.js";
 import { launchChromium } from "./web/browser.js";
 import { serveStatic } from "./web/server.js";
 
@@ -238,7 +238,7 @@ describe("fuzz: CLI flags (specFromOptions, then parseSpec)", () => {
 
 // ---------------------------------------------------------------- the web page's URL state
 
-describe("fuzz: web URL state (packages/web/src/spec-state.ts)", () => {
+describe("fuzz: web URL state (packages/web/src/state/spec-state.ts)", () => {
   const check = (search: string) => {
     const t0 = performance.now();
     const loaded = loadFromQuery(search); // never throws: a bad link falls back to a preset with a message

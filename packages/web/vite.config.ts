@@ -32,7 +32,7 @@ function embedBuild(): Plugin {
         root,
         logLevel: "warn",
         define: { ...shared, __SAMLAB_APP_URL__: JSON.stringify("./index.html") },
-        resolve: { alias: [highsStub, highsWasmUrlStub, { find: /^\.\/worker-factory\.js$/, replacement: `${root}src/worker-factory.inline.ts` }] },
+        resolve: { alias: [highsStub, highsWasmUrlStub, { find: /^\.\/worker-factory\.js$/, replacement: `${root}src/worker/worker-factory.inline.ts` }] },
         worker: { format: "es" },
         build: {
           outDir: "dist",

@@ -3,7 +3,7 @@
  * explanatory text load their preset in place (the links also work on their own: `?preset=<id>`).
  * The page's only side effects live here and in lib.ts.
  */
-import { defineExplorer } from "./element.js";
+import { defineExplorer } from "./element/explorer.js";
 
 defineExplorer();
 

@@ -4,6 +4,8 @@
  * ℓ∞ switching rule), so the two engines take the same steps and agree to rounding. The tests use
  * it to cross-check the WebAssembly integrator; both are checked against closed forms.
  */
+// exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
+import { portableExp, portableLog } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { DiagonalNet, perturb, sumSq, writeRecordRow } from "./reference.js";
 import { REC, type Algo, type FlowEngineRun, type FlowInit, type FlowKind, type FlowRunStatus, type FlowStats, type Loss } from "./types.js";
@@ -106,7 +108,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
   private setClock(t: number): void {
     this.tNow = t;
     this.phase = t >= this.tSwitch ? 1 : 0;
-    this.sigma = this.phase === 1 ? Math.log(t) : t;
+    this.sigma = this.phase === 1 ? portableLog(t) : t;
     this.h = 0;
     this.fsalValid = false;
     this.patternValid = false;
@@ -173,8 +175,8 @@ export class ReferenceFlowRun implements FlowEngineRun {
       src = gB;
     }
     let fac: number;
-    if (this.flow === "rescaled") fac = Math.exp(logJ) / sg.meanAbsLossPrime;
-    else fac = Math.exp(logJ - kap);
+    if (this.flow === "rescaled") fac = portableExp(logJ) / sg.meanAbsLossPrime;
+    else fac = portableExp(logJ - kap);
     for (let k = 0; k < LD; k++) out[k] = -(fac * src[k]!);
   }
 
@@ -254,7 +256,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
         if (tr > this.tNow && tr < tT) tT = tr;
       }
       if (this.phase === 0 && this.tSwitch > this.tNow && this.tSwitch < tT) tT = this.tSwitch;
-      const sT = this.phase === 1 ? Math.log(tT) : tT;
+      const sT = this.phase === 1 ? portableLog(tT) : tT;
       if (linf && !this.patternValid) {
         this.patternAt(this.w, this.signs);
         this.patternValid = true;
@@ -329,7 +331,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
         this.tNow = tT;
       } else {
         this.sigma += hs;
-        this.tNow = this.phase === 1 ? Math.exp(this.sigma) : this.sigma;
+        this.tNow = this.phase === 1 ? portableExp(this.sigma) : this.sigma;
       }
       let f = err === 0 ? 5 : 0.9 * Math.pow(err, -0.2);
       if (f > 5) f = 5;
@@ -338,7 +340,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
       this.h = landing && this.h > hNew ? this.h : hNew;
       if (this.phase === 0 && this.tNow === this.tSwitch) {
         this.phase = 1;
-        this.sigma = Math.log(this.tNow);
+        this.sigma = portableLog(this.tNow);
         this.h = this.h / this.tNow;
         this.fsalValid = false;
       }

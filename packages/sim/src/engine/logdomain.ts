@@ -7,6 +7,8 @@
  * underflows to 0 once the margins pass ~745. The flows and the loss-normalized step only need
  * G_s, κ and the scaled loss / normalizer (docs/FLOWS.md, "Huge margins").
  */
+// exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (math/portable-math.ts)
+import { portableExp, portableLog1p } from "../math/portable-math.js";
 import type { Algo, Loss } from "./types.js";
 
 /**
@@ -31,21 +33,21 @@ export interface NetWorkspace {
 /** e^κ·ℓ'(z). Logistic with κ > 0 (so z ≥ κ > 0): −e^{κ−z}/(1+e^{−z}). */
 export function lossPrimeScaled(loss: Loss, z: number, kappa: number): number {
   if (loss === "logistic") {
-    if (kappa === 0) return -1 / (1 + Math.exp(z));
-    return -Math.exp(kappa - z) / (1 + Math.exp(-z));
+    if (kappa === 0) return -1 / (1 + portableExp(z));
+    return -portableExp(kappa - z) / (1 + portableExp(-z));
   }
-  return -Math.exp(kappa - z);
+  return -portableExp(kappa - z);
 }
 
 /** e^κ·ℓ(z). Logistic with κ > 0: e^{κ−z}·log1p(u)/u, u = e^{−z} (the ratio → 1 as u → 0). */
 export function lossValueScaled(loss: Loss, z: number, kappa: number): number {
   if (loss === "logistic") {
-    if (kappa === 0) return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-    const u = Math.exp(-z);
-    const h = u === 0 ? 1 : Math.log1p(u) / u;
-    return Math.exp(kappa - z) * h;
+    if (kappa === 0) return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
+    const u = portableExp(-z);
+    const h = u === 0 ? 1 : portableLog1p(u) / u;
+    return portableExp(kappa - z) * h;
   }
-  return Math.exp(kappa - z);
+  return portableExp(kappa - z);
 }
 
 /** Scaled gradients of one network (shares the net's β, z, g workspaces). */
@@ -133,7 +135,7 @@ export function perturbScaled(
   perturb: (algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array) => number,
 ): number {
   if (algo === "usam") {
-    const scale = rho * Math.exp(-kappa);
+    const scale = rho * portableExp(-kappa);
     for (let k = 0; k < w.length; k++) out[k] = w[k]! + scale * Gs[k]!;
     return scale * Math.sqrt(sumSq(Gs, w.length));
   }

@@ -3,18 +3,20 @@
  * as the WebAssembly core (so the engines agree to the last few ulps, and tests can demand 1e-12).
  * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
  */
+// exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
+import { portableExp, portableLog, portableLog1p } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}. */
 export function lossPrime(loss: Loss, z: number): number {
-  return loss === "logistic" ? -1 / (1 + Math.exp(z)) : -Math.exp(-z);
+  return loss === "logistic" ? -1 / (1 + portableExp(z)) : -portableExp(-z);
 }
 
 /** ℓ(z), the logistic one computed as a stable softplus. */
 export function lossValue(loss: Loss, z: number): number {
-  if (loss === "logistic") return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-  return Math.exp(-z);
+  if (loss === "logistic") return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
+  return portableExp(-z);
 }
 
 /**
@@ -180,8 +182,8 @@ export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, 
   const { net, scaled, grad, gradScaled } = src;
   // log-domain columns first, as in the AS core's writeRecord (they reuse the net's workspaces)
   const kappa = scaled.eval(w, gradScaled);
-  const logLoss = Math.log(scaled.lossScaled(kappa)) - kappa;
-  const logGradNorm = 0.5 * Math.log(sumSq(gradScaled, net.LD)) - kappa;
+  const logLoss = portableLog(scaled.lossScaled(kappa)) - kappa;
+  const logGradNorm = 0.5 * portableLog(sumSq(gradScaled, net.LD)) - kappa;
   net.gradient(w, grad);
   let minZ = Infinity;
   for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
@@ -326,7 +328,7 @@ export class ReferenceRun implements EngineRun {
     }
     const rescaled = this.lrSchedule === "rescaled";
     const sU = scaled.meanAbsLossPrime;
-    const coef = rescaled ? this.lr / sU : (this.lr * Math.exp(kappa - kU)) / ls;
+    const coef = rescaled ? this.lr / sU : (this.lr * portableExp(kappa - kU)) / ls;
     const next = this.wNext;
     let acc = 0;
     for (let k = 0; k < net.LD; k++) {
@@ -337,7 +339,7 @@ export class ReferenceRun implements EngineRun {
     if (acc !== acc) return false;
     this.wNext = w;
     this.w = next;
-    this.tAcc += rescaled ? (this.lr * Math.exp(kU)) / sU : (this.lr * Math.exp(kappa)) / ls;
+    this.tAcc += rescaled ? (this.lr * portableExp(kU)) / sU : (this.lr * portableExp(kappa)) / ls;
     return true;
   }
 

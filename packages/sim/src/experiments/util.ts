@@ -81,12 +81,12 @@ export function finalDirection(r: Result): number[] {
   const sg = new Array<number>(d).fill(1);
   for (const layer of r.final.w)
     for (let j = 0; j < d; j++) {
-      lb[j] += Math.log(Math.abs(layer[j]!));
+      lb[j] += portableLog(Math.abs(layer[j]!));
       sg[j] *= Math.sign(layer[j]!);
     }
   const top = Math.max(...lb);
   if (top === -Infinity || !Number.isFinite(top)) return r.final.direction.map((v) => (Number.isFinite(v) ? v : 0));
-  const v = lb.map((l, j) => sg[j]! * Math.exp(l - top));
+  const v = lb.map((l, j) => sg[j]! * portableExp(l - top));
   const norm = Math.hypot(...v);
   return v.map((x) => x / norm);
 }

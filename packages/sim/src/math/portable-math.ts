@@ -5,9 +5,11 @@
  * bit equality on millions of inputs), but Chromium 156's Math.log, Math.sin and Math.cos round
  * differently for some inputs (measured; exp, sqrt, log1p and pow agree). @samlab/sim's seeded
  * normals (Box–Muller) call all three, so without these the Gaussian data and random
- * initializations of a spec differ by an ulp between the page and the CLI. samlab's seeded generators
- * (rng.ts), record schedules (schedule.ts) and flow record times (flow.ts) use these; the web worker
- * also installs them in its own realm for the pure-TS reference engine.
+ * initializations of a spec differ by an ulp between the page and the CLI. Every function of
+ * @samlab/sim whose numbers enter a Result calls these instead of `Math.*`: the seeded generators
+ * (rng.ts), record schedules (schedule.ts), flow record times (flow.ts), the pure-TS reference and
+ * flow engines and their log-domain losses (engine/), the final log-loss (result.ts) and the phase
+ * classifier's direction (experiments/util.ts). Nothing replaces `Math.*` globally.
  */
 const ln2_hi = 6.93147180369123816490e-1;
 const ln2_lo = 1.90821492927058770002e-10;

@@ -2,6 +2,8 @@
  * The Result of a run: the spec echoed back, the trajectory as equal-length columns, the final
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
+// exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (math/portable-math.ts)
+import { portableLog } from "../math/portable-math.js";
 import { SAMLAB_VERSION } from "../spec/version.js";
 import type { DataInfo, Dataset } from "../data/dataset.js";
 import { DiagonalNet } from "../engine/reference.js";
@@ -218,7 +220,7 @@ function finalState(b: BuildInput): FinalState {
   const G = new Float64Array(flat.length);
   const sg = new ScaledGradient(net);
   const kappa = sg.eval(flat, G);
-  const logLoss = Math.log(sg.lossScaled(kappa)) - kappa;
+  const logLoss = portableLog(sg.lossScaled(kappa)) - kappa;
   net.gradient(flat, G);
   const beta = Array.from(net.beta);
   let minZ = Infinity;

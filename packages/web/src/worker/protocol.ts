@@ -4,15 +4,9 @@
  * view) and the phase-diagram job, all keyed by ids chosen by the page.
  */
 import type { Result } from "@samlab/sim";
+import type { Snapshot } from "../state/runs.js";
 
-/** The state shown in the table view, computed from the current parameters (not only recorded points). */
-export interface Snapshot {
-  step: number;
-  t: number;
-  beta: number[];
-  loss: number;
-  minMargin: number;
-}
+export type { Snapshot };
 
 export type ToWorker =
   /** Creates a run from a spec (validated again in the worker). */

@@ -2,7 +2,7 @@ import { parseSpec } from "@samlab/sim";
 import { measure, phaseSpec, PHASE_CLASSES } from "@samlab/sim/experiments";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "./presets.js";
-import { cellSpec, classColor, classLabel, phaseGrid } from "./phase.js";
+import { cellSpec, classColor, classLabel, phaseGrid } from "./phase-grid.js";
 import { acceptSpecText, cliCommand, loadFromQuery, queryFor, WEB_LIMITS } from "./spec-state.js";
 
 const base = { version: 1, data: { x: [[1, 2]] } };

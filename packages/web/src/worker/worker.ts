@@ -1,6 +1,9 @@
 /**
  * The simulation worker: every step of every run happens here, on the same WASM core as the CLI
- * (through @samlab/sim's `createSimulation`), so the page's main thread only draws.
+ * (through @samlab/sim's `createSimulation`), so the page's main thread only draws. The worker leaves
+ * `Math` alone: @samlab/sim itself calls its portable exp/log/log1p/sin/cos wherever a number enters
+ * a Result (Chromium's `Math.*` round some inputs differently from Node's), so the page gets the
+ * CLI's bits by construction.
  *
  * Called once per animation frame per run while a run plays (`advance`), and cooperatively for the
  * phase-diagram job: that job works in slices of ≤ ~15 ms and yields between slices so that the
@@ -10,17 +13,7 @@ import { createSimulation, SpecError, type Result, type Simulation } from "@saml
 import { computeDiagnostics, loadSolver } from "@samlab/sim/analysis";
 import { phaseClass } from "@samlab/sim/experiments";
 import highsWasmUrl from "samlab:highs-wasm-url";
-import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "@samlab/sim/math";
 import type { CellSummary, FromWorker, ToWorker } from "./protocol.js";
-
-// The same numbers as the CLI: @samlab/sim's JavaScript calls Math.log, sin, cos (seeded normals),
-// exp and log1p (flow record times, reference engine, log-domain losses), whose last bits differ
-// between Chromium 156 and Node 20 (see portable-math.ts). Replaced in this worker's realm only.
-Math.log = portableLog;
-Math.sin = portableSin;
-Math.cos = portableCos;
-Math.exp = portableExp; // flows' record times, the reference engine, log-domain losses
-Math.log1p = portableLog1p;
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;

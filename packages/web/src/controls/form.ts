@@ -1,0 +1,359 @@
+/**
+ * The controls: the form that edits the spec (form → spec in `specFromForm`, spec → form in
+ * `fill`), the playback buttons, and the share/export buttons. The form decides nothing: every
+ * change goes to the element through `ControlActions`.
+ */
+import type { Spec } from "@samlab/sim";
+import { PRESETS } from "../state/presets.js";
+import { WEB_LIMITS, webData } from "../state/spec-state.js";
+import type { RunState } from "../state/store.js";
+import { h } from "../ui/dom.js";
+import { ALGO_LABEL } from "../ui/format.js";
+import { DataEditor } from "./data-editor.js";
+
+export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "playback", "speed", "share", "export"] as const;
+export type ControlId = (typeof CONTROL_IDS)[number];
+
+const SPEEDS = ["auto", "1", "10", "100", "1000", "10000", "100000"];
+
+/** What the controls ask the element to do. */
+export interface ControlActions {
+  togglePlay(): void;
+  step(): void;
+  reset(): void;
+  loadPreset(id: string): void;
+  /** The form changed: build a spec from it and restart. */
+  applyForm(): void;
+  /** ρ or η changed (in place while a run is under way). */
+  applyHyper(): void;
+  /** The spec JSON textarea's "Apply spec". */
+  applySpecText(text: string): void;
+  copyLink(): void;
+  copyCommand(): void;
+  exportPng(): void;
+  exportData(kind: "csv" | "json"): void;
+}
+
+type Field = HTMLInputElement | HTMLSelectElement;
+
+function parseList(text: string): number[] {
+  return text
+    .split(/[,;\s]+/)
+    .filter((s) => s !== "")
+    .map((s) => Number(s));
+}
+
+export class Controls {
+  readonly form = h("form", { class: "controls", "aria-label": "Run settings" });
+  /** Where copied text is shown too (the clipboard may be unavailable). */
+  shareOut?: HTMLOutputElement;
+  private readonly fields: Partial<Record<string, Field>> = {};
+  private readonly rows: Partial<Record<string, HTMLElement>> = {};
+  private play?: HTMLButtonElement;
+  private specText?: HTMLTextAreaElement;
+  private editor?: DataEditor;
+
+  constructor(
+    private readonly uid: string,
+    ids: ControlId[],
+    stepsPerFrameAttr: string | null,
+    private readonly actions: ControlActions,
+  ) {
+    this.form.addEventListener("submit", (e) => e.preventDefault());
+    this.build(ids, stepsPerFrameAttr);
+  }
+
+  /** The steps-per-frame select's value, if shown. */
+  speed(): string | undefined {
+    return this.fields.speed?.value;
+  }
+
+  /** ρ and η as typed (the spec's values where there is no such control). */
+  hyper(spec: Spec): { rho: number; lr: number } {
+    return { rho: Number(this.fields.rho?.value ?? spec.rho), lr: Number(this.fields.lr?.value ?? spec.lr) };
+  }
+
+  /** The play button follows the run state. */
+  showState(s: RunState): void {
+    if (!this.play) return;
+    this.play.textContent = s === "playing" ? "Pause" : s === "finished" ? "Replay" : "Play";
+    this.play.setAttribute("aria-pressed", String(s === "playing"));
+  }
+
+  private field(label: string, control: HTMLElement, id: string): HTMLElement {
+    control.id = `${this.uid}-${id}`;
+    return h("div", { class: "row" }, h("label", { for: control.id }, label), control);
+  }
+
+  private select(id: string, options: [string, string][], onChange: () => void): HTMLSelectElement {
+    const s = h("select");
+    for (const [value, label] of options) s.append(h("option", { value }, label));
+    s.addEventListener("change", onChange);
+    this.fields[id] = s;
+    return s;
+  }
+
+  private num(id: string, attrs: Record<string, string | number>, onChange: () => void): HTMLInputElement {
+    const i = h("input", { type: "number", inputmode: "decimal", ...attrs });
+    i.addEventListener("change", onChange);
+    this.fields[id] = i;
+    return i;
+  }
+
+  private text(id: string, placeholder: string, onChange: () => void): HTMLInputElement {
+    const i = h("input", { type: "text", placeholder, spellcheck: "false" });
+    i.addEventListener("change", onChange);
+    this.fields[id] = i;
+    return i;
+  }
+
+  private build(c: ControlId[], stepsPerFrameAttr: string | null): void {
+    const form = this.form;
+    const has = (k: ControlId) => c.includes(k);
+    const apply = () => this.actions.applyForm();
+    if (has("presets")) {
+      const s = this.select("preset", [["", "(custom)"], ...PRESETS.map((p): [string, string] => [p.id, p.title])], () => {
+        const id = s.value;
+        if (id) this.actions.loadPreset(id);
+      });
+      form.append(h("fieldset", {}, h("legend", {}, "Preset"), this.field("Experiment", s, "preset")));
+    }
+    if (has("playback") || has("speed")) {
+      const fs = h("fieldset", {}, h("legend", {}, "Run"));
+      if (has("playback")) {
+        const playBtn = h("button", { type: "button", class: "primary", "aria-keyshortcuts": "Space" }, "Play");
+        playBtn.addEventListener("click", () => this.actions.togglePlay());
+        const stepBtn = h("button", { type: "button", "aria-keyshortcuts": "ArrowRight" }, "Step");
+        stepBtn.addEventListener("click", () => this.actions.step());
+        const resetBtn = h("button", { type: "button", "aria-keyshortcuts": "R" }, "Reset");
+        resetBtn.addEventListener("click", () => this.actions.reset());
+        this.play = playBtn;
+        fs.append(h("div", { class: "buttons" }, playBtn, stepBtn, resetBtn));
+      }
+      if (has("speed")) {
+        const s = this.select("speed", SPEEDS.map((v): [string, string] => [v, v === "auto" ? "auto (~12 ms/frame)" : v]), () => {});
+        s.value = SPEEDS.includes(stepsPerFrameAttr ?? "") ? stepsPerFrameAttr! : "auto";
+        fs.append(this.field("Steps / frame", s, "speed"));
+      }
+      form.append(fs);
+    }
+    const model = h("fieldset", {}, h("legend", {}, "Algorithm"));
+    if (has("algo")) model.append(this.field("Algorithm", this.select("algo", Object.entries(ALGO_LABEL), apply), "algo"));
+    if (has("rho")) model.append(this.field("ρ (radius)", this.num("rho", { min: 0, step: "any" }, () => this.actions.applyHyper()), "rho"));
+    if (has("lr")) model.append(this.field("η (step size)", this.num("lr", { min: 0, step: "any" }, () => this.actions.applyHyper()), "lr"));
+    if (has("depth")) model.append(this.field("Depth L", this.num("depth", { min: 1, max: WEB_LIMITS.maxDepth, step: 1 }, apply), "depth"));
+    if (has("loss")) model.append(this.field("Loss", this.select("loss", [["logistic", "logistic"], ["exponential", "exponential"]], apply), "loss"));
+    if (has("steps")) model.append(this.field("Steps", this.num("steps", { min: 0, max: WEB_LIMITS.maxSteps, step: 1 }, apply), "steps"));
+    if (has("seed")) model.append(this.field("Seed", this.num("seed", { min: 0, step: 1 }, apply), "seed"));
+    if (model.children.length > 1) form.append(model);
+    if (has("init")) {
+      const fs = h("fieldset", {}, h("legend", {}, "Initialization"));
+      const mode = this.select(
+        "initMode",
+        [
+          ["constant", "constant α"],
+          ["per-coordinate", "α per coordinate"],
+          ["random", "random (seeded)"],
+          ["values", "explicit values"],
+        ],
+        () => {
+          this.syncInitVisibility();
+          this.actions.applyForm();
+        },
+      );
+      const alpha = this.num("alpha", { step: "any" }, apply);
+      const alphas = this.text("alphas", "e.g. 0.2, 0.05", apply);
+      const randomKind = this.select("randomKind", [["abs-gaussian", "α·|N(0,1)|"], ["gaussian", "α·N(0,1)"], ["uniform", "α·U(0,1)"]], apply);
+      const values = this.text("values", "rows a,b;c,d", apply);
+      this.rows.alpha = this.field("α", alpha, "alpha");
+      this.rows.alphas = this.field("α₁, …, α_d", alphas, "alphas");
+      this.rows.random = this.field("Distribution", randomKind, "randomKind");
+      this.rows.values = this.field("w (L rows)", values, "values");
+      fs.append(this.field("Kind", mode, "initMode"), this.rows.alpha, this.rows.alphas, this.rows.random, this.rows.values);
+      form.append(fs);
+    }
+    if (has("data")) {
+      const fs = h("fieldset", {}, h("legend", {}, "Data"));
+      const kind = this.select(
+        "dataKind",
+        [
+          ["inline", "examples (edit below)"],
+          ["single", "one example x = s·(1,…,d)"],
+          ["gaussian-sparse", "Gaussian, sparse β* (seeded)"],
+          ["digits", "digits 0 vs 1 (UCI, 8×8 images)"],
+          ["iris", "iris setosa vs versicolor"],
+        ],
+        () => {
+          this.syncDataVisibility();
+          this.actions.applyForm();
+        },
+      );
+      this.editor = new DataEditor(apply);
+      this.rows.inline = this.editor.box;
+      this.rows.genD = this.field("d", this.num("genD", { min: 1, max: WEB_LIMITS.maxD, step: 1 }, apply), "genD");
+      this.rows.genScale = this.field("scale s", this.num("genScale", { step: "any" }, apply), "genScale");
+      this.rows.genN = this.field("n", this.num("genN", { min: 1, max: WEB_LIMITS.maxN, step: 1 }, apply), "genN");
+      this.rows.genK = this.field("k (non-zeros)", this.num("genK", { min: 1, step: 1 }, apply), "genK");
+      this.rows.genSeed = this.field("data seed", this.num("genSeed", { min: 0, step: 1 }, apply), "genSeed");
+      fs.append(this.field("Source", kind, "dataKind"), this.rows.inline, this.rows.genD, this.rows.genScale, this.rows.genN, this.rows.genK, this.rows.genSeed);
+      form.append(fs);
+    }
+    if (has("share") || has("export")) {
+      const fs = h("fieldset", {}, h("legend", {}, "Share and export"));
+      const out = h("output", { class: "share", "aria-live": "polite" });
+      this.shareOut = out;
+      const buttons = h("div", { class: "buttons" });
+      const btn = (label: string, f: () => void) => {
+        const b = h("button", { type: "button" }, label);
+        b.addEventListener("click", () => f());
+        buttons.append(b);
+      };
+      if (has("share")) {
+        btn("Copy link", () => this.actions.copyLink());
+        btn("Copy command", () => this.actions.copyCommand());
+      }
+      if (has("export")) {
+        btn("PNG", () => this.actions.exportPng());
+        btn("CSV", () => this.actions.exportData("csv"));
+        btn("JSON", () => this.actions.exportData("json"));
+      }
+      fs.append(buttons, out);
+      if (has("share")) {
+        const ta = h("textarea", { rows: 4, spellcheck: "false" });
+        const applyBtn = h("button", { type: "button" }, "Apply spec");
+        applyBtn.addEventListener("click", () => this.actions.applySpecText(ta.value));
+        this.specText = ta;
+        const lab = h("label", { for: `${this.uid}-specText` }, "Spec JSON (version 1)");
+        ta.id = `${this.uid}-specText`;
+        fs.append(h("details", {}, h("summary", {}, "Edit the spec as JSON"), lab, ta, h("div", { class: "buttons" }, applyBtn)));
+      }
+      form.append(fs);
+    }
+  }
+
+  /** Shows `spec` in the form (and in the spec JSON box). Called once per (re)start. */
+  fill(spec: Spec, presetId: string | undefined): void {
+    const set = (id: string, v: string | number) => {
+      const el = this.fields[id];
+      if (el) el.value = String(v);
+    };
+    set("preset", presetId ?? "");
+    set("algo", spec.algo);
+    set("rho", spec.rho);
+    set("lr", spec.lr);
+    set("depth", spec.depth);
+    set("loss", spec.loss);
+    set("steps", spec.steps);
+    set("seed", spec.seed);
+    const init = spec.init;
+    if ("values" in init) {
+      set("initMode", "values");
+      set("values", init.values.map((r) => r.join(",")).join(";"));
+    } else if ("random" in init) {
+      set("initMode", "random");
+      set("randomKind", init.random);
+      set("alpha", init.alpha);
+    } else if (Array.isArray(init.alpha)) {
+      set("initMode", "per-coordinate");
+      set("alphas", init.alpha.join(", "));
+    } else {
+      set("initMode", "constant");
+      set("alpha", init.alpha);
+    }
+    const data = webData(spec);
+    if ("source" in data) {
+      set("dataKind", data.source);
+    } else if ("x" in data) {
+      set("dataKind", "inline");
+      if (this.editor) this.editor.data = { x: data.x.map((r) => [...r]), y: [...(data.y ?? data.x.map(() => 1))] };
+    } else if (data.generator === "single") {
+      set("dataKind", "single");
+      set("genD", data.d);
+      set("genScale", data.scale ?? 1);
+    } else {
+      set("dataKind", "gaussian-sparse");
+      set("genD", data.d);
+      set("genN", data.n);
+      set("genK", data.k ?? Math.min(5, data.d));
+      set("genSeed", data.seed ?? spec.seed);
+    }
+    if (this.specText) this.specText.value = JSON.stringify(spec, null, 1);
+    this.syncInitVisibility();
+    this.syncDataVisibility();
+    this.editor?.render();
+  }
+
+  private syncInitVisibility(): void {
+    const mode = this.fields.initMode?.value;
+    if (!mode) return;
+    this.rows.alpha!.hidden = !(mode === "constant" || mode === "random");
+    this.rows.alphas!.hidden = mode !== "per-coordinate";
+    this.rows.random!.hidden = mode !== "random";
+    this.rows.values!.hidden = mode !== "values";
+  }
+
+  private syncDataVisibility(): void {
+    const kind = this.fields.dataKind?.value;
+    if (!kind) return;
+    this.rows.inline!.hidden = kind !== "inline";
+    this.rows.genD!.hidden = kind !== "single" && kind !== "gaussian-sparse";
+    this.rows.genScale!.hidden = kind !== "single";
+    this.rows.genN!.hidden = kind !== "gaussian-sparse";
+    this.rows.genK!.hidden = kind !== "gaussian-sparse";
+    this.rows.genSeed!.hidden = kind !== "gaussian-sparse";
+  }
+
+  /** The spec the form describes (fields without a control keep `cur`'s values). */
+  specFromForm(cur: Spec): Record<string, unknown> {
+    const val = (id: string) => this.fields[id]?.value;
+    const numOr = (id: string, f: number) => {
+      const v = val(id);
+      return v === undefined || v.trim() === "" ? f : Number(v);
+    };
+    const edit = this.editor?.data ?? { x: [[1, 2]], y: [1] };
+    const spec: Record<string, unknown> = { ...cur };
+    delete spec.name;
+    spec.algo = val("algo") ?? cur.algo;
+    spec.rho = numOr("rho", cur.rho);
+    spec.lr = numOr("lr", cur.lr);
+    spec.depth = numOr("depth", cur.depth);
+    spec.loss = val("loss") ?? cur.loss;
+    spec.steps = numOr("steps", cur.steps);
+    spec.seed = numOr("seed", cur.seed);
+    const kind = val("dataKind");
+    if (kind === "inline") spec.data = { x: edit.x.map((r) => [...r]), y: [...edit.y] };
+    else if (kind === "single") spec.data = { generator: "single", d: numOr("genD", 5), scale: numOr("genScale", 1) };
+    else if (kind === "gaussian-sparse") spec.data = { generator: "gaussian-sparse", n: numOr("genN", 50), d: numOr("genD", 20), k: numOr("genK", 5), seed: numOr("genSeed", 1) };
+    else if (kind === "digits" || kind === "iris") {
+      const data = webData(cur);
+      spec.data = "source" in data && data.source === kind ? data : kind === "digits" ? { source: "digits", classes: [0, 1], n: 200, seed: 1 } : { source: "iris", classes: ["setosa", "versicolor"] };
+    }
+    const mode = val("initMode");
+    const d = kind === "inline" ? edit.x[0]!.length : kind === "digits" ? 64 : kind === "iris" ? 4 : kind ? numOr("genD", 1) : undefined;
+    if (mode === "constant") spec.init = { alpha: numOr("alpha", 0.1) };
+    else if (mode === "per-coordinate") {
+      let a = parseList(val("alphas") ?? "");
+      if (d !== undefined && a.length !== d) a = Array.from({ length: d }, (_, j) => a[j] ?? a[a.length - 1] ?? 0.1);
+      spec.init = { alpha: a };
+    } else if (mode === "random") spec.init = { random: val("randomKind") ?? "abs-gaussian", alpha: numOr("alpha", 0.1), seed: numOr("seed", cur.seed) };
+    else if (mode === "values") {
+      spec.init = {
+        values: (val("values") ?? "")
+          .split(/[;|]/)
+          .filter((r) => r.trim() !== "")
+          .map(parseList),
+      };
+    }
+    // A per-coordinate α that no longer matches d (data edited) follows the new d.
+    const init = spec.init as { alpha?: unknown };
+    if (d !== undefined && Array.isArray(init.alpha) && init.alpha.length !== d) {
+      const a = init.alpha as number[];
+      spec.init = { alpha: Array.from({ length: d }, (_, j) => a[j] ?? a[a.length - 1] ?? 0.1) };
+    }
+    if (d !== undefined && "values" in (spec.init as object)) {
+      const rows = (spec.init as { values: number[][] }).values;
+      if (rows.length !== spec.depth || rows.some((r) => r.length !== d)) spec.init = { alpha: 0.1 };
+    }
+    return spec;
+  }
+}

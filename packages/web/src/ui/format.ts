@@ -1,0 +1,18 @@
+/** Number formatting shared by the views, the status line and the controls. */
+
+/** Four significant digits; exponent form outside [1e-3, 1e5); "–" for missing values. */
+export function fmtNum(v: number | undefined, digits = 4): string {
+  if (v === undefined || Number.isNaN(v)) return "–";
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e5 || a < 1e-3 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
+}
+
+/** Step counts: 12,345 below a million, 1.23e6 above. */
+export function fmtInt(v: number): string {
+  return v >= 1e6 ? v.toExponential(2).replace("e+", "e") : v.toLocaleString("en-US");
+}
+
+/** Display names of the algorithms (the spec's `algo` values). */
+export const ALGO_LABEL: Record<string, string> = { gd: "GD", "sam-l2": "ℓ2-SAM", "sam-linf": "ℓ∞-SAM", usam: "USAM" };

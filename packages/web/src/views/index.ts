@@ -1,0 +1,37 @@
+/** Every view, by id: adding a view is one module in this folder and one line here (see README). */
+import { compareView } from "./compare.js";
+import { cosineView } from "./cosine.js";
+import { dominantView } from "./dominant.js";
+import { imageView } from "./image.js";
+import { lossView } from "./loss.js";
+import { marginsView } from "./margins.js";
+import { phaseView } from "./phase.js";
+import { sharesView } from "./shares.js";
+import { tableView } from "./table.js";
+import type { View, ViewContext, ViewId } from "./view.js";
+
+export function createView(id: ViewId, ctx: ViewContext, compare: [string, string]): View {
+  switch (id) {
+    case "shares":
+      return sharesView(ctx);
+    case "loss":
+      return lossView(ctx);
+    case "margins":
+      return marginsView(ctx);
+    case "cosine":
+      return cosineView(ctx);
+    case "dominant":
+      return dominantView(ctx);
+    case "image":
+      return imageView(ctx);
+    case "compare":
+      return compareView(ctx, compare);
+    case "phase":
+      return phaseView(ctx);
+    case "table":
+      return tableView(ctx);
+  }
+}
+
+export { VIEW_IDS, type View, type ViewId } from "./view.js";
+export type { PhaseView } from "./phase.js";
