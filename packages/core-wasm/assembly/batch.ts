@@ -10,7 +10,7 @@
 // same run in the single-run engine with a constant step size. This file is data layout and loop
 // order only.
 //
-// Boundary (mirrored in src/batch.ts): `batch_setup` once; JS writes x, y and every run's w0
+// Boundary (typed for JS by src/batch.ts, from the compiler's bindings): `batch_setup` once; JS writes x, y and every run's w0
 // (run-major, each L×d layer-major) through Float64Array views; `batch_prepare`; `batch_configure`;
 // then `batch_run(steps)` once per chunk. Runs that hit a non-finite value are frozen at their last
 // finite parameters and their failing step is written to the `nonfinite` array (−1 otherwise).

@@ -99,7 +99,7 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   rho = radius;
 }
 
-/** Sets the step-size schedule (SCHED_*) from the current step on; the clock continues. */
+/** Sets the step-size schedule (an LR_SCHEDULE code) from the current step on; the clock continues. */
 export function set_lr_schedule(kind: i32): void {
   tBase = time_now();
   tAcc = tBase;
