@@ -8,7 +8,7 @@
 // update.ts) in the same order (row blocks of order.ts included), and e^x is evaluated by
 // simd-exp.ts, bit-identical to Math.exp. Every run of a batch is therefore bit-identical to the
 // same run in the single-run engine with a constant step size. This file is data layout and loop
-// order only.
+// order only. TS mirror: packages/sim/src/engine/reference.ts (ReferenceRun, one run at a time).
 //
 // Boundary (typed for JS by src/batch.ts, from the compiler's bindings): `batch_setup` once; JS writes x, y and every run's w0
 // (run-major, each L×d layer-major) through Float64Array views; `batch_prepare`; `batch_configure`;

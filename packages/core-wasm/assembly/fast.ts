@@ -10,6 +10,7 @@
 //     (simd-exp.ts, bit-identical to Math.exp); elementwise loops over j in f64x2.
 // The formulas are math/'s (loss.ts, layers.ts, perturb.ts, update.ts); this file only lays out the
 // data and orders the loops. Called once per step from index.ts `doStep` (constant and 1/√k schedules).
+// TS mirror: packages/sim/src/engine/reference.ts (ReferenceRun.doStep, DiagonalNet.gradient).
 
 import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
 import {

@@ -1,6 +1,7 @@
 // samlab core, the flows: gradient flow, the SAM flows (ℓ2, ℓ∞, USAM) and the rescaled flow of
 // docs/MODEL.md, "Continuous time", integrated with the embedded Runge–Kutta pair of Dormand and Prince,
 // 5(4), FSAL, with per-step error control. docs/FLOWS.md is the long version of these comments.
+// TS mirror: packages/sim/src/engine/flow-reference.ts (ReferenceFlowRun).
 //
 // Boundary (same style as the discrete engine): `setup`, `prepare`, `set_schedule_len` as for a
 // discrete run (the schedule holds record *times*), then `flow_configure` once, then

@@ -2,6 +2,7 @@
 // threads.ts, two): margins, r_i = ℓ'(z_i)/n and the block's partial g in one pass while the rows are
 // in cache, on the row-pair copy of y_i x_i (pairs.ts). Summation order: order.ts. The loss is
 // math/loss.ts's; this file is layout and loop order only.
+// TS mirror: packages/sim/src/engine/reference.ts (DiagonalNet.gradient, sumG).
 
 import { ld, st } from "./model";
 import { lossPrime, lossPrimeV } from "./math/loss";

@@ -11,6 +11,7 @@
 // chunks from a shared atomic counter, so when the helper is slow to get a core (a busy machine)
 // thread A simply does more of them; it only ever waits for chunks the helper is holding.
 // Jobs are posted through a control block with atomics: the helper spins briefly, then waits.
+// TS mirror (of the sum it computes): packages/sim/src/engine/reference.ts (DiagonalNet.sumG).
 
 import { allocF64 } from "./model";
 import { ROW_BLOCK } from "./order";

@@ -52,7 +52,7 @@ import { expV } from "../simd-exp";
 // @ts-ignore: decorator
 @inline export function lossPrimeScaled(kind: i32, z: f64, kappa: f64): f64 {
   if (kind == LOSS_LOGISTIC) {
-    if (kappa == 0) return -1.0 / (1.0 + Math.exp(z));
+    if (kappa == 0) return lossPrime(LOSS_LOGISTIC, z);
     return -Math.exp(kappa - z) / (1.0 + Math.exp(-z));
   }
   return -Math.exp(kappa - z);
@@ -62,7 +62,7 @@ import { expV } from "../simd-exp";
 // @ts-ignore: decorator
 @inline export function lossValueScaled(kind: i32, z: f64, kappa: f64): f64 {
   if (kind == LOSS_LOGISTIC) {
-    if (kappa == 0) return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+    if (kappa == 0) return lossValue(LOSS_LOGISTIC, z);
     const u = Math.exp(-z);
     const h = u == 0 ? 1.0 : Math.log1p(u) / u;
     return Math.exp(kappa - z) * h;

@@ -2,7 +2,8 @@
 // ℓ∞-SAM ε = ρ·sign(∇), USAM ε = ρ∇ — as element rules (f64 and f64x2) that every kernel applies,
 // and the one memory-level loop of the single-run kernels. A new rule (ASAM, m-SAM groups) is one
 // more element rule and one code in codes.json.
-// TS mirrors: packages/sim/src/engine/reference.ts (perturb), logdomain.ts (perturbScaled).
+// TS mirrors: packages/sim/src/engine/reference.ts (perturb), logdomain.ts (perturbScaled) and
+// flow-reference.ts (ReferenceFlowRun.rhs, ℓ∞'s frozen sign pattern).
 
 import { ALGO_SAM_L2, ALGO_SAM_LINF } from "../generated/codes";
 

@@ -2,7 +2,8 @@
 // SAM variants; c = η_k, or the loss-normalized / rescaled coefficient of index.ts) and the
 // finiteness check that lets a step that produced a non-finite value leave w untouched:
 // acc = Σ v_k·0 stays 0 while every v_k is finite and becomes NaN otherwise, in any summation order.
-// TS mirrors: packages/sim/src/engine/reference.ts (ReferenceRun's step) and flow-reference.ts.
+// TS mirrors: packages/sim/src/engine/reference.ts (ReferenceRun.doStep, doStepLossNormalized) and
+// flow-reference.ts (ReferenceFlowRun).
 
 /** w − c·u. */
 // @ts-ignore: decorator
