@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeDataset, makeInit } from "../packages/sim/dist/data/index.js";
 
-export const ALGO = { gd: 0, "sam-l2": 1, "sam-linf": 2, usam: 3 };
-export const LOSS = { logistic: 0, exponential: 1 };
+// the engines' codes (packages/core-wasm/codes.json), also what bench/native/step.c and numpy_step.py read
+import { ALGO, LOSS } from "../packages/core-wasm/dist/index.js";
+export { ALGO, LOSS };
 
 /** B1's grid of per-coordinate initial scales: 64 values per axis, log-spaced over [0.01, 1] (ρ = 0.1 in the middle). */
 export function b1Grid(side = 64) {

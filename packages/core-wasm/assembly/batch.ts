@@ -4,22 +4,23 @@
 // scripts/build.mjs), so a batch instance carries no single-run state.
 //
 // Vectorized across runs: an f64x2 lane is one run, so each pass advances two runs with exactly the
-// operations of the single-run engine (model.ts `gradient`, `perturb`, index.ts `doStep`) in the same
-// order (row blocks of order.ts included), and e^x is evaluated by simd-exp.ts, bit-identical to Math.exp. Every run of a batch is
-// therefore bit-identical to the same run in the single-run engine with a constant step size.
+// operations of the single-run engine (the formulas of math/: loss.ts, layers.ts, perturb.ts,
+// update.ts) in the same order (row blocks of order.ts included), and e^x is evaluated by
+// simd-exp.ts, bit-identical to Math.exp. Every run of a batch is therefore bit-identical to the
+// same run in the single-run engine with a constant step size. This file is data layout and loop
+// order only. TS mirror: packages/sim/src/engine/reference.ts (ReferenceRun, one run at a time).
 //
-// Boundary (mirrored in src/batch.ts): `batch_setup` once; JS writes x, y and every run's w0
+// Boundary (typed for JS by src/batch.ts, from the compiler's bindings): `batch_setup` once; JS writes x, y and every run's w0
 // (run-major, each L×d layer-major) through Float64Array views; `batch_prepare`; `batch_configure`;
 // then `batch_run(steps)` once per chunk. Runs that hit a non-finite value are frozen at their last
 // finite parameters and their failing step is written to the `nonfinite` array (−1 otherwise).
 
-import { expV } from "./simd-exp";
 import { ROW_BLOCK } from "./order";
-
-const ALGO_GD: i32 = 0;
-const ALGO_SAM_L2: i32 = 1;
-const ALGO_SAM_LINF: i32 = 2;
-const LOSS_LOGISTIC: i32 = 0;
+import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
+import { lossPrimeV } from "./math/loss";
+import { layerGradV, productV } from "./math/layers";
+import { ascendV, l2CoefV, linfEpsV } from "./math/perturb";
+import { descendV, finiteAccV } from "./math/update";
 
 let n: i32 = 0;
 let d: i32 = 0;
@@ -107,7 +108,7 @@ export function batch_prepare(): void {
   }
 }
 
-/** Algorithm, loss, η and ρ (codes as in index.ts); may be called between chunks. */
+/** Algorithm, loss, η and ρ (codes.json); may be called between chunks. */
 export function batch_configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64): void {
   algo = algorithm;
   lossKind = loss;
@@ -117,19 +118,10 @@ export function batch_configure(algorithm: i32, loss: i32, stepSize: f64, radius
 
 // ---- the math, two runs per v128, in model.ts's operation order ----
 
-// @ts-ignore: decorator
-@inline function lossPrimeV(z: v128): v128 {
-  if (lossKind == LOSS_LOGISTIC) return f64x2.div(sp(-1.0), f64x2.add(sp(1.0), expV(z)));
-  return f64x2.neg(expV(f64x2.neg(z)));
-}
-
 /** ∇_w L at Wv into Gv for one pair (general n, d, L): β, then per example z_i, r_i and g += r_i y_i x_i. */
 function gradientV(Wv: usize, Gv: usize): void {
-  for (let j = 0; j < d; j++) {
-    let p = vl(Wv, j);
-    for (let l = 1; l < L; l++) p = f64x2.mul(p, vl(Wv, l * d + j));
-    vs(B, j, p);
-  }
+  const stride = <usize>d << 4; // bytes between layers
+  for (let j = 0; j < d; j++) vs(B, j, productV(Wv + (<usize>j << 4), stride, L));
   const iv = sp(invN);
   for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
     // row blocks (order.ts): the first sums into Gb, each later one into Gq, then Gb += Gq
@@ -140,7 +132,7 @@ function gradientV(Wv: usize, Gv: usize): void {
       const row = yxPtr + (<usize>(i * d) << 3);
       let s = sp(0);
       for (let j = 0; j < d; j++) s = f64x2.add(s, f64x2.mul(vl(B, j), v128.load64_splat(row + (<usize>j << 3))));
-      const r = f64x2.mul(lossPrimeV(s), iv);
+      const r = f64x2.mul(lossPrimeV(lossKind, s), iv);
       for (let j = 0; j < d; j++) vs(acc, j, f64x2.add(vl(acc, j), f64x2.mul(r, v128.load64_splat(row + (<usize>j << 3)))));
     }
     if (i0 != 0) for (let j = 0; j < d; j++) vs(Gb, j, f64x2.add(vl(Gb, j), vl(Gq, j)));
@@ -149,19 +141,7 @@ function gradientV(Wv: usize, Gv: usize): void {
     for (let j = 0; j < d; j++) vs(Gv, j, vl(Gb, j));
     return;
   }
-  for (let j = 0; j < d; j++) {
-    let p = sp(1);
-    for (let l = 0; l < L; l++) {
-      vs(Gv, l * d + j, p);
-      p = f64x2.mul(p, vl(Wv, l * d + j));
-    }
-    let s = sp(1);
-    const gj = vl(Gb, j);
-    for (let l = L - 1; l >= 0; l--) {
-      vs(Gv, l * d + j, f64x2.mul(gj, f64x2.mul(vl(Gv, l * d + j), s)));
-      s = f64x2.mul(s, vl(Wv, l * d + j));
-    }
-  }
+  for (let j = 0; j < d; j++) layerGradV(Wv + (<usize>j << 4), Gv + (<usize>j << 4), stride, L, vl(Gb, j));
 }
 
 /** out = w + ε(∇L) for one pair. */
@@ -174,22 +154,18 @@ function perturbV(Wv: usize, Gv: usize, out: usize): void {
     }
     const norm = f64x2.sqrt(ss);
     const zero = f64x2.eq(norm, sp(0)); // ε = 0 where the gradient is exactly 0
-    const scale = f64x2.div(sp(rho), norm);
+    const scale = l2CoefV(sp(rho), norm);
     for (let k = 0; k < LD; k++) {
       const w = vl(Wv, k);
-      vs(out, k, v128.bitselect(w, f64x2.add(w, f64x2.mul(scale, vl(Gv, k))), zero));
+      vs(out, k, v128.bitselect(w, ascendV(w, scale, vl(Gv, k)), zero));
     }
   } else if (algo == ALGO_SAM_LINF) {
     const pr = sp(rho);
     const nr = sp(-rho);
-    for (let k = 0; k < LD; k++) {
-      const g = vl(Gv, k);
-      const e = v128.bitselect(pr, v128.and(nr, f64x2.lt(g, sp(0))), f64x2.gt(g, sp(0)));
-      vs(out, k, f64x2.add(vl(Wv, k), e));
-    }
+    for (let k = 0; k < LD; k++) vs(out, k, f64x2.add(vl(Wv, k), linfEpsV(vl(Gv, k), pr, nr)));
   } else {
     const pr = sp(rho);
-    for (let k = 0; k < LD; k++) vs(out, k, f64x2.add(vl(Wv, k), f64x2.mul(pr, vl(Gv, k))));
+    for (let k = 0; k < LD; k++) vs(out, k, ascendV(vl(Wv, k), pr, vl(Gv, k)));
   }
 }
 
@@ -213,8 +189,8 @@ function pairRunGeneral(steps: i32, alive0: v128, p: i32): v128 {
     let acc = sp(0);
     for (let k = 0; k < LD; k++) {
       const w = vl(cur, k);
-      const v = f64x2.sub(w, f64x2.mul(lrv, vl(upd, k)));
-      acc = f64x2.add(acc, f64x2.mul(v, sp(0)));
+      const v = descendV(w, lrv, vl(upd, k));
+      acc = finiteAccV(acc, v);
       vs(nxt, k, v);
     }
     const ok = f64x2.eq(acc, acc);
@@ -258,7 +234,7 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
   const b1 = v128.load(S, 48);
   // gradient at w: g_j = 0 + r x_j; ∂/∂w_1j = g_j w_2j, ∂/∂w_2j = g_j w_1j
   let z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(a0, b0), x0)), f64x2.mul(f64x2.mul(a1, b1), x1));
-  let r = lossPrimeV(z);
+  let r = lossPrimeV(lossKind, z);
   let g0 = f64x2.add(zero, f64x2.mul(r, x0));
   let g1 = f64x2.add(zero, f64x2.mul(r, x1));
   let ga0 = f64x2.mul(g0, b0);
@@ -271,24 +247,24 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
       const ss = f64x2.add(f64x2.add(f64x2.add(f64x2.add(zero, f64x2.mul(ga0, ga0)), f64x2.mul(ga1, ga1)), f64x2.mul(gb0, gb0)), f64x2.mul(gb1, gb1));
       const norm = f64x2.sqrt(ss);
       const nz = f64x2.eq(norm, zero);
-      const sc = f64x2.div(rv, norm);
-      pa0 = v128.bitselect(a0, f64x2.add(a0, f64x2.mul(sc, ga0)), nz);
-      pa1 = v128.bitselect(a1, f64x2.add(a1, f64x2.mul(sc, ga1)), nz);
-      pb0 = v128.bitselect(b0, f64x2.add(b0, f64x2.mul(sc, gb0)), nz);
-      pb1 = v128.bitselect(b1, f64x2.add(b1, f64x2.mul(sc, gb1)), nz);
+      const sc = l2CoefV(rv, norm);
+      pa0 = v128.bitselect(a0, ascendV(a0, sc, ga0), nz);
+      pa1 = v128.bitselect(a1, ascendV(a1, sc, ga1), nz);
+      pb0 = v128.bitselect(b0, ascendV(b0, sc, gb0), nz);
+      pb1 = v128.bitselect(b1, ascendV(b1, sc, gb1), nz);
     } else if (algo == ALGO_SAM_LINF) {
-      pa0 = f64x2.add(a0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga0, zero)), f64x2.gt(ga0, zero)));
-      pa1 = f64x2.add(a1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(ga1, zero)), f64x2.gt(ga1, zero)));
-      pb0 = f64x2.add(b0, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb0, zero)), f64x2.gt(gb0, zero)));
-      pb1 = f64x2.add(b1, v128.bitselect(rv, v128.and(nrv, f64x2.lt(gb1, zero)), f64x2.gt(gb1, zero)));
+      pa0 = f64x2.add(a0, linfEpsV(ga0, rv, nrv));
+      pa1 = f64x2.add(a1, linfEpsV(ga1, rv, nrv));
+      pb0 = f64x2.add(b0, linfEpsV(gb0, rv, nrv));
+      pb1 = f64x2.add(b1, linfEpsV(gb1, rv, nrv));
     } else {
-      pa0 = f64x2.add(a0, f64x2.mul(rv, ga0));
-      pa1 = f64x2.add(a1, f64x2.mul(rv, ga1));
-      pb0 = f64x2.add(b0, f64x2.mul(rv, gb0));
-      pb1 = f64x2.add(b1, f64x2.mul(rv, gb1));
+      pa0 = ascendV(a0, rv, ga0);
+      pa1 = ascendV(a1, rv, ga1);
+      pb0 = ascendV(b0, rv, gb0);
+      pb1 = ascendV(b1, rv, gb1);
     }
     z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(pa0, pb0), x0)), f64x2.mul(f64x2.mul(pa1, pb1), x1));
-    r = lossPrimeV(z);
+    r = lossPrimeV(lossKind, z);
     g0 = f64x2.add(zero, f64x2.mul(r, x0));
     g1 = f64x2.add(zero, f64x2.mul(r, x1));
     ga0 = f64x2.mul(g0, pb0);
@@ -296,11 +272,11 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
     gb0 = f64x2.mul(g0, pa0);
     gb1 = f64x2.mul(g1, pa1);
   }
-  const na0 = f64x2.sub(a0, f64x2.mul(lrv, ga0));
-  const na1 = f64x2.sub(a1, f64x2.mul(lrv, ga1));
-  const nb0 = f64x2.sub(b0, f64x2.mul(lrv, gb0));
-  const nb1 = f64x2.sub(b1, f64x2.mul(lrv, gb1));
-  // finite iff v·0 == 0 for all four (NaN otherwise)
+  const na0 = descendV(a0, lrv, ga0);
+  const na1 = descendV(a1, lrv, ga1);
+  const nb0 = descendV(b0, lrv, gb0);
+  const nb1 = descendV(b1, lrv, gb1);
+  // finite iff v·0 == 0 for all four (NaN otherwise; math/update.ts's check, summed here as a tree)
   const acc = f64x2.add(f64x2.add(f64x2.mul(na0, zero), f64x2.mul(na1, zero)), f64x2.add(f64x2.mul(nb0, zero), f64x2.mul(nb1, zero)));
   const ok = f64x2.eq(acc, acc);
   if (v128.all_true<i64>(v128.and(ok, alive))) {

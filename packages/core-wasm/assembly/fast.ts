@@ -8,15 +8,21 @@
 //     (lane 0 = row i, lane 1 = row i+1) so each margin is a sequential f64x2 dot product of two rows
 //     at once and the g update uses full f64x2 vectors over j; e^x of two margins at once
 //     (simd-exp.ts, bit-identical to Math.exp); elementwise loops over j in f64x2.
-// Called once per step from index.ts `doStep` (constant and 1/√k schedules).
+// The formulas are math/'s (loss.ts, layers.ts, perturb.ts, update.ts); this file only lays out the
+// data and orders the loops. Called once per step from index.ts `doStep` (constant and 1/√k schedules).
+// TS mirror: packages/sim/src/engine/reference.ts (ReferenceRun.doStep, DiagonalNet.gradient).
 
+import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
 import {
-  ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF, LOSS_LOGISTIC,
   n, d, L, LD, invN, algo, lossKind, rho, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr, betaPtr, gPtr,
   gPartPtr, ld, st, allocF64, gradient, perturb,
 } from "./model";
+import { lossPrime } from "./math/loss";
+import { betaInto, layerGradsInto } from "./math/layers";
+import { ascend, l2Coef, linfEps } from "./math/perturb";
+import { descend, descendInto } from "./math/update";
 import { ROW_BLOCK } from "./order";
-import { addInto, gradRows, lossPrime1 } from "./rows";
+import { addInto, gradRows } from "./rows";
 import { gradGThreaded, mtCtrl } from "./threads";
 
 // y_i x_i in row pairs: pair p, column j at ((p·d + j)·2 + lane)·8; an odd last row is paired with zeros.
@@ -72,138 +78,29 @@ function gradG<T>(): void {
   const odd = (n & 1) != 0;
   const half = ROW_BLOCK >> 1; // pairs per block
   const nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-  const logistic = lossKind == LOSS_LOGISTIC;
+  const loss = lossKind;
   for (let b = 0; b < nb; b++) {
     const last = b == nb - 1;
     const out = b == 0 ? gPtr : gPartPtr;
-    gradRows<T>(pairPtr, betaPtr, out, d, b * half, last ? np : (b + 1) * half, last && odd, logistic, invN);
+    gradRows<T>(pairPtr, betaPtr, out, d, b * half, last ? np : (b + 1) * half, last && odd, loss, invN);
     if (b != 0) addInto(gPtr, gPartPtr, d);
   }
 }
 
 
-/** ∇_w L at W into G (model.ts `gradient`, same bits). */
+/** ∇_w L at W into G (model.ts `gradient`, same bits): β, the data pass on the row pairs, the layer products. */
 function gradientFast(W: usize, G: usize): void {
-  const dd = d;
-  const LL = L;
-  const B = betaPtr;
-  const dEven = dd & ~1;
-  // β = w_1 ⊙ … ⊙ w_L (left to right), two coordinates at a time
-  let j = 0;
-  for (; j < dEven; j += 2) {
-    let p = v128.load(W + (<usize>j << 3));
-    for (let l = 1; l < LL; l++) p = f64x2.mul(p, v128.load(W + (<usize>(l * dd + j) << 3)));
-    v128.store(B + (<usize>j << 3), p);
-  }
-  if (j < dd) {
-    let p = ld(W, j);
-    for (let l = 1; l < LL; l++) p *= ld(W, l * dd + j);
-    st(B, j, p);
-  }
+  betaInto(W, betaPtr, d, L);
   if (ASC_FEATURE_THREADS) {
     // the threaded build (mt.ts): both threads share the data pass when turned on
-    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind == LOSS_LOGISTIC, invN, xF32);
+    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind, invN, xF32);
     else if (xF32) gradG<f32>();
     else gradG<f64>();
   } else {
     if (xF32) gradG<f32>();
     else gradG<f64>();
   }
-  const g = gPtr;
-  if (LL == 1) {
-    memory.copy(G, g, <usize>dd << 3);
-    return;
-  }
-  if (LL == 2) {
-    // prefix/suffix products with the exact identities 1·a = a: ∂/∂w_1 = g ⊙ w_2, ∂/∂w_2 = g ⊙ w_1
-    const W2 = W + (<usize>dd << 3);
-    const G2 = G + (<usize>dd << 3);
-    let k = 0;
-    for (; k < dEven; k += 2) {
-      const o = <usize>k << 3;
-      const gj = v128.load(g + o);
-      v128.store(G + o, f64x2.mul(gj, v128.load(W2 + o)));
-      v128.store(G2 + o, f64x2.mul(gj, v128.load(W + o)));
-    }
-    if (k < dd) {
-      st(G, k, ld(g, k) * load<f64>(W2 + (<usize>k << 3)));
-      store<f64>(G2 + (<usize>k << 3), ld(g, k) * ld(W, k));
-    }
-    return;
-  }
-  j = 0;
-  for (; j < dEven; j += 2) {
-    let p = sp(1);
-    for (let l = 0; l < LL; l++) {
-      const o = <usize>(l * dd + j) << 3;
-      v128.store(G + o, p);
-      p = f64x2.mul(p, v128.load(W + o));
-    }
-    let s = sp(1);
-    const gj = v128.load(g + (<usize>j << 3));
-    for (let l = LL - 1; l >= 0; l--) {
-      const o = <usize>(l * dd + j) << 3;
-      v128.store(G + o, f64x2.mul(gj, f64x2.mul(v128.load(G + o), s)));
-      s = f64x2.mul(s, v128.load(W + o));
-    }
-  }
-  if (j < dd) {
-    let p: f64 = 1;
-    for (let l = 0; l < LL; l++) {
-      st(G, l * dd + j, p);
-      p *= ld(W, l * dd + j);
-    }
-    let s: f64 = 1;
-    const gj = ld(g, j);
-    for (let l = LL - 1; l >= 0; l--) {
-      st(G, l * dd + j, gj * (ld(G, l * dd + j) * s));
-      s *= ld(W, l * dd + j);
-    }
-  }
-}
-
-/** out = W + ε(G) (model.ts `perturb`, same bits). */
-function perturbFast(W: usize, G: usize, out: usize): void {
-  const m = LD;
-  const mEven = m & ~1;
-  const r = rho;
-  if (algo == ALGO_SAM_L2) {
-    let s: f64 = 0;
-    for (let k = 0; k < m; k++) {
-      const v = ld(G, k);
-      s += v * v;
-    }
-    const norm = Math.sqrt(s);
-    if (norm == 0) {
-      memory.copy(out, W, <usize>m << 3);
-      return;
-    }
-    const scale = sp(r / norm);
-    let k = 0;
-    for (; k < mEven; k += 2) {
-      const o = <usize>k << 3;
-      v128.store(out + o, f64x2.add(v128.load(W + o), f64x2.mul(scale, v128.load(G + o))));
-    }
-    if (k < m) st(out, k, ld(W, k) + f64x2.extract_lane(scale, 0) * ld(G, k));
-    return;
-  }
-  if (algo == ALGO_SAM_LINF) {
-    for (let k = 0; k < m; k++) {
-      const gk = ld(G, k);
-      let e: f64 = 0;
-      if (gk > 0) e = r;
-      else if (gk < 0) e = -r;
-      st(out, k, ld(W, k) + e);
-    }
-    return;
-  }
-  const rv = sp(r);
-  let k = 0;
-  for (; k < mEven; k += 2) {
-    const o = <usize>k << 3;
-    v128.store(out + o, f64x2.add(v128.load(W + o), f64x2.mul(rv, v128.load(G + o))));
-  }
-  if (k < m) st(out, k, ld(W, k) + r * ld(G, k));
+  layerGradsInto(W, gPtr, G, d, L);
 }
 
 /** n = 1, d = 2, L = 2 in registers (gradient, perturbation, update); same bits as the general path. */
@@ -211,10 +108,10 @@ function tinyStep(lrk: f64): bool {
   const W = wCur;
   const a0 = ld(W, 0), a1 = ld(W, 1), b0 = ld(W, 2), b1 = ld(W, 3);
   const x0 = ld(yxPtr, 0), x1 = ld(yxPtr, 1);
-  const logistic = lossKind == LOSS_LOGISTIC;
+  const loss = lossKind;
   // z = (0 + β_0 x_0) + β_1 x_1; the leading 0 + only changes the sign of a zero z, which ℓ' ignores
   let z = (a0 * b0) * x0 + (a1 * b1) * x1;
-  let r = lossPrime1(z, logistic); // · 1/n = · 1, exact
+  let r = lossPrime(loss, z); // · 1/n = · 1, exact
   let g0 = 0 + r * x0;
   let g1 = 0 + r * x1;
   let ga0 = g0 * b0, ga1 = g1 * b1, gb0 = g0 * a0, gb1 = g1 * a1;
@@ -227,25 +124,25 @@ function tinyStep(lrk: f64): bool {
       if (norm == 0) {
         pa0 = a0; pa1 = a1; pb0 = b0; pb1 = b1;
       } else {
-        const sc = rh / norm;
-        pa0 = a0 + sc * ga0; pa1 = a1 + sc * ga1; pb0 = b0 + sc * gb0; pb1 = b1 + sc * gb1;
+        const sc = l2Coef(rh, norm);
+        pa0 = ascend(a0, sc, ga0); pa1 = ascend(a1, sc, ga1); pb0 = ascend(b0, sc, gb0); pb1 = ascend(b1, sc, gb1);
       }
     } else if (al == ALGO_SAM_LINF) {
-      pa0 = a0 + (ga0 > 0 ? rh : ga0 < 0 ? -rh : 0.0);
-      pa1 = a1 + (ga1 > 0 ? rh : ga1 < 0 ? -rh : 0.0);
-      pb0 = b0 + (gb0 > 0 ? rh : gb0 < 0 ? -rh : 0.0);
-      pb1 = b1 + (gb1 > 0 ? rh : gb1 < 0 ? -rh : 0.0);
+      pa0 = a0 + linfEps(ga0, rh);
+      pa1 = a1 + linfEps(ga1, rh);
+      pb0 = b0 + linfEps(gb0, rh);
+      pb1 = b1 + linfEps(gb1, rh);
     } else {
-      pa0 = a0 + rh * ga0; pa1 = a1 + rh * ga1; pb0 = b0 + rh * gb0; pb1 = b1 + rh * gb1;
+      pa0 = ascend(a0, rh, ga0); pa1 = ascend(a1, rh, ga1); pb0 = ascend(b0, rh, gb0); pb1 = ascend(b1, rh, gb1);
     }
     z = (pa0 * pb0) * x0 + (pa1 * pb1) * x1;
-    r = lossPrime1(z, logistic);
+    r = lossPrime(loss, z);
     g0 = 0 + r * x0;
     g1 = 0 + r * x1;
     ga0 = g0 * pb0; ga1 = g1 * pb1; gb0 = g0 * pa0; gb1 = g1 * pa1;
   }
-  const n0 = a0 - lrk * ga0, n1 = a1 - lrk * ga1, n2 = b0 - lrk * gb0, n3 = b1 - lrk * gb1;
-  // finite iff v·0 = 0 for every entry
+  const n0 = descend(a0, lrk, ga0), n1 = descend(a1, lrk, ga1), n2 = descend(b0, lrk, gb0), n3 = descend(b1, lrk, gb1);
+  // finite iff v·0 = 0 for every entry (math/update.ts's check, summed here as a tree)
   if ((n0 * 0 + n1 * 0) + (n2 * 0 + n3 * 0) != 0) return false;
   const N = wNxt;
   st(N, 0, n0);
@@ -271,13 +168,7 @@ function plainStep(lrk: f64): bool {
     gradient(wPert, gradPertPtr);
     upd = gradPertPtr;
   }
-  let acc: f64 = 0;
-  for (let k = 0; k < LD; k++) {
-    const v = ld(wCur, k) - lrk * ld(upd, k);
-    st(wNxt, k, v);
-    acc += v * 0; // NaN iff some entry is non-finite
-  }
-  return acc == acc;
+  return descendInto(wCur, upd, wNxt, LD, lrk);
 }
 
 /**
@@ -291,29 +182,9 @@ export function fastStep(lrk: f64): bool {
   gradientFast(wCur, gradPtr);
   let upd = gradPtr;
   if (algo != ALGO_GD) {
-    perturbFast(wCur, gradPtr, wPert);
+    perturb(wCur, gradPtr, wPert);
     gradientFast(wPert, gradPertPtr);
     upd = gradPertPtr;
   }
-  const m = LD;
-  const mEven = m & ~1;
-  const W = wCur;
-  const N = wNxt;
-  const lv = sp(lrk);
-  const zero = sp(0);
-  let acc = sp(0);
-  let k = 0;
-  for (; k < mEven; k += 2) {
-    const o = <usize>k << 3;
-    const v = f64x2.sub(v128.load(W + o), f64x2.mul(lv, v128.load(upd + o)));
-    v128.store(N + o, v);
-    acc = f64x2.add(acc, f64x2.mul(v, zero));
-  }
-  let a = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (k < m) {
-    const v = ld(W, k) - lrk * ld(upd, k);
-    st(N, k, v);
-    a += v * 0;
-  }
-  return a == a; // NaN iff some entry is non-finite
+  return descendInto(wCur, upd, wNxt, LD, lrk);
 }

@@ -1,6 +1,7 @@
 // samlab core, the flows: gradient flow, the SAM flows (ℓ2, ℓ∞, USAM) and the rescaled flow of
-// MODEL.md "Continuous time", integrated with the embedded Runge–Kutta pair of Dormand and Prince,
+// docs/MODEL.md, "Continuous time", integrated with the embedded Runge–Kutta pair of Dormand and Prince,
 // 5(4), FSAL, with per-step error control. docs/FLOWS.md is the long version of these comments.
+// TS mirror: packages/sim/src/engine/flow-reference.ts (ReferenceFlowRun).
 //
 // Boundary (same style as the discrete engine): `setup`, `prepare`, `set_schedule_len` as for a
 // discrete run (the schedule holds record *times*), then `flow_configure` once, then
@@ -20,22 +21,19 @@
 // at steps ≈ hEvent; the caller's step budget bounds the cost.
 
 import {
-  ALGO_GD, ALGO_SAM_LINF, L, d, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
+  ALGO_GD, ALGO_SAM_LINF, FLOW_GRADIENT, FLOW_RESCALED, TIME_SCALE_LINEAR,
+  FLOW_RUN_REACHED, FLOW_RUN_NONFINITE, FLOW_RUN_BUDGET, FLOW_RUN_STEP_UNDERFLOW,
+} from "./generated/codes";
+import { ascend, signOf } from "./math/perturb";
+import { allFinite } from "./math/update";
+import {
+  L, d, LD, algo, rho, wCur, wNxt, wPert, gradPtr, schedPtr, schedLen, recIdx, maxRecords,
   meanAbsLossPrimeScaled, ld, st, allocF64, gradientScaled, perturbScaled, writeRecord,
 } from "./model";
 
-// ---- flow codes (mirrored in packages/core-wasm/src/index.ts, FLOW and TIME_SCALE) ----
-const FLOW_GRADIENT: i32 = 0; // dw/dt = −∇L(w)
-const FLOW_SAM: i32 = 1; // dw/dt = −∇L(w + ε(w)), ε by `algo`
-const FLOW_RESCALED: i32 = 2; // the SAM (or, with algo GD, gradient) velocity / ((1/n) Σ −ℓ'(z̃_i))
-const TIME_LINEAR: i32 = 0;
-// const TIME_LOG: i32 = 1;
-
-// ---- status codes of flow_run ----
-const RUN_REACHED: i32 = 0;
-const RUN_NONFINITE: i32 = 1;
-const RUN_BUDGET: i32 = 2;
-const RUN_STEP_UNDERFLOW: i32 = 3;
+// Flow kinds (codes.json, FLOW): gradient dw/dt = −∇L(w); sam dw/dt = −∇L(w + ε(w)), ε by `algo`;
+// rescaled: the SAM (or, with algo GD, gradient) velocity / ((1/n) Σ −ℓ'(z̃_i)). Time scales and the
+// status codes of flow_run: codes.json, TIME_SCALE and FLOW_RUN.
 
 // ---- Dormand–Prince 5(4) ----
 const A21: f64 = 1.0 / 5.0;
@@ -51,7 +49,7 @@ const E1: f64 = 71.0 / 57600.0, E3: f64 = -71.0 / 16695.0, E4: f64 = 71.0 / 1920
 // ---- flow state ----
 let allocated: bool = false;
 let flowKind: i32 = FLOW_GRADIENT;
-let timeScale: i32 = TIME_LINEAR;
+let timeScale: i32 = TIME_SCALE_LINEAR;
 let rtol: f64 = 1e-8;
 let atol: f64 = 1e-12;
 let tSwitch: f64 = Infinity; // log time from here on (Infinity: linear throughout)
@@ -90,7 +88,7 @@ export function flow_configure(kind: i32, scale: i32, tLogFrom: f64, relTol: f64
   }
   flowKind = kind;
   timeScale = scale;
-  tSwitch = scale == TIME_LINEAR ? Infinity : tLogFrom;
+  tSwitch = scale == TIME_SCALE_LINEAR ? Infinity : tLogFrom;
   rtol = relTol;
   atol = absTol;
   setClock(tNow);
@@ -123,15 +121,10 @@ export function flow_step_size(): f64 { return h; }
 /** The time at which a non-finite value made the run stop, or −1. */
 export function flow_nonfinite_time(): f64 { return nonfiniteT; }
 
-// @ts-ignore: decorator
-@inline function sgn(v: f64): f64 {
-  return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0;
-}
-
 /** The sign pattern of ∇L at W into `out` (scale-free: from the scaled gradient). */
 function patternAt(W: usize, out: usize): void {
   gradientScaled(W, gA);
-  for (let k = 0; k < LD; k++) st(out, k, sgn(ld(gA, k)));
+  for (let k = 0; k < LD; k++) st(out, k, signOf(ld(gA, k)));
 }
 
 /**
@@ -182,7 +175,7 @@ function rhs(W: usize, sig: f64, out: usize): void {
     kap = gradientScaled(W, gA);
   } else {
     if (algo == ALGO_SAM_LINF) {
-      for (let k = 0; k < LD; k++) st(wP, k, ld(W, k) + rho * ld(signs, k));
+      for (let k = 0; k < LD; k++) st(wP, k, ascend(ld(W, k), rho, ld(signs, k))); // ε = ρ·(frozen sign)
       if (L == 2) slidingControl(W);
     } else {
       const k0 = gradientScaled(W, gA);
@@ -221,13 +214,6 @@ function initialStep(): f64 {
   return Math.min(100 * h0, h1);
 }
 
-// @ts-ignore: decorator
-@inline function finiteAll(p: usize): bool {
-  let acc: f64 = 0;
-  for (let k = 0; k < LD; k++) acc += ld(p, k) * 0;
-  return acc == acc;
-}
-
 /**
  * One attempted step of size hs from (wCur, σ) into wNxt; returns the error norm (NaN when a value
  * is non-finite). Requires k1 = f(wCur, σ).
@@ -251,7 +237,7 @@ function attempt(hs: f64): f64 {
   for (let k = 0; k < LD; k++) {
     st(wNxt, k, ld(y, k) + hs * (B1 * ld(k1, k) + B3 * ld(k3, k) + B4 * ld(k4, k) + B5 * ld(k5, k) + B6 * ld(k6, k)));
   }
-  if (!finiteAll(wNxt)) return NaN;
+  if (!allFinite(wNxt, LD)) return NaN;
   rhs(wNxt, sigma + hs, k7);
   let s: f64 = 0;
   for (let k = 0; k < LD; k++) {
@@ -279,7 +265,7 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
   const linf = algo == ALGO_SAM_LINF && flowKind != FLOW_GRADIENT;
   while (tNow < untilT) {
     if (recIdx < schedLen && ld(schedPtr, recIdx) == tNow) record();
-    if (budget <= 0) return RUN_BUDGET;
+    if (budget <= 0) return FLOW_RUN_BUDGET;
     // the next landing point: a record time, the switch to log time, or untilT
     let tT = untilT;
     if (recIdx < schedLen) {
@@ -296,9 +282,9 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
     if (!fsalValid) {
       rhs(wCur, sigma, k1);
       fsalValid = true;
-      if (!finiteAll(k1)) {
+      if (!allFinite(k1, LD)) {
         nonfiniteT = tNow;
-        return RUN_NONFINITE;
+        return FLOW_RUN_NONFINITE;
       }
     }
     if (h == 0) h = initialStep();
@@ -316,7 +302,7 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
       h = hs * 0.25;
       if (h < hMin) {
         nonfiniteT = tNow;
-        return RUN_NONFINITE;
+        return FLOW_RUN_NONFINITE;
       }
       continue;
     }
@@ -324,7 +310,7 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
       rejected += 1;
       const f = 0.9 * Math.pow(err, -0.2);
       h = hs * (f > 0.2 ? f : 0.2);
-      if (h < hMin) return RUN_STEP_UNDERFLOW;
+      if (h < hMin) return FLOW_RUN_STEP_UNDERFLOW;
       continue;
     }
     if (linf) {
@@ -376,7 +362,7 @@ export function flow_run(untilT: f64, maxSteps: f64): i32 {
     }
   }
   if (recIdx == schedLen - 1 && ld(schedPtr, recIdx) == tNow) record();
-  return RUN_REACHED;
+  return FLOW_RUN_REACHED;
 }
 
 /** Records the current state now, outside the schedule (used when a run stops early). */

@@ -1,6 +1,6 @@
 // samlab core: discrete training of an L-layer diagonal linear network, beta = w_1 ⊙ … ⊙ w_L,
 // on the loss L(w) = (1/n) Σ_i ℓ(y_i <beta, x_i>) with GD, ℓ2-SAM, ℓ∞-SAM and USAM
-// (../../../shared/MODEL.md is the contract; docs/ENGINE.md explains the memory layout).
+// (docs/MODEL.md is the contract; README.md says where each formula lives).
 //
 // The boundary is deliberately tiny: JS calls `setup` once per run, writes x, y, w and the record
 // schedule through Float64Array views of linear memory, then calls `run(untilStep)` once per chunk
@@ -11,8 +11,9 @@
 // this file is the discrete engine (its hot loop is `doStep`, below); flow.ts integrates the flows
 // (docs/FLOWS.md) with the same buffers and record layout.
 
+import { ALGO_GD, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
+import { descendInto } from "./math/update";
 import {
-  ALGO_GD,
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
   ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
@@ -27,15 +28,14 @@ export {
   flow_restore, flow_record_now, flow_nonfinite_time,
 } from "./flow";
 
-// ---- step-size schedules of discrete runs (mirrored in packages/core-wasm/src/index.ts, LR_SCHEDULE) ----
-const SCHED_CONSTANT: i32 = 0; // η_k = η; t = tBase + η·(step − stepBase), exactly as before schedules existed
-const SCHED_LOSS_NORMALIZED: i32 = 1; // η_k = η / L(w_k), computed in the log domain; t = Σ η_k
-const SCHED_INV_SQRT: i32 = 2; // η_k = η / √(k+1), k the global step index; t = Σ η_k
-const SCHED_RESCALED: i32 = 3; // the Euler step of the rescaled flow: η_k = η / ((1/n)Σ|ℓ'(z̃_i)|) at the perturbed point; t = Σ η_k
-
+// ---- step-size schedules of discrete runs (codes.json, LR_SCHEDULE) ----
+// constant: η_k = η; t = tBase + η·(step − stepBase), exactly as before schedules existed
+// loss-normalized: η_k = η / L(w_k), computed in the log domain; t = Σ η_k
+// inv-sqrt: η_k = η / √(k+1), k the global step index; t = Σ η_k
+// rescaled: the Euler step of the rescaled flow: η_k = η / ((1/n)Σ|ℓ'(z̃_i)|) at the perturbed point; t = Σ η_k
 // ---- discrete-run state ----
 let lr: f64 = 0;
-let lrSchedule: i32 = SCHED_CONSTANT;
+let lrSchedule: i32 = LR_SCHEDULE_CONSTANT;
 let stepCount: f64 = 0;
 let stepBase: f64 = 0;
 let tBase: f64 = 0;
@@ -49,7 +49,7 @@ export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: 
   stepBase = 0;
   tBase = 0;
   tAcc = 0;
-  lrSchedule = SCHED_CONSTANT;
+  lrSchedule = LR_SCHEDULE_CONSTANT;
   nonfiniteAt = -1;
 }
 
@@ -65,7 +65,7 @@ export function records_written(): i32 { return recIdx; }
 export function step_count(): f64 { return stepCount; }
 /** Continuous time of the current step: η·(steps) for a constant η (exact form kept), Σ η_k otherwise. */
 export function time_now(): f64 {
-  if (lrSchedule == SCHED_CONSTANT) return tBase + lr * (stepCount - stepBase);
+  if (lrSchedule == LR_SCHEDULE_CONSTANT) return tBase + lr * (stepCount - stepBase);
   return tAcc;
 }
 /** The step at which a non-finite value first appeared, or -1. */
@@ -99,7 +99,7 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   rho = radius;
 }
 
-/** Sets the step-size schedule (SCHED_*) from the current step on; the clock continues. */
+/** Sets the step-size schedule (an LR_SCHEDULE code) from the current step on; the clock continues. */
 export function set_lr_schedule(kind: i32): void {
   tBase = time_now();
   tAcc = tBase;
@@ -139,19 +139,19 @@ export function set_clock_exact(step: f64, sBase: f64, tB: f64, tA: f64): void {
  * one (lrk == lr), so results without a schedule are unchanged to the bit.
  */
 function doStep(): bool {
-  if (lrSchedule == SCHED_LOSS_NORMALIZED || lrSchedule == SCHED_RESCALED) return doStepLossNormalized();
-  const lrk = lrSchedule == SCHED_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
+  if (lrSchedule == LR_SCHEDULE_LOSS_NORMALIZED || lrSchedule == LR_SCHEDULE_RESCALED) return doStepLossNormalized();
+  const lrk = lrSchedule == LR_SCHEDULE_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
   // model.ts `gradient` + `perturb` + the update, bit for bit, in the fast kernels of fast.ts
   if (!fastStep(lrk)) return false;
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;
-  if (lrSchedule != SCHED_CONSTANT) tAcc += lrk;
+  if (lrSchedule != LR_SCHEDULE_CONSTANT) tAcc += lrk;
   return true;
 }
 
 /**
- * Also the rescaled schedule (SCHED_RESCALED): η_k = η/((1/n)Σ|ℓ'(z̃_i)|), whose step moves w by
+ * Also the rescaled schedule (LR_SCHEDULE_RESCALED): η_k = η/((1/n)Σ|ℓ'(z̃_i)|), whose step moves w by
  * exactly η times the rescaled flow's velocity (for one example, η y x ⊙ Π_{k≠l}(w_k + ε_k)); its t
  * may overflow to Infinity, the step never does.
  *
@@ -170,16 +170,10 @@ function doStepLossNormalized(): bool {
     upd = gradPertPtr;
   }
   // rescaled: G̃s = e^κ̃ ∇L(w̃) and S̃ = e^κ̃ (1/n)Σ|ℓ'(z̃_i)| (left by gradientScaled), so the step is η G̃s/S̃
-  const rescaled = lrSchedule == SCHED_RESCALED;
+  const rescaled = lrSchedule == LR_SCHEDULE_RESCALED;
   const sU = meanAbsLossPrimeScaled;
   const coef = rescaled ? lr / sU : lr * Math.exp(kappa - kU) / ls;
-  let acc: f64 = 0;
-  for (let k = 0; k < LD; k++) {
-    const v = ld(wCur, k) - coef * ld(upd, k);
-    st(wNxt, k, v);
-    acc += v * 0;
-  }
-  if (acc != acc) return false;
+  if (!descendInto(wCur, upd, wNxt, LD, coef)) return false;
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;

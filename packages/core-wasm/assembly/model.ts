@@ -1,40 +1,24 @@
 // samlab core, the model: state shared by the discrete engine (index.ts) and the flows (flow.ts),
-// and the math of MODEL.md — β, margins, ∂L/∂β, ∇_w L, the SAM perturbations, record rows.
+// and the plain (one example at a time) data pass of docs/MODEL.md, "Gradient" — margins and
+// ∂L/∂β — plus record rows. The formulas themselves live in math/ (loss.ts, layers.ts, perturb.ts,
+// update.ts); this file binds them to the run's state and buffers.
 //
 // Two gradients live here. `gradient` is the plain one of the discrete engine; its operation order
 // is mirrored exactly by packages/sim/src/engine/reference.ts and must not change (parity tests).
 // `gradientScaled` is the log-domain one used by the flows and the loss-normalized schedule: it
 // returns κ and fills G = e^{κ}·∇_w L, so nothing underflows when the margins reach thousands
-// (docs/FLOWS.md). Its mirror is packages/sim/src/engine/logdomain.ts. Both sum g = Σ_i r_i y_i x_i
+// (docs/MODEL.md, "Log domain"). Its mirror is packages/sim/src/engine/logdomain.ts. Both sum g = Σ_i r_i y_i x_i
 // in the row blocks of order.ts.
 
 import { ROW_BLOCK } from "./order";
-
-// ---- algorithm and loss codes (mirrored in packages/core-wasm/src/index.ts) ----
-export const ALGO_GD: i32 = 0;
-export const ALGO_SAM_L2: i32 = 1;
-export const ALGO_SAM_LINF: i32 = 2;
-export const ALGO_USAM: i32 = 3;
-export const LOSS_LOGISTIC: i32 = 0;
-// const LOSS_EXPONENTIAL: i32 = 1;
-
-// ---- record row layout (mirrored in packages/core-wasm/src/index.ts, REC) ----
-export const REC_STEP: i32 = 0;
-export const REC_T: i32 = 1;
-export const REC_LOSS: i32 = 2;
-export const REC_L1: i32 = 3;
-export const REC_L2: i32 = 4;
-export const REC_WNORM: i32 = 5;
-export const REC_MIN_MARGIN: i32 = 6;
-export const REC_GRAD_NORM: i32 = 7;
-export const REC_PERT_NORM: i32 = 8;
-export const REC_DOMINANT: i32 = 9;
-export const REC_G_NORM: i32 = 10;
-/** log L(w), computed in the log domain: finite where `loss` underflows to 0. */
-export const REC_LOG_LOSS: i32 = 11;
-/** log ‖∇_w L(w)‖₂, computed in the log domain (−Infinity only when the gradient is exactly 0). */
-export const REC_LOG_GRAD_NORM: i32 = 12;
-export const REC_FIXED: i32 = 13;
+import {
+  REC_STEP, REC_T, REC_LOSS, REC_L1, REC_L2, REC_WNORM, REC_MIN_MARGIN, REC_GRAD_NORM, REC_PERT_NORM, REC_DOMINANT,
+  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD,
+} from "./generated/codes";
+import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
+import { betaInto, layerGradsInto } from "./math/layers";
+import { perturbInto, sumSq } from "./math/perturb";
+export { sumSq };
 
 // ---- state (one run per instance; set by `setup` in index.ts) ----
 export let n: i32 = 0;
@@ -123,27 +107,9 @@ export function allocModel(nEx: i32, dim: i32, depth: i32, records: i32, recordB
 
 // ---- the math (discrete path: operation order mirrored by reference.ts) ----
 
-// @ts-ignore: decorator
-@inline export function lossPrime(z: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) return -1.0 / (1.0 + Math.exp(z));
-  return -Math.exp(-z);
-}
-
-// @ts-ignore: decorator
-@inline export function lossValue(z: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) {
-    return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-  }
-  return Math.exp(-z);
-}
-
 /** beta = w_1 ⊙ … ⊙ w_L (left-to-right products) into betaPtr. */
 export function computeBeta(W: usize): void {
-  for (let j = 0; j < d; j++) {
-    let p = ld(W, j);
-    for (let l = 1; l < L; l++) p *= ld(W, l * d + j);
-    st(betaPtr, j, p);
-  }
+  betaInto(W, betaPtr, d, L);
 }
 
 /** Margins z_i = <beta, y_i x_i> (j ascending). Requires computeBeta. */
@@ -176,7 +142,7 @@ export function computeG(): void {
     const acc = blockSum(i0);
     const i1 = min(i0 + ROW_BLOCK, n);
     for (let i = i0; i < i1; i++) {
-      const r = lossPrime(ld(zPtr, i)) * invN;
+      const r = lossPrime(lossKind, ld(zPtr, i)) * invN;
       st(rPtr, i, r);
       const row = i * d;
       for (let j = 0; j < d; j++) st(acc, j, ld(acc, j) + r * ld(yxPtr, row + j));
@@ -185,26 +151,9 @@ export function computeG(): void {
   }
 }
 
-/** ∂L/∂w_l = g ⊙ (P_l · S_l), P_l = Π_{k<l} w_k left to right, S_l = Π_{k>l} w_k right to left. No division. */
+/** ∂L/∂w_l = g ⊙ (P_l · S_l) (math/layers.ts) into G. */
 export function layerGrads(W: usize, G: usize): void {
-  if (L == 1) {
-    for (let j = 0; j < d; j++) st(G, j, ld(gPtr, j));
-    return;
-  }
-  for (let j = 0; j < d; j++) {
-    // prefix products into G
-    let p: f64 = 1;
-    for (let l = 0; l < L; l++) {
-      st(G, l * d + j, p);
-      p *= ld(W, l * d + j);
-    }
-    let s: f64 = 1;
-    const gj = ld(gPtr, j);
-    for (let l = L - 1; l >= 0; l--) {
-      st(G, l * d + j, gj * (ld(G, l * d + j) * s));
-      s *= ld(W, l * d + j);
-    }
-  }
+  layerGradsInto(W, gPtr, G, d, L);
 }
 
 /** Full gradient ∇_w L at W into G. */
@@ -215,47 +164,12 @@ export function gradient(W: usize, G: usize): void {
   layerGrads(W, G);
 }
 
-export function sumSq(p: usize, count: i32): f64 {
-  let s: f64 = 0;
-  for (let k = 0; k < count; k++) {
-    const v = ld(p, k);
-    s += v * v;
-  }
-  return s;
-}
-
-/** out = w + eps(grad); returns ‖eps‖₂. */
+/** out = w + ε(grad) (math/perturb.ts); returns ‖ε‖₂. */
 export function perturb(W: usize, G: usize, out: usize): f64 {
-  if (algo == ALGO_SAM_L2) {
-    const norm = Math.sqrt(sumSq(G, LD));
-    if (norm == 0) {
-      for (let k = 0; k < LD; k++) st(out, k, ld(W, k));
-      return 0;
-    }
-    const scale = rho / norm;
-    for (let k = 0; k < LD; k++) st(out, k, ld(W, k) + scale * ld(G, k));
-    return rho;
-  }
-  if (algo == ALGO_SAM_LINF) {
-    let nz: i32 = 0;
-    for (let k = 0; k < LD; k++) {
-      const gk = ld(G, k);
-      let e: f64 = 0;
-      if (gk > 0) { e = rho; nz++; } else if (gk < 0) { e = -rho; nz++; }
-      st(out, k, ld(W, k) + e);
-    }
-    return rho * Math.sqrt(<f64>nz);
-  }
-  // USAM
-  for (let k = 0; k < LD; k++) st(out, k, ld(W, k) + rho * ld(G, k));
-  return rho * Math.sqrt(sumSq(G, LD));
+  return perturbInto(algo, rho, W, G, out, LD, 0);
 }
 
-// ---- the log domain (flows, loss-normalized steps, the log columns of records) ----
-//
-// With c = min_i z_i, the scale exponent is κ = c for the exponential loss and κ = max(c, 0) for the
-// logistic one. Then every e^{κ}·ℓ'(z_i) has magnitude ≤ 1 (it is ≥ e^{−(z_i−c)}/2 for the example
-// with the smallest margin, so the scaled gradient never underflows to zero by the loss alone).
+// ---- the log domain (flows, loss-normalized steps, the log columns of records; math/loss.ts) ----
 
 /** The scale exponent κ of the margins currently in zPtr. */
 export function scaleExponent(): f64 {
@@ -264,31 +178,7 @@ export function scaleExponent(): f64 {
     const z = ld(zPtr, i);
     if (z < c) c = z;
   }
-  if (c != c || c == Infinity) return 0; // NaN margins propagate through G instead
-  if (lossKind == LOSS_LOGISTIC && c < 0) return 0;
-  return c;
-}
-
-/** e^κ·ℓ'(z). Logistic with κ > 0 (so z ≥ κ > 0): −e^{κ−z}/(1+e^{−z}). */
-// @ts-ignore: decorator
-@inline export function lossPrimeScaled(z: f64, kappa: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) {
-    if (kappa == 0) return -1.0 / (1.0 + Math.exp(z));
-    return -Math.exp(kappa - z) / (1.0 + Math.exp(-z));
-  }
-  return -Math.exp(kappa - z);
-}
-
-/** e^κ·ℓ(z). Logistic with κ > 0: e^{κ−z}·log1p(u)/u with u = e^{−z} (→ 1 as u → 0). */
-// @ts-ignore: decorator
-@inline export function lossValueScaled(z: f64, kappa: f64): f64 {
-  if (lossKind == LOSS_LOGISTIC) {
-    if (kappa == 0) return z > 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-    const u = Math.exp(-z);
-    const h = u == 0 ? 1.0 : Math.log1p(u) / u;
-    return Math.exp(kappa - z) * h;
-  }
-  return Math.exp(kappa - z);
+  return scaleExponentOf(lossKind, c);
 }
 
 /**
@@ -304,7 +194,7 @@ export function gradientScaled(W: usize, G: usize): f64 {
     const acc = blockSum(i0);
     const i1 = min(i0 + ROW_BLOCK, n);
     for (let i = i0; i < i1; i++) {
-      const lp = lossPrimeScaled(ld(zPtr, i), kappa);
+      const lp = lossPrimeScaled(lossKind, ld(zPtr, i), kappa);
       s -= lp;
       const r = lp * invN;
       st(rPtr, i, r);
@@ -321,7 +211,7 @@ export function gradientScaled(W: usize, G: usize): f64 {
 /** (1/n) Σ e^κ ℓ(z_i) for the margins in zPtr; log L = log(this) − κ. */
 export function lossScaled(kappa: f64): f64 {
   let s: f64 = 0;
-  for (let i = 0; i < n; i++) s += lossValueScaled(ld(zPtr, i), kappa);
+  for (let i = 0; i < n; i++) s += lossValueScaled(lossKind, ld(zPtr, i), kappa);
   return s * invN;
 }
 
@@ -330,12 +220,7 @@ export function lossScaled(kappa: f64): f64 {
  * Returns ‖ε‖₂. (ℓ∞ flows pass their frozen sign pattern through Gs; see flow.ts.)
  */
 export function perturbScaled(W: usize, Gs: usize, kappa: f64, out: usize): f64 {
-  if (algo == ALGO_USAM) {
-    const scale = rho * Math.exp(-kappa);
-    for (let k = 0; k < LD; k++) st(out, k, ld(W, k) + scale * ld(Gs, k));
-    return scale * Math.sqrt(sumSq(Gs, LD));
-  }
-  return perturb(W, Gs, out);
+  return perturbInto(algo, rho, W, Gs, out, LD, kappa);
 }
 
 /**
@@ -353,7 +238,7 @@ export function writeRecord(W: usize, G: usize, P: usize, stepV: f64, tV: f64): 
   let minZ: f64 = Infinity;
   for (let i = 0; i < n; i++) {
     const z = ld(zPtr, i);
-    loss += lossValue(z);
+    loss += lossValue(lossKind, z);
     if (z < minZ) minZ = z;
   }
   loss *= invN;

@@ -1,24 +1,15 @@
 // samlab core, the data pass of one gradient over a block of rows (fast.ts, one thread, and
 // threads.ts, two): margins, r_i = ℓ'(z_i)/n and the block's partial g in one pass while the rows are
-// in cache, on the row-pair copy of y_i x_i (pairs.ts). Summation order: order.ts.
+// in cache, on the row-pair copy of y_i x_i (pairs.ts). Summation order: order.ts. The loss is
+// math/loss.ts's; this file is layout and loop order only.
+// TS mirror: packages/sim/src/engine/reference.ts (DiagonalNet.gradient, sumG).
 
-import { expV } from "./simd-exp";
 import { ld, st } from "./model";
+import { lossPrime, lossPrimeV } from "./math/loss";
 import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
 // @ts-ignore: decorator
 @inline function sp(v: f64): v128 { return f64x2.splat(v); }
-
-/** ℓ'(z) (also the register kernel's, fast.ts `tinyStep`). */
-// @ts-ignore: decorator
-@inline export function lossPrime1(z: f64, logistic: bool): f64 {
-  return logistic ? -1.0 / (1.0 + Math.exp(z)) : -Math.exp(-z);
-}
-
-// @ts-ignore: decorator
-@inline function lossPrimeV(z: v128, logistic: bool): v128 {
-  return logistic ? f64x2.div(sp(-1.0), f64x2.add(sp(1.0), expV(z))) : f64x2.neg(expV(f64x2.neg(z)));
-}
 
 /**
  * g_j, g_{j+1} (at gp) += the 8 rows of pairs q, q + rowBytes, …, q + 3·rowBytes, in row order:
@@ -52,7 +43,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
  * x_{i+1,j}) + …) in row order.
  */
 // @ts-ignore: decorator
-@inline export function gradRows<T>(P: usize, B: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, logistic: bool, invN: f64): void {
+@inline export function gradRows<T>(P: usize, B: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, loss: i32, invN: f64): void {
   const dd = d;
   const g = out;
   const iv = sp(invN);
@@ -82,14 +73,14 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
       bp += 8;
     }
     // r of the 16 rows, each splatted (ra = row 2p, rb = row 2p+1, …)
-    const t0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
-    const t1 = f64x2.mul(lossPrimeV(s1, logistic), iv);
-    const t2 = f64x2.mul(lossPrimeV(s2, logistic), iv);
-    const t3 = f64x2.mul(lossPrimeV(s3, logistic), iv);
-    const t4 = f64x2.mul(lossPrimeV(s4, logistic), iv);
-    const t5 = f64x2.mul(lossPrimeV(s5, logistic), iv);
-    const t6 = f64x2.mul(lossPrimeV(s6, logistic), iv);
-    const t7 = f64x2.mul(lossPrimeV(s7, logistic), iv);
+    const t0 = f64x2.mul(lossPrimeV(loss, s0), iv);
+    const t1 = f64x2.mul(lossPrimeV(loss, s1), iv);
+    const t2 = f64x2.mul(lossPrimeV(loss, s2), iv);
+    const t3 = f64x2.mul(lossPrimeV(loss, s3), iv);
+    const t4 = f64x2.mul(lossPrimeV(loss, s4), iv);
+    const t5 = f64x2.mul(lossPrimeV(loss, s5), iv);
+    const t6 = f64x2.mul(lossPrimeV(loss, s6), iv);
+    const t7 = f64x2.mul(lossPrimeV(loss, s7), iv);
     const ra = v128.shuffle<f64>(t0, t0, 0, 0), rb = v128.shuffle<f64>(t0, t0, 1, 1);
     const rc = v128.shuffle<f64>(t1, t1, 0, 0), rd = v128.shuffle<f64>(t1, t1, 1, 1);
     const re = v128.shuffle<f64>(t2, t2, 0, 0), rf = v128.shuffle<f64>(t2, t2, 1, 1);
@@ -156,7 +147,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>p * rowBytes;
     let s0 = sp(0);
     for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), pairLoad<T>(p0, j)));
-    const r0 = f64x2.mul(lossPrimeV(s0, logistic), iv);
+    const r0 = f64x2.mul(lossPrimeV(loss, s0), iv);
     const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
     let j = 0;
     for (; j < dEven; j += 2) {
@@ -179,7 +170,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>np * rowBytes;
     let s: f64 = 0;
     for (let j = 0; j < dd; j++) s += ld(B, j) * laneLoad<T>(p0, j);
-    const r = lossPrime1(s, logistic) * invN;
+    const r = lossPrime(loss, s) * invN;
     for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * laneLoad<T>(p0, j));
   }
 }

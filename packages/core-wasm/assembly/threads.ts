@@ -11,6 +11,7 @@
 // chunks from a shared atomic counter, so when the helper is slow to get a core (a busy machine)
 // thread A simply does more of them; it only ever waits for chunks the helper is holding.
 // Jobs are posted through a control block with atomics: the helper spins briefly, then waits.
+// TS mirror (of the sum it computes): packages/sim/src/engine/reference.ts (DiagonalNet.sumG).
 
 import { allocF64 } from "./model";
 import { ROW_BLOCK } from "./order";
@@ -23,7 +24,7 @@ const C_KIND = 8; // 1 row blocks, 3 exit
 const C_NP = 12; // full row pairs
 const C_D = 16;
 const C_ODD = 20; // 1 when n is odd (the last row is lane 0 of pair NP)
-const C_LOGISTIC = 24;
+const C_LOSS = 24; // the loss code (codes.json)
 const C_NEXT = 28; // next chunk to take: (job seq & 0x7FFF) << 16 | chunk index
 const C_CHUNKS_DONE = 32; // chunks of the current job finished (by either thread)
 const C_TOTAL = 36; // chunks in the current job
@@ -51,13 +52,13 @@ function runChunk(c: usize, k: i32, total: i32): void {
   const d = load<i32>(c + C_D);
   const np = load<i32>(c + C_NP);
   const odd = load<i32>(c + C_ODD) != 0;
-  const logistic = load<i32>(c + C_LOGISTIC) != 0, invN = load<f64>(c + C_INVN);
+  const loss = load<i32>(c + C_LOSS), invN = load<f64>(c + C_INVN);
   const last = k == total - 1;
   const half = ROW_BLOCK >> 1;
   const out = k == 0 ? <usize>load<u32>(c + C_G) : <usize>load<u32>(c + C_PARTS) + (<usize>((k - 1) * d) << 3);
   const p0 = k * half, p1 = last ? np : p0 + half;
-  if (load<i32>(c + C_F32) != 0) gradRows<f32>(P, B, out, d, p0, p1, last && odd, logistic, invN);
-  else gradRows<f64>(P, B, out, d, p0, p1, last && odd, logistic, invN);
+  if (load<i32>(c + C_F32) != 0) gradRows<f32>(P, B, out, d, p0, p1, last && odd, loss, invN);
+  else gradRows<f64>(P, B, out, d, p0, p1, last && odd, loss, invN);
 }
 
 /**
@@ -172,13 +173,13 @@ export function mtStop(): void {
 }
 
 /** g = ∂L/∂β with both threads (whole row blocks each); same bits as fast.ts `gradG`. */
-export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, logistic: bool, invN: f64, f32: bool): void {
+export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, loss: i32, invN: f64, f32: bool): void {
   const c = mtCtrl;
   const nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;
   store<i32>(c + C_NP, n >> 1);
   store<i32>(c + C_D, d);
   store<i32>(c + C_ODD, n & 1);
-  store<i32>(c + C_LOGISTIC, logistic ? 1 : 0);
+  store<i32>(c + C_LOSS, loss);
   store<u32>(c + C_PAIRS, <u32>P);
   store<u32>(c + C_BETA, <u32>B);
   store<u32>(c + C_PARTS, <u32>parts);

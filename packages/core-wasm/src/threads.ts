@@ -9,37 +9,25 @@
  * Node: worker_threads. Browsers: a module-less Web Worker, which needs a cross-origin-isolated page
  * (SharedArrayBuffer); without it `sharedMemory` throws.
  */
-import { MT_WASM_BASE64 } from "./generated/mt-bytes.js";
-import type { CoreExports } from "./index.js";
+import { MT_WASM_BASE64 } from "./generated/core-mt-bytes.js";
+import type { CoreThreadedExports } from "./generated/core-mt-exports.js";
+import { compileModule, decodeBase64, instantiateModule } from "./loader.js";
 
-/** The threaded core's exports: the core's, plus the thread controls. */
-export interface CoreThreadedExports extends CoreExports {
-  /** After setup and prepare: turns the helper thread's share on; returns its control block. */
-  mt_enable(): number;
-  /** Sends the helper out of its loop (blocks until it has left); the run continues on one thread. */
-  mt_stop(): void;
-  /** The same without waiting (a browser's main thread may not block); then terminate the helper's worker. */
-  mt_detach(): void;
-  /** The helper's loop (called by the helper thread only). */
-  mt_worker_loop(ctrl: number): void;
-}
+/**
+ * The threaded core's exports — the core's plus the thread controls `mt_enable` (after setup and
+ * prepare: turns the helper's share on, returns its control block), `mt_stop` (sends the helper out of
+ * its loop and waits), `mt_detach` (the same without waiting, for a page's main thread) and
+ * `mt_worker_loop` (the helper's loop) — as declared by the AssemblyScript compiler (assembly/mt.ts).
+ */
+export type { CoreThreadedExports };
 
 export function coreThreadedBytes(): Uint8Array {
-  const bin = atob(MT_WASM_BASE64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  return decodeBase64(MT_WASM_BASE64);
 }
-
-let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** Compiles the threaded core once per realm (needs WebAssembly threads and SIMD). */
 export function compileCoreThreaded(): Promise<WebAssembly.Module> {
-  compiled ??= WebAssembly.compile(coreThreadedBytes() as BufferSource).catch((e: unknown) => {
-    compiled = undefined;
-    throw new Error(`samlab: could not compile the threaded WebAssembly core (${String(e)}); it needs WebAssembly threads and SIMD`);
-  });
-  return compiled;
+  return compileModule("threaded WebAssembly core", MT_WASM_BASE64, true);
 }
 
 /** A shared memory for one threaded run (grows on demand up to 2 GiB). */
@@ -47,16 +35,9 @@ export function sharedMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true });
 }
 
-const env = (memory: WebAssembly.Memory) => ({
-  memory,
-  abort(_m: number, _f: number, line: number, col: number) {
-    throw new Error(`samlab core aborted at ${line}:${col}`);
-  },
-});
-
 /** The run's own instance (thread A). */
 export function instantiateCoreThreaded(module: WebAssembly.Module, memory: WebAssembly.Memory): CoreThreadedExports {
-  return new WebAssembly.Instance(module, { env: env(memory) }).exports as unknown as CoreThreadedExports;
+  return instantiateModule<CoreThreadedExports>("core", module, memory);
 }
 
 // The helper thread's whole program: instantiate on the shared memory, say so, serve jobs until told to exit.

@@ -6,7 +6,7 @@
  * threads (Node worker_threads or Web Workers, one kernel instance and half the runs each).
  * Every run is bit-identical to `simulate` of the same spec with that run's initialization.
  */
-import { compileBatch } from "@samlab/core-wasm/batch";
+import { compileBatch, type BatchExports } from "@samlab/core-wasm/batch";
 import { classifyLimit, type LimitClassification, type LimitOptions } from "../analysis/limit.js";
 import { makeDataset, makeInit } from "../data/generators.js";
 import { lossValue } from "../engine/reference.js";
@@ -78,17 +78,7 @@ function runShare(s: Share, post: (m: { done: number } | { w: Float64Array; nonf
       },
     },
   });
-  const k = inst.exports as unknown as {
-    memory: WebAssembly.Memory;
-    batch_setup(n: number, d: number, L: number, R: number): void;
-    batch_ptr_x(): number;
-    batch_ptr_y(): number;
-    batch_ptr_w(): number;
-    batch_ptr_nonfinite(): number;
-    batch_prepare(): void;
-    batch_configure(a: number, l: number, lr: number, rho: number): void;
-    batch_run(steps: number): number;
-  };
+  const k = inst.exports as unknown as BatchExports;
   k.batch_setup(s.n, s.d, s.L, s.R);
   const view = (p: number, len: number) => new Float64Array(k.memory.buffer, p, len);
   view(k.batch_ptr_x(), s.n * s.d).set(s.x);
