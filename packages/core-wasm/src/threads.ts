@@ -20,6 +20,8 @@ export interface CoreThreadedExports extends CoreExports {
   mt_stop(): void;
   /** The same without waiting (a browser's main thread may not block); then terminate the helper's worker. */
   mt_detach(): void;
+  /** Row blocks the helper thread has computed for this run so far (0 if it never started). */
+  mt_helper_chunks(): number;
   /** The helper's loop (called by the helper thread only). */
   mt_worker_loop(ctrl: number): void;
 }
