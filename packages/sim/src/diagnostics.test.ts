@@ -1,5 +1,5 @@
 /**
- * Diagnostics (issue 3): the limit classifier on constructed final states (each class and the
+ * Diagnostics: the limit classifier on constructed final states (each class and the
  * borderline cases), the amplification order reading, and the diagnostics of real runs.
  */
 import { describe, expect, it, vi } from "vitest";

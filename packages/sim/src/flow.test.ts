@@ -1,5 +1,5 @@
 /**
- * Flows (issue 4, docs/FLOWS.md): closed forms, discrete → flow convergence, the rescaled ℓ2-SAM
+ * Flows (docs/FLOWS.md): closed forms, discrete → flow convergence, the rescaled ℓ2-SAM
  * sign-flip threshold, huge margins against a high-precision evaluation, engine agreement.
  * Every integrator test runs on both engines (the WebAssembly core and the pure-TS reference).
  *
