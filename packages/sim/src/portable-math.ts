@@ -1,13 +1,14 @@
 /**
  * fdlibm's log, sin and cos (FreeBSD msun e_log.c, s_sin.c, s_cos.c, k_sin.c, k_cos.c,
  * e_rem_pio2.c) in plain double arithmetic, so they give the same bits on every JavaScript engine.
- * They are the algorithms behind V8's Math.log/sin/cos in Node 20 (V8 11.3; the unit tests check
- * bit equality on millions of inputs), but Chromium 156's Math.log, Math.sin and Math.cos round
+ * They are the algorithms behind V8's Math.log/sin/cos in Node 20 (V8 11.3; the same bits on the
+ * millions of inputs measured), but Chromium 156's Math.log, Math.sin and Math.cos round
  * differently for some inputs (measured; exp, sqrt, log1p and pow agree). @samlab/sim's seeded
  * normals (Box–Muller) call all three, so without these the Gaussian data and random
  * initializations of a spec differ by an ulp between the page and the CLI. samlab's seeded generators
  * (rng.ts), record schedules (schedule.ts) and flow record times (flow.ts) use these; the web worker
- * also installs them in its own realm for the pure-TS reference engine.
+ * also installs them in its own realm for the pure-TS reference engine. The unit tests check them
+ * against exact values (within fdlibm's 1-ulp bound); the golden results pin their bits.
  */
 const ln2_hi = 6.93147180369123816490e-1;
 const ln2_lo = 1.90821492927058770002e-10;
