@@ -1,4 +1,5 @@
 // Reads the vitest JSON reports in .reports/ and prints the plain line CI reads: "N passed, N failed".
+// A failed `pnpm typecheck` (.reports/typecheck.failed, written by .ci/run) counts as one failure.
 // A package whose report is missing (its vitest crashed or never ran) counts as one failure.
 import { existsSync, readFileSync } from "node:fs";
 
@@ -21,6 +22,11 @@ for (const name of expected) {
     if (f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed")) failed += 1;
   }
   if (r.numPendingTests || r.numTodoTests) console.log(`note: ${name}: ${r.numPendingTests} skipped, ${r.numTodoTests} todo`);
+}
+// written by .ci/run when `pnpm typecheck` fails: one failure, whatever the number of type errors
+if (existsSync(".reports/typecheck.failed")) {
+  console.log(`type check failed: ${readFileSync(".reports/typecheck.failed", "utf8").trim()}`);
+  failed += 1;
 }
 if (missing.length) console.log(`missing test reports (counted as failures): ${missing.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,5 +1,5 @@
 /**
- * Checkpoint and resume (issue 9): a resumed run's Result equals the uninterrupted run's bit for bit
+ * Checkpoint and resume: a resumed run's Result equals the uninterrupted run's bit for bit
  * (everything but `timing`), through the API and through the built CLI — after a checkpoint taken
  * at a multiple of --every, after Ctrl-C (SIGINT) at an arbitrary step, and after SIGKILL midway,
  * which must leave no half-written file behind. Measured numbers go to test-artifacts/checkpoint.json.

@@ -1,5 +1,5 @@
 /**
- * CLI conventions (issue 9): the progress bar only on a terminal, never in colour, plain ASCII with
+ * CLI conventions: the progress bar only on a terminal, never in colour, plain ASCII with
  * NO_COLOR, silent with -q or TERM=dumb; --out FILE.jsonl equals the --stream lines; stdout holds
  * only what was asked for. A pseudo-terminal comes from util-linux `script`.
  */

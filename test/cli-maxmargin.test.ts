@@ -1,5 +1,5 @@
 /**
- * `samlab maxmargin` and the diagnostics in `samlab run` (issue 3), through the built CLI.
+ * `samlab maxmargin` and the diagnostics in `samlab run`, through the built CLI.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Determinism (issue 9): the same spec gives bit-identical results run after run, from the CLI
+ * Determinism: the same spec gives bit-identical results run after run, from the CLI
  * (`samlab run --json`), the API (`simulate()` in Node, twice, and with two threads) and a browser
  * (the built explorer page in headless Chromium, `window.samlab.result`). Compared by SHA-256 of
  * the little-endian Float64 bytes of the final state (w, β, t, loss) and of the whole trajectory

@@ -1,5 +1,5 @@
 /**
- * Divergence (issue 9): at too large a step size the run stops, reports the first non-finite step
+ * Divergence: at too large a step size the run stops, reports the first non-finite step
  * and keeps the last finite state — also when w stays finite but β = w_1⊙…⊙w_L (or a margin)
  * overflows, which the engines alone do not see — and the CLI exits 3 suggesting a smaller lr.
  */

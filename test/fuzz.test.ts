@@ -1,10 +1,11 @@
 /**
- * Adversarial input (issue 9), property-based with fast-check: random and crafted inputs to the
+ * Adversarial input, property-based with fast-check: random and crafted inputs to the
  * spec validator, the CLI's flag parser, the web page's URL state, the checkpoint and sweep
  * loaders and the data loaders (CSV, LIBSVM, IDX) never crash, hang or allocate without bound —
  * each either returns a valid value or throws its one documented error type with a one-line
- * message; size limits answer quickly with a clear error. Then crafted bad inputs through the built
- * CLI: exit 2 and one line on stderr. Run counts and the slowest call go to test-artifacts/fuzz.json.
+ * message; size limits answer with a clear error (a hang fails by the test timeout). Then crafted
+ * bad inputs through the built CLI: exit 2 and one line on stderr. Run counts and the time of the
+ * slowest call go to test-artifacts/fuzz.json as a report (speed is measured there, not asserted).
  *
  * Seeds: fast-check picks a random seed per run and prints it on failure; re-run a failure with
  * FC_SEED=<seed> (and FC_PATH) to replay it. `.ci/run` sets FC_SEED from the commit, so CI on a
@@ -44,16 +45,12 @@ const stats: Record<string, { runs: number; slowestMs: number; accepted: number;
 /** Milliseconds each crafted oversized spec took to be refused. */
 const crafted: Record<string, number> = {};
 
-/** Wall-clock cap per call: far above the slowest seen (a few ms), far below a hang. */
-const MAX_CALL_MS = 2000;
-
 function record(name: string, ms: number, ok: boolean): void {
   const s = (stats[name] ??= { runs: 0, slowestMs: 0, accepted: 0, rejected: 0 });
   s.runs++;
   s.slowestMs = Math.max(s.slowestMs, Math.round(ms * 100) / 100);
   if (ok) s.accepted++;
   else s.rejected++;
-  expect(ms, `${name}: one call took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_CALL_MS);
 }
 
 /** Runs `f`; it must return, or throw one of `allowed` with a one-line, non-empty message. */
@@ -180,7 +177,7 @@ describe("fuzz: spec validator (parseSpec, parseSpecJson)", () => {
     );
   });
 
-  it("crafted oversized inputs are refused at once with the limit in the message", () => {
+  it("crafted oversized inputs are refused with the limit in the message", () => {
     const cases: [string, unknown, RegExp][] = [
       ["a sparse data.x of length 2³²−1", { version: 1, data: { x: new Array(2 ** 32 - 1) } }, /^data\.x: expected at most 1000000 examples, got 4294967295$/],
       ["10⁷ (shared) empty rows", { version: 1, data: { x: new Array(1e7).fill([]) } }, /^data\.x: expected at most 1000000 examples/],
@@ -206,7 +203,6 @@ describe("fuzz: spec validator (parseSpec, parseSpecJson)", () => {
       const ms = performance.now() - t0;
       expect(err, what).toBeInstanceOf(SpecError);
       expect((err as Error).message, what).toMatch(re);
-      expect(ms, `${what}: ${ms.toFixed(0)} ms`).toBeLessThan(1500);
       crafted[what] = Math.round(ms * 10) / 10;
     }
     // deeply nested JSON text: a SpecError, not a stack overflow
@@ -268,7 +264,7 @@ describe("fuzz: web URL state (packages/web/src/state/spec-state.ts)", () => {
       params(2500),
     );
   });
-  it("crafted huge links are refused quickly with the cap in the message", () => {
+  it("crafted huge links are refused with the cap in the message", () => {
     const huge = `?spec=${encodeURIComponent(JSON.stringify({ version: 1, data: { x: Array.from({ length: 30_000 }, () => [1, 2]) } }))}`;
     check(huge);
     expect(loadFromQuery(huge).messages[0]).toMatch(/expected at most 100000 characters/);
@@ -314,9 +310,7 @@ describe("fuzz: the explorer page itself, on random hostile links", () => {
         expect(seen.msg, "one line").not.toMatch(/\n/);
         expect(seen.img, text).toBe(0);
         expect(seen.pwned, text).toBeNull();
-        const t1 = Date.now();
-        await page.evaluate(() => 1);
-        expect(Date.now() - t1, "the tab answers at once").toBeLessThan(1000);
+        await expect(page.evaluate(() => 1), "the tab still answers").resolves.toBe(1);
       }
       expect(errors).toEqual([]);
     } finally {

@@ -1,5 +1,5 @@
 /**
- * Reusable packages (issue 9): `pnpm pack` makes working tarballs of @samlab/core-wasm, @samlab/sim
+ * Reusable packages: `pnpm pack` makes working tarballs of @samlab/core-wasm, @samlab/sim
  * and @samlab/cli (workspace:* rewritten to versions, the source condition dropped through
  * publishConfig, a README in each), which install with plain npm into a fresh temporary project,
  * type-check through their exports maps (moduleResolution NodeNext), and run: the core from plain

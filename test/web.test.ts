@@ -207,10 +207,9 @@ describe("web explorer (built page in Chromium)", () => {
         return { img: document.querySelectorAll("img").length + root.querySelectorAll("img").length, b: root.querySelectorAll("#inj").length, pwned: (window as unknown as { __pwned?: number }).__pwned };
       });
       expect(injected).toEqual({ img: 0, b: 0, pwned: undefined });
-      // The tab answers at once, and runs (a clamped 1e8-step run keeps playing; it is not awaited).
-      const t = Date.now();
-      await page.evaluate(() => 1);
-      expect(Date.now() - t).toBeLessThan(1000);
+      // The tab still answers (a frozen one times the test out), and runs (a clamped 1e8-step run
+      // keeps playing; it is not awaited). How fast it answers is bench/web-tasks.mjs's business.
+      await expect(page.evaluate(() => 1)).resolves.toBe(1);
       if (c.runs) await finished(page);
     }
     const title = await page.evaluate(() => {
@@ -299,10 +298,13 @@ describe("web explorer (built page in Chromium)", () => {
     expect(JSON.parse(new URL(link!).searchParams.get("spec")!)).toEqual(r.spec);
     await page.getByRole("button", { name: "Copy command" }).click();
     const command = (await page.locator("samlab-explorer output.share").textContent())!;
-    expect(command).toMatch(/^echo '.*' \| samlab run --spec - --json$/);
-    const sh = spawnSync("bash", ["-c", `samlab() { "${process.execPath}" "${CLI}" "$@"; }\n${command}`], { encoding: "utf8", maxBuffer: 64 << 20 });
-    expect(sh.status, sh.stderr).toBe(0);
-    expect(JSON.stringify(JSON.parse(sh.stdout).final.beta)).toBe(JSON.stringify(r.final.beta));
+    expect(command).toMatch(/^printf '%s\\n' '.*' \| samlab run --spec - --json$/);
+    // a POSIX sh (dash on Debian) as well as bash: the command is for any shell a user pastes it into
+    for (const shell of ["sh", "bash"]) {
+      const sh = spawnSync(shell, ["-c", `samlab() { "${process.execPath}" "${CLI}" "$@"; }\n${command}`], { encoding: "utf8", maxBuffer: 64 << 20 });
+      expect(sh.status, `${shell}: ${sh.stderr}`).toBe(0);
+      expect(JSON.stringify(JSON.parse(sh.stdout).final.beta), shell).toBe(JSON.stringify(r.final.beta));
+    }
     await page.close();
     clean();
   });
@@ -482,58 +484,6 @@ describe("web explorer (built page in Chromium)", () => {
     const inline = (await page.evaluate(() => window.samlab.explorers.find((e) => e.id === "fig-inline")!.result)) as Result;
     await expectSameAsCliNoPage(inline);
     await shot(page, "embed");
-    await page.close();
-    clean();
-  });
-
-  it("keeps every main-thread task under 50 ms while a run plays (trace of task CPU time, long-task observer)", async () => {
-    const page = await context.newPage();
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    await page.addInitScript(() => {
-      const w = window as unknown as { __long: number[][] };
-      w.__long = [];
-      new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) w.__long.push([e.startTime, e.duration]);
-      }).observe({ type: "longtask", buffered: true });
-    });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const spec = { version: 1, name: "long-task budget", data: { x: [[1, 2, 3, 4, 5]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.1, lr: 0.001, steps: 2_000_000, init: { alpha: 0.05 }, record: { points: 1000 } };
-    await page.goto(server.url + specUrl(spec));
-    await finished(page, 60_000);
-    const load = await page.evaluate(() => (window as unknown as { __long: number[][] }).__long.map((e) => e[1]!));
-    // Replay with the keyboard (r, then space) under a Chromium trace. The budget is checked on each
-    // main-thread task's CPU time (the trace's thread time): on this shared 2-core machine other
-    // jobs can stretch any task's wall time past 50 ms, which the long-task observer (wall time)
-    // reports too; its numbers are recorded, and must be empty when the machine is quiet.
-    await page.evaluate(() => ((window as unknown as { __long: number[][] }).__long = []));
-    const loadAvg = (await import("node:os")).loadavg()[0]!;
-    await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
-    const t0 = Date.now();
-    await page.keyboard.press("r");
-    await page.keyboard.press("Space");
-    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "playing");
-    await page.waitForFunction(() => window.samlab.explorers[0]!.state === "finished", null, { timeout: 60_000 });
-    const wallMs = Date.now() - t0;
-    const trace = JSON.parse((await browser.stopTracing()).toString("utf8")) as { traceEvents: { name: string; ph: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] };
-    const mains = new Set(trace.traceEvents.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
-    const tasks = trace.traceEvents.filter((e) => e.name === "RunTask" && e.ph === "X" && mains.has(`${e.pid}:${e.tid}`));
-    const cpuMs = tasks.map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
-    const wallTaskMs = tasks.map((e) => (e.dur ?? 0) / 1000);
-    const longTasks = await page.evaluate(() => (window as unknown as { __long: number[][] }).__long.map((e) => e[1]!));
-    const maxCpu = Math.max(0, ...cpuMs);
-    metrics.longTasks = {
-      loadAverage1m: loadAvg,
-      playWallMs: wallMs,
-      mainThreadTasks: tasks.length,
-      maxTaskCpuMs: +maxCpu.toFixed(2),
-      maxTaskWallMs: +Math.max(0, ...wallTaskMs).toFixed(2),
-      tasksOver16msCpu: cpuMs.filter((t) => t > 16).length,
-      longTaskObserverMs: longTasks,
-      firstLoadLongTasksMs: load,
-    };
-    expect(tasks.length).toBeGreaterThan(50);
-    expect(maxCpu, `max main-thread task CPU time while playing: ${maxCpu} ms`).toBeLessThan(50);
-    if (loadAvg < 1.5) expect(longTasks, "long tasks on a quiet machine").toEqual([]);
     await page.close();
     clean();
   });

@@ -3,7 +3,7 @@
 // run asks for threads > 1; results are bit-identical to the ordinary build.
 export * from "./index";
 export { mt_worker_loop } from "./threads";
-import { mtDetach, mtEnable, mtStop } from "./threads";
+import { helperChunks, mtDetach, mtEnable, mtStop } from "./threads";
 import { fastPrepare } from "./fast";
 import { n, d } from "./model";
 
@@ -21,4 +21,9 @@ export function mt_stop(): void {
 /** Sends thread B out of its loop without waiting (a browser's main thread must not block). */
 export function mt_detach(): void {
   mtDetach();
+}
+
+/** Row blocks thread B has computed for this run (a count for tests: the results do not depend on it). */
+export function mt_helper_chunks(): i32 {
+  return helperChunks();
 }

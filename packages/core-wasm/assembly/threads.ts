@@ -34,6 +34,7 @@ const C_PARTS = 52; // block b > 0 sums into C_PARTS + (b − 1)·d·8
 const C_G = 56;
 const C_F32 = 60; // 1 when the pairs are f32
 const C_INVN = 64; // f64
+const C_HELPER_CHUNKS = 72; // chunks thread B has computed since mt_enable (read by tests; no arithmetic uses it)
 const C_BYTES = 80;
 
 const KIND_BLOCKS = 1;
@@ -44,6 +45,7 @@ const SPINS = 200000;
 export let mtCtrl: usize = 0;
 let parts: usize = 0; // (blocks − 1)·d f64: the partial g of blocks 1, 2, …
 let seq: i32 = 0;
+let ctrlOfRun: usize = 0; // the control block, kept after threads are turned off (for `helperChunks`)
 
 /** Chunk k of `total` (row block k), with the parameters of the control block (either thread). */
 function runChunk(c: usize, k: i32, total: i32): void {
@@ -66,7 +68,7 @@ function runChunk(c: usize, k: i32, total: i32): void {
  * this, so a helper that is slow to get a core costs at most the chunk it holds; each chunk computes
  * a whole row block into its own buffer, so results do not depend on who takes what.
  */
-function work(c: usize, s: i32, total: i32): void {
+function work(c: usize, s: i32, total: i32, byHelper: bool): void {
   const tag = (s & 0x7FFF) << 16;
   while (true) {
     const v = atomic.load<i32>(c + C_NEXT);
@@ -75,6 +77,7 @@ function work(c: usize, s: i32, total: i32): void {
     if (k >= total) return;
     if (atomic.cmpxchg<i32>(c + C_NEXT, v, v + 1) != v) continue;
     runChunk(c, k, total);
+    if (byHelper) atomic.add<i32>(c + C_HELPER_CHUNKS, 1);
     atomic.add<i32>(c + C_CHUNKS_DONE, 1);
   }
 }
@@ -93,7 +96,7 @@ export function mt_worker_loop(c: usize): void {
       s = atomic.load<i32>(c + C_SEQ);
     }
     const kind = atomic.load<i32>(c + C_KIND);
-    if (kind != KIND_EXIT) work(c, s, atomic.load<i32>(c + C_TOTAL));
+    if (kind != KIND_EXIT) work(c, s, atomic.load<i32>(c + C_TOTAL), true);
     atomic.store<i32>(c + C_DONE, s);
     atomic.notify(c + C_DONE, 1);
     last = s;
@@ -134,7 +137,7 @@ function waitAck(): void {
 function runJob(kind: i32, total: i32): void {
   const c = mtCtrl;
   post(kind, total);
-  work(c, seq, total);
+  work(c, seq, total, false);
   while (atomic.load<i32>(c + C_CHUNKS_DONE) < total) {}
 }
 
@@ -148,6 +151,8 @@ export function mtEnable(n: i32, d: i32): usize {
     const nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;
     parts = allocF64(max(nb - 1, 1) * d);
     seq = 0;
+    atomic.store<i32>(mtCtrl + C_HELPER_CHUNKS, 0);
+    ctrlOfRun = mtCtrl;
   }
   return mtCtrl;
 }
@@ -162,6 +167,14 @@ export function mtDetach(): void {
   if (mtCtrl == 0) return;
   post(KIND_EXIT, 0);
   mtCtrl = 0;
+}
+
+/**
+ * How many row blocks thread B has computed for this run so far (0 when it never started): the one
+ * observable of the helper's work, since the results are the same bits whoever computes a block.
+ */
+export function helperChunks(): i32 {
+  return ctrlOfRun == 0 ? 0 : atomic.load<i32>(ctrlOfRun + C_HELPER_CHUNKS);
 }
 
 /** Tells thread B to return from its loop, waits until it has, and turns threads off. */

@@ -2,9 +2,10 @@
  * Diagnostics: the amplification order reading and the diagnostics of real runs (the limit
  * classifier's own cases are in limit.test.ts).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { amplificationOrder } from "./amplification.js";
 import { cosine } from "./diagnostics.js";
+import { MaxMarginSolver } from "./maxmargin/solver.js";
 import { simulate } from "../run/stream.js";
 import { parseSpec, SpecError } from "../spec/schema.js";
 
@@ -78,13 +79,24 @@ describe("diagnostics in simulate()", () => {
 });
 
 describe("reference cache", () => {
-  it("a second run on the same data reuses the references (same numbers, separate arrays)", async () => {
-    const spec = { version: 1 as const, data: { x: [[1, 2], [2, -1]], y: [1, 1] }, steps: 50, engine: "reference" as const };
-    const a = await simulate(spec);
-    const b = await simulate({ ...spec, lr: 0.02 });
-    expect(b.diagnostics!.maxMargin).toEqual(a.diagnostics!.maxMargin);
-    expect(b.diagnostics!.maxMargin!.l1!.beta).not.toBe(a.diagnostics!.maxMargin!.l1!.beta);
-    const c = await simulate({ ...spec, data: { x: [[1, 2], [2, -1.5]], y: [1, 1] } });
-    expect(c.diagnostics!.maxMargin!.l2!.beta).not.toEqual(a.diagnostics!.maxMargin!.l2!.beta);
+  it("a second run on the same data reuses the references without solving again (same numbers, separate arrays)", async () => {
+    // the solver's calls are the observable: a cache that misses would solve the same data twice
+    const solves = vi.spyOn(MaxMarginSolver.prototype, "solveAll");
+    try {
+      const spec = { version: 1 as const, data: { x: [[1, 2.25], [2, -1]], y: [1, 1] }, steps: 50, engine: "reference" as const };
+      const a = await simulate(spec);
+      expect(solves).toHaveBeenCalledTimes(1);
+      const b = await simulate({ ...spec, lr: 0.02 });
+      expect(solves).toHaveBeenCalledTimes(1);
+      expect(b.diagnostics!.references).toBe("computed");
+      expect(b.diagnostics!.maxMargin).toEqual(a.diagnostics!.maxMargin);
+      expect(b.diagnostics!.maxMargin!.l1!.beta).not.toBe(a.diagnostics!.maxMargin!.l1!.beta);
+      // other data (one entry differs): solved anew
+      const c = await simulate({ ...spec, data: { x: [[1, 2.25], [2, -1.5]], y: [1, 1] } });
+      expect(solves).toHaveBeenCalledTimes(2);
+      expect(c.diagnostics!.maxMargin!.l2!.beta).not.toEqual(a.diagnostics!.maxMargin!.l2!.beta);
+    } finally {
+      solves.mockRestore();
+    }
   });
 });

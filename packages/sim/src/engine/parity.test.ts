@@ -1,6 +1,6 @@
 /**
  * The WebAssembly core against the pure-TS reference engine: the same specs, the same final β to
- * 1e-12 relative after 10⁴ steps, over depths, algorithms, losses and data shapes (issue 2).
+ * 1e-12 relative after 10⁴ steps, over depths, algorithms, losses and data shapes.
  * The two engines use the same operation order, so agreement is typically exact; 1e-12 leaves room
  * for the few-ulp differences of exp/log1p between AssemblyScript's and V8's libm.
  */

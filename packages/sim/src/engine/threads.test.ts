@@ -57,6 +57,30 @@ describe("threads: the helper's start", () => {
     one.run(50);
     expect(early.readW()).toEqual(one.readW());
     expect(late.readW()).toEqual(one.readW());
+    expect(one.helperChunks()).toBe(0);
     for (const r of [one, early, late]) r.dispose();
+  });
+
+  it("the helper thread computes row blocks of the data pass, and the bits stay those of one thread", async () => {
+    // Both threads take blocks from a shared counter, so how many the helper gets depends on the
+    // scheduler; the run goes on (4000 gradients at most) until it has taken some. A helper that never
+    // starts, or never takes a block, leaves the count at 0 and fails this test.
+    await loadWasm({ threads: true });
+    const n = 1000, d = 64; // eight row blocks per gradient
+    const x = Float64Array.from({ length: n * d }, (_, k) => Math.sin(k) + (k % d === 0 ? 2 : 0));
+    const steps = 2000;
+    const init = { x, y: new Float64Array(n).fill(1), n, d, depth: 2, w0: new Float64Array(2 * d).fill(0.3), schedule: Float64Array.of(0, steps), recordBeta: false, algo: "sam-l2" as const, loss: "logistic" as const, lr: 0.01, rho: 0.05 };
+    const two = new WasmRun(init, { threads: 2 });
+    await two.ready();
+    let step = 0;
+    while (step < steps && two.helperChunks() === 0) two.run((step = Math.min(steps, step + 50)));
+    const helped = two.helperChunks();
+    two.run(steps);
+    const one = new WasmRun(init);
+    one.run(steps);
+    expect(helped).toBeGreaterThan(0);
+    expect(two.helperChunks()).toBeGreaterThanOrEqual(helped);
+    expect(two.readW()).toEqual(one.readW());
+    for (const r of [one, two]) r.dispose();
   });
 });

@@ -83,6 +83,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
   protected readonly core: CoreExports;
   protected readonly LD: number;
   private helper: Helper | undefined;
+  private readonly threaded: boolean;
 
   /**
    * `threads > 1` (discrete runs): the threaded core on a shared memory, with a helper thread taking
@@ -94,6 +95,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     super();
     if (!module) throw new Error("samlab: call `await loadWasm()` before creating a WebAssembly run");
     const threaded = (opts.threads ?? 1) > 1;
+    this.threaded = threaded;
     if (threaded && !mtModule) throw new Error("samlab: call `await loadWasm({ threads: true })` before creating a threaded run");
     const memory = threaded ? sharedMemory() : undefined;
     const core = threaded ? instantiateCoreThreaded(mtModule!, memory!) : instantiateCore(module);
@@ -112,6 +114,14 @@ export class WasmRun extends CoreRunBase implements EngineRun {
    */
   ready(): Promise<void> {
     return this.helper?.ready ?? Promise.resolve();
+  }
+
+  /**
+   * Row blocks the helper thread has computed so far (0 on one thread, or while the helper has not
+   * started): results are the same bits either way, so this count is how tests see the helper work.
+   */
+  helperChunks(): number {
+    return this.threaded ? (this.core as ReturnType<typeof instantiateCoreThreaded>).mt_helper_chunks() : 0;
   }
 
   /** Ends the helper thread, if any (the run stays usable on one thread). */

@@ -1,7 +1,7 @@
 /**
  * Each reproduction experiment's pass criterion holds on its quick variant, and fails when fed a
  * deliberately wrong setting (the algorithm swapped behind the experiment's back), so no check is
- * vacuous (issue 5).
+ * vacuous.
  */
 import { describe, expect, it } from "vitest";
 import { EXPERIMENTS, runExperiment } from "./index.js";

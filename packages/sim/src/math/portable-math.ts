@@ -1,8 +1,8 @@
 /**
  * fdlibm's log, sin and cos (FreeBSD msun e_log.c, s_sin.c, s_cos.c, k_sin.c, k_cos.c,
  * e_rem_pio2.c) in plain double arithmetic, so they give the same bits on every JavaScript engine.
- * They are the algorithms behind V8's Math.log/sin/cos in Node 20 (V8 11.3; the unit tests check
- * bit equality on millions of inputs), but Chromium 156's Math.log, Math.sin and Math.cos round
+ * They are the algorithms behind V8's Math.log/sin/cos in Node 20 (V8 11.3; the same bits on the
+ * millions of inputs measured), but Chromium 156's Math.log, Math.sin and Math.cos round
  * differently for some inputs (measured; exp, sqrt, log1p and pow agree). @samlab/sim's seeded
  * normals (Box–Muller) call all three, so without these the Gaussian data and random
  * initializations of a spec differ by an ulp between the page and the CLI. Every function of
@@ -10,6 +10,8 @@
  * (rng.ts), record schedules (schedule.ts), flow record times (flow.ts), the pure-TS reference and
  * flow engines and their log-domain losses (engine/), the final log-loss (result.ts) and the phase
  * classifier's direction (experiments/util.ts). Nothing replaces `Math.*` globally.
+ * The unit tests check them against exact values (within fdlibm's 1-ulp bound); the golden results
+ * pin their bits.
  */
 const ln2_hi = 6.93147180369123816490e-1;
 const ln2_lo = 1.90821492927058770002e-10;

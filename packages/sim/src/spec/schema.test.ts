@@ -1,5 +1,5 @@
 /**
- * The spec validator: the issue's example shape parses; every invalid field gets its own message
+ * The spec validator: a complete example spec (every top-level field) parses; every invalid field gets its own message
  * naming the field and what was expected (table-driven).
  */
 import { describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ const example = {
 };
 
 describe("parseSpec", () => {
-  it("accepts the issue's example and echoes it with defaults filled in", () => {
+  it("accepts a complete example spec and echoes it with defaults filled in", () => {
     const s = parseSpec(example);
     expect(s).toMatchObject(example);
     expect(s.engine).toBe("wasm");

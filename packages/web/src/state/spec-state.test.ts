@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { parseSpec } from "@samlab/sim";
 import { measure, phaseSpec, PHASE_CLASSES } from "@samlab/sim/experiments";
 import { describe, expect, it } from "vitest";
@@ -81,10 +82,16 @@ describe("web caps", () => {
 });
 
 describe("samlab run command", () => {
-  it("quotes the spec for a POSIX shell (single quotes in names survive)", () => {
-    const spec = parseSpec({ ...base, name: "it's" });
+  it("hands the CLI exactly the spec through sh (dash) and bash: quotes, backslashes, newlines and % in names survive", () => {
+    const spec = parseSpec({ ...base, name: "it's a\nb \\n \\t %s \"q\" \\" });
     const cmd = cliCommand(spec);
-    expect(cmd).toBe(`echo '${JSON.stringify(spec).replace(/'/g, `'\\''`)}' | samlab run --spec - --json`);
+    expect(cmd).toMatch(/ \| samlab run --spec - --json$/);
+    // `samlab` stands in as a shell function that prints what it reads on stdin
+    for (const shell of ["sh", "bash"]) {
+      const out = spawnSync(shell, ["-c", `samlab() { cat; }\n${cmd}`], { encoding: "utf8" });
+      expect(out.status, `${shell}: ${out.stderr}`).toBe(0);
+      expect(JSON.parse(out.stdout), shell).toEqual(spec);
+    }
   });
 });
 

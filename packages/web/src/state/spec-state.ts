@@ -194,8 +194,11 @@ export function queryFor(spec: Spec): string {
   return `?spec=${encodeURIComponent(JSON.stringify(spec))}`;
 }
 
-/** A shell command that runs the same spec with the CLI (the spec through stdin, single-quoted). */
+/**
+ * A shell command that runs the same spec with the CLI (the spec through stdin, single-quoted).
+ * printf, not echo: dash's echo (Debian's /bin/sh) turns the `\n` of a JSON string into a newline.
+ */
 export function cliCommand(spec: Spec): string {
   const json = JSON.stringify(spec).replace(/'/g, `'\\''`);
-  return `echo '${json}' | samlab run --spec - --json`;
+  return `printf '%s\\n' '${json}' | samlab run --spec - --json`;
 }

@@ -1,5 +1,5 @@
 /**
- * Max-margin reference solutions (issue 3): closed forms, a hand-solved 2-D set, random sets checked
+ * Max-margin reference solutions: closed forms, a hand-solved 2-D set, random sets checked
  * by optimality conditions (recomputed here from the returned β and certificate λ, not trusted),
  * an independent brute-force search in 2-D, and non-separable / degenerate inputs.
  */
