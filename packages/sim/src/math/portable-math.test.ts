@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { portableCos, portableExp, portableLog, portableLog1p, portableSin } from "./portable-math.js";
-import { exactCos, exactExp, exactLog, exactLog1p, exactSin, roundsToInfinity, ulpError, type Big } from "./test-util/exact-math.js";
+import { exactCos, exactExp, exactLog, exactLog1p, exactSin, roundsToInfinity, ulpError, type Big } from "../test-util/exact-math.js";
 
 type Fn = "log" | "exp" | "log1p" | "sin" | "cos";
 const portable: Record<Fn, (x: number) => number> = { log: portableLog, exp: portableExp, log1p: portableLog1p, sin: portableSin, cos: portableCos };
