@@ -1,5 +1,5 @@
 /**
- * The amplification order (MODEL.md, "Measurements"): which coordinate dominates β, in the order the
+ * The amplification order (docs/MODEL.md, "Amplification order"): which coordinate dominates β, in the order the
  * coordinates take over, read as "minor first, major last".
  */
 

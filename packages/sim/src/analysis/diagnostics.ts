@@ -1,5 +1,5 @@
 /**
- * Implicit-bias diagnostics of a finished run (MODEL.md, "Measurements"): the cosine of β with the
+ * Implicit-bias diagnostics of a finished run (docs/MODEL.md, "Measurements"): the cosine of β with the
  * ℓ1/ℓ2/ℓ∞ max-margin directions along the trajectory, the normalized-margin gap to each optimum,
  * the amplification order ("minor first, major last" as a yes/no reading) and a limit class for
  * the final state. Built once per run, after it ends (`simulate()` awaits it; the references are

@@ -1,5 +1,5 @@
 /**
- * The pure-TypeScript reference engine: MODEL.md written out plainly, with the same operation order
+ * The pure-TypeScript reference engine: docs/MODEL.md ("Gradient", "Algorithms", "Step sizes") written out plainly, with the same operation order
  * as the WebAssembly core (so the engines agree to the last few ulps, and tests can demand 1e-12).
  * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
  */
@@ -128,7 +128,7 @@ export function sumSq(a: Float64Array, count: number): number {
   return s;
 }
 
-/** w̃ = w + ε(G) per MODEL.md; returns ‖ε‖₂. */
+/** w̃ = w + ε(G) per docs/MODEL.md, "Algorithms"; returns ‖ε‖₂. */
 export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array): number {
   const LD = w.length;
   if (algo === "sam-l2") {

@@ -4,7 +4,7 @@
  *
  * Directional convergence under the logistic loss is slow in t (the angle falls like 1/log t, and at
  * depth 2 even slower), so each limit is read from runs with the "rescaled" step-size schedule:
- * η / mean|ℓ'(z̃)|, the Euler step of the rescaled flow the paper analyses (MODEL.md). Its time
+ * η / mean|ℓ'(z̃)|, the Euler step of the rescaled flow the paper analyses (docs/MODEL.md, "Step sizes"). Its time
  * τ = η·step is the rescaled time; the path is the algorithm's own, re-timed. Constant-η runs of the
  * same specs are shown beside them for the finite-time picture.
  */

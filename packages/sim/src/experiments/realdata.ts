@@ -154,7 +154,7 @@ async function execute(ctx: ExperimentContext, set: RealSet) {
     {
       name: `${set.label}: cosine of the final β to the ℓ1 max-margin solution`,
       measured: `GD ${fmt(cos(gd))}, ℓ2-SAM ${fmt(cos(sam))}, ℓ∞-SAM ${fmt(cos(linf))}; ℓ∞-SAM's final M ${fmt(mLinf.at(-1)!)}`,
-      criterion: "reported (finite time: the limit is the ℓ1 max-margin direction, MODEL.md claims 2 and 4)",
+      criterion: "reported (finite time: the limit is the ℓ1 max-margin direction, docs/MODEL.md claims 2 and 4)",
       pass: true,
       informational: true,
     },

@@ -10,7 +10,7 @@ import { realDigits, realFashion } from "./realdata.js";
 import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.js";
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
-/** In the order of the paper's claims (MODEL.md). */
+/** In the order of the paper's claims (docs/MODEL.md, "The paper's claims"). */
 export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, realDigits, realFashion];
 
 export function findExperiment(id: string): Experiment | undefined {

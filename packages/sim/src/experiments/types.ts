@@ -73,7 +73,7 @@ export interface Check {
 export interface Outcome {
   id: string;
   title: string;
-  /** The paper's claim being tested (MODEL.md numbering). */
+  /** The paper's claim being tested (docs/MODEL.md numbering). */
   claim: string;
   checks: Check[];
   pass: boolean;

@@ -1,6 +1,6 @@
 /**
  * Exact max-margin reference solutions (no bias term) for the ℓ1, ℓ2 and ℓ∞ norms:
- * `β*_p = argmax_{‖β‖_p ≤ 1} min_i y_i <β, x_i>` (MODEL.md, "Reference solutions").
+ * `β*_p = argmax_{‖β‖_p ≤ 1} min_i y_i <β, x_i>` (docs/MODEL.md, "Max-margin references").
  *
  * The optimization is done by HiGHS (LP: dual simplex; convex QP: active set) compiled to
  * WebAssembly (the `highs` package), then *polished*: the active set HiGHS reports is re-solved
@@ -170,7 +170,7 @@ export class MaxMarginSolver {
   }
 
   /**
-   * ℓ1, stage 1: min Σ(u+v) s.t. m_i·(u−v) ≥ 1, u, v ≥ 0 (MODEL.md). Stage 2: min ½(‖u‖²+‖v‖²)
+   * ℓ1, stage 1: min Σ(u+v) s.t. m_i·(u−v) ≥ 1, u, v ≥ 0 (docs/MODEL.md, "Max-margin references"). Stage 2: min ½(‖u‖²+‖v‖²)
    * subject to the same rows and Σ(u+v) ≤ B̂, with B̂ the exact ℓ1 norm of the stage-1 solution
    * rescaled to margin 1.
    */
