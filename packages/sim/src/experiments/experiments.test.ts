@@ -14,6 +14,7 @@ const SABOTAGE: Record<string, Sabotage> = {
   "linf-phase": { algo: { "sam-linf": "gd" } },
   "depth2-l2sam-limit": { depth: { 2: 1 } },
   depth: { depth: { 3: 1, 4: 1 } },
+  "depth-linf": { depth: { 3: 2, 4: 2, 5: 2 } },
   "sequential-time": { algo: { "sam-l2": "usam" } },
   "sequential-alpha": { algo: { "sam-l2": "usam" } },
   "usam-control": { algo: { usam: "sam-l2" } },
