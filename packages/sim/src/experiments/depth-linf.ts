@@ -28,7 +28,7 @@
  */
 import { limitOfResult } from "../run/limit.js";
 import { parseSpec, type SpecInput } from "../spec/schema.js";
-import { cellKind, predictedBoundaries, predictedLimit, type CellKind } from "./phase.js";
+import { cellKind, gridEdges, predictedBoundaries, predictedLimit, type CellKind } from "./phase.js";
 import type { Check, Experiment, Figure } from "./types.js";
 import { fmt, logspace } from "./util.js";
 
@@ -43,7 +43,7 @@ export const DEPTH_LINF_CLASSES = [
   { label: "e₁ (minor)", color: "#E69F00" },
   { label: "e₂ (major)", color: "#0072B2" },
   { label: "0 (β vanishes)", color: "#999999" },
-  { label: "stalled (β ≈ ρ^L)", color: "#009E73" },
+  { label: "stalled (β → ρᴸ)", color: "#009E73" },
   { label: "not converged", color: "#CC79A7" },
 ];
 
@@ -168,7 +168,7 @@ export const depthLinf: Experiment = {
         y: { label: "α₂ (initial scale of coordinate 2, x₂ = 2)", values: alphas, log: true },
         cells,
         classes: DEPTH_LINF_CLASSES,
-        overlays: predictedBoundaries(LINF_MU, LINF_RHO, depth, alphas[0]!, alphas.at(-1)!),
+        overlays: predictedBoundaries(LINF_MU, LINF_RHO, depth, ...gridEdges(alphas)),
         specs: [parseSpec(spec)],
       });
     }

@@ -110,23 +110,25 @@ export function predictedBoundaries(mu: readonly [number, number], rho: number, 
   const major = mu[1] >= mu[0] ? 1 : 0;
   const zeroName = depth % 2 === 0 ? "0" : "stalled";
   const out: HeatmapOverlay[] = [];
+  // each line ends where its label goes (renderers put a line's label at its last point)
   if (depth === 2) {
     // the major coordinate's line spans the plot; the minor one's stops where the major survives
     out.push(major === 1 ? { kind: "line", label: "α₂ = ρ", points: [[lo, rho], [hi, rho]] } : { kind: "line", label: "α₁ = ρ", points: [[rho, lo], [rho, hi]] });
-    out.push(major === 1 ? { kind: "line", label: "α₁ = ρ", points: [[rho, lo], [rho, rho]] } : { kind: "line", label: "α₂ = ρ", points: [[lo, rho], [rho, rho]] });
+    out.push(major === 1 ? { kind: "line", label: "α₁ = ρ", points: [[rho, rho], [rho, lo]] } : { kind: "line", label: "α₂ = ρ", points: [[rho, rho], [lo, rho]] });
   } else {
-    out.push({ kind: "line", label: "α₁ = ρ", points: [[rho, lo], [rho, rho]] });
-    out.push({ kind: "line", label: "α₂ = ρ", points: [[lo, rho], [rho, rho]] });
+    out.push({ kind: "line", label: "α₁ = ρ", points: [[rho, rho], [rho, lo]] });
+    out.push({ kind: "line", label: "α₂ = ρ", points: [[rho, rho], [lo, rho]] });
     const c = (mu[0] / mu[1]) ** (1 / (depth - 2));
     const pts: [number, number][] = [];
     // log-spaced in α₁ − ρ so the curve is smooth on log axes near (ρ, ρ)
     const n = 60;
     for (let k = 0; k <= n; k++) {
-      const a1 = rho + (hi - rho) * (1e-3) ** (1 - k / n);
+      const a1 = rho + (hi - rho) * 1e-3 ** (1 - k / n);
       const a2 = rho + (a1 - rho) * c;
       if (a2 <= hi) pts.push([a1, a2]);
     }
-    out.push({ kind: "line", label: `μ₁(α₁−ρ)^${depth - 2} = μ₂(α₂−ρ)^${depth - 2}`.replace("^1", ""), points: [[rho, rho], ...pts] });
+    const pow = depth === 3 ? "" : String(depth - 2).replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]!);
+    out.push({ kind: "line", label: `μ₁(α₁−ρ)${pow} = μ₂(α₂−ρ)${pow}`, points: [[rho, rho], ...pts] });
   }
   const mid = (a: number, b: number) => Math.sqrt(a * b);
   out.push({ kind: "text", text: `${zeroName} predicted`, at: [mid(lo, rho), mid(lo, rho)] });
@@ -163,6 +165,12 @@ async function grid(ctx: ExperimentContext, algo: "sam-linf" | "gd", alphas: num
   return { cells, sample: sample! };
 }
 
+/** The outer cell edges of a log-spaced grid (half a step beyond the first and last values): where boundary lines start and end. */
+export function gridEdges(alphas: number[]): [number, number] {
+  const half = Math.sqrt(alphas[1]! / alphas[0]!);
+  return [alphas[0]! / half, alphas.at(-1)! * half];
+}
+
 /** `predicted`: draw the L = 2 ℓ∞-SAM rule's boundaries (not for GD, whose limit is e₂ everywhere). */
 export function phaseFigure(id: string, title: string, alphas: number[], cells: number[][], sample: Result, caption: string, predicted = true): HeatmapFigure {
   return {
@@ -174,7 +182,7 @@ export function phaseFigure(id: string, title: string, alphas: number[], cells: 
     y: { label: "α₂ (initial scale of coordinate 2, x₂ = 2)", values: alphas, log: true },
     cells,
     classes: PHASE_CLASSES,
-    ...(predicted ? { overlays: predictedBoundaries([PHASE_X[0]!, PHASE_X[1]!], PHASE_RHO, 2, alphas[0]!, alphas.at(-1)!) } : {}),
+    ...(predicted ? { overlays: predictedBoundaries([PHASE_X[0]!, PHASE_X[1]!], PHASE_RHO, 2, ...gridEdges(alphas)) } : {}),
     specs: [sample.spec],
   };
 }
