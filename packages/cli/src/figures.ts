@@ -59,13 +59,77 @@ function lineConfig(f: LineFigure): ChartConfiguration {
   } as ChartConfiguration;
 }
 
+/**
+ * A data value's position on a heatmap axis measured in cells (cell k is centred at k): linear
+ * interpolation between neighbouring grid values (in log for log axes), extrapolated past the ends.
+ */
+export function cellPosition(values: number[], v: number, log = false): number {
+  const f = (a: number) => (log ? Math.log(a) : a);
+  const n = values.length;
+  if (n < 2) return 0;
+  let k = 0;
+  while (k < n - 2 && f(values[k + 1]!) < f(v)) k++;
+  const a = f(values[k]!);
+  const b = f(values[k + 1]!);
+  return k + (f(v) - a) / (b - a);
+}
+
+/** Draws a heatmap's overlays (predicted boundaries dashed, region names boxed) over the cells. */
+function overlayPlugin(f: HeatmapFigure) {
+  return {
+    id: "samlabOverlays",
+    afterDatasetsDraw(chart: Chart) {
+      const overlays = f.overlays ?? [];
+      if (!overlays.length) return;
+      const { ctx, chartArea: area, scales } = chart;
+      const px = (x: number) => scales.x!.getPixelForValue(cellPosition(f.x.values, x, f.x.log));
+      const py = (y: number) => scales.y!.getPixelForValue(cellPosition(f.y.values, y, f.y.log));
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.width, area.height);
+      ctx.clip();
+      for (const o of overlays) {
+        if (o.kind !== "line" || o.points.length < 2) continue;
+        ctx.setLineDash(o.solid ? [] : [7, 5]);
+        ctx.lineWidth = 2.5;
+        ctx.strokeStyle = "#000000";
+        ctx.beginPath();
+        o.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      ctx.font = "bold 13px DejaVu Sans, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      const box = (text: string, x: number, y: number) => {
+        const w = ctx.measureText(text).width + 8;
+        ctx.fillStyle = "rgba(255,255,255,0.8)";
+        ctx.fillRect(x - w / 2, y - 9, w, 18);
+        ctx.fillStyle = "#000000";
+        ctx.fillText(text, x, y);
+      };
+      for (const o of overlays) if (o.kind === "text") box(o.text, px(o.at[0]), py(o.at[1]));
+      // each boundary's label at its far end, pulled inside the plot
+      ctx.font = "12px DejaVu Sans, sans-serif";
+      for (const o of overlays) {
+        if (o.kind !== "line" || o.points.length < 2) continue;
+        const [x, y] = o.points.at(-1)!;
+        const w = ctx.measureText(o.label).width / 2 + 6;
+        box(o.label, Math.min(area.right - w, Math.max(area.left + w, px(x))), Math.min(area.bottom - 12, Math.max(area.top + 12, py(y))));
+      }
+      ctx.restore();
+    },
+  };
+}
+
 function heatmapConfig(f: HeatmapFigure): ChartConfiguration {
   const nx = f.x.values.length;
   const ny = f.y.values.length;
   const data = [];
   for (let iy = 0; iy < ny; iy++) for (let ix = 0; ix < nx; ix++) data.push({ x: ix, y: iy, v: f.cells[iy]![ix]! });
   // a legend through one empty dataset per class
-  const legend = f.classes.map((c) => ({ type: "matrix" as const, label: c.label, data: [], backgroundColor: c.color }));
+  const legend: object[] = f.classes.map((c) => ({ type: "matrix" as const, label: c.label, data: [], backgroundColor: c.color }));
+  if (f.overlays?.some((o) => o.kind === "line")) legend.push({ type: "line", label: "predicted boundary", data: [], borderColor: "#000000", backgroundColor: "#ffffff", borderDash: [7, 5], borderWidth: 2.5 });
   // ticks at cell centres, labelled with the grid values (about 8 per axis)
   const ticksAt = (values: number[]) => (axis: { ticks: { value: number }[] }) => {
     const every = Math.ceil(values.length / 8);
@@ -104,6 +168,7 @@ function heatmapConfig(f: HeatmapFigure): ChartConfiguration {
         y: { type: "linear", reverse: false, min: -0.5, max: ny - 0.5, offset: false, afterBuildTicks: ticksAt(f.y.values), ticks: { callback: label(f.y.values) }, grid: { display: false }, title: { display: true, text: f.y.label } },
       },
     },
+    plugins: [overlayPlugin(f)],
   } as unknown as ChartConfiguration;
 }
 

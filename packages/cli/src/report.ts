@@ -14,7 +14,8 @@ export const METHOD_NOTES = [
   "The ℓ∞-SAM phase diagram classifies a cell by its run's limit class (docs/DIAGNOSTICS.md): e_j when β/‖β‖₂ is within 0.05 of e_j at rescaled time τ = 30. Every cell agrees with the closed-form prediction (boundaries α_j = ρ); cells within one grid step of a boundary converge slowest and are the first that a shorter horizon would misclassify.",
   "Sequential amplification (claims 5 and 6) is measured with constant-η discrete steps (η = 0.01). Near the collapse boundary the discrete dynamics are sensitive (β shrinks towards 0 and the dominant coordinate oscillates), so the measured boundary depends on η; the order of takeovers away from it does not.",
   "USAM keeps GD's major-first order only while ρ|ℓ'(0)|·max_j x_j < 1/2 (here 0.375); at larger ρ its unnormalized perturbation also favours middle coordinates until the loss falls, so the control is run at the same ρ as ℓ2-SAM within that range.",
-  "Depth 3 and 4 and the real-data experiments are reported as measured; their only pass/fail checks are those the analysis settles (GD's one-example limit; minor-first order; the weighted feature magnitude rising for ℓ2-SAM).",
+  "Depth L ≥ 3: ℓ∞-SAM's phase diagrams (depth-linf) are checked against the depth-L rule (docs/MODEL.md, \"Depth-L ℓ∞-SAM\") on cells at least one grid step from a predicted boundary — next to a boundary the runs converge too slowly for a finite horizon (the growth rate vanishes at α_j = ρ; two survivors separate only like 1/log t) — and the figures draw the predicted boundaries over every cell. GD's depth-L limit is checked as a KKT point of min ‖β‖_{2/L} s.t. margins ≥ 1 (a stationarity residual, analysis/kkt.ts); for SAM the residual is reported without a claim.",
+  "The real-data experiments are reported as measured; their only pass/fail checks are those the analysis settles (minor-first order; the weighted feature magnitude rising for ℓ2-SAM).",
 ];
 
 export interface ReportOptions {

@@ -3,6 +3,6 @@
  * ℓ∞-SAM phase-diagram setup shared with the web page, and the measurement helpers they use.
  */
 export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions } from "./registry.js";
-export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, ImageFigure, Sabotage } from "./types.js";
+export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, HeatmapOverlay, ImageFigure, Sabotage } from "./types.js";
 export * as measure from "./util.js";
-export { phaseSpec, phaseClass, predictedClass, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./phase.js";
+export { phaseSpec, phaseClass, predictedClass, predictedLimit, predictedBoundaries, cellKind, type CellKind, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./phase.js";

@@ -9,11 +9,11 @@
  * the largest x_j wins. Prediction: e₂ if α₂ > ρ; e₁ (the minor coordinate) if α₁ > ρ ≥ α₂; 0 if both
  * α_j < ρ. GD (ρ = 0) keeps both coordinates and always ends at e₂.
  */
-import { basisOf } from "../analysis/limit.js";
+import { basisOf, type LimitClassification } from "../analysis/limit.js";
 import { limitOfResult } from "../run/limit.js";
 import type { Result } from "../run/result.js";
 import type { SpecInput } from "../spec/schema.js";
-import type { Experiment, ExperimentContext, HeatmapFigure } from "./types.js";
+import type { Experiment, ExperimentContext, HeatmapFigure, HeatmapOverlay } from "./types.js";
 import { fmt, logspace } from "./util.js";
 
 export const PHASE_X = [1, 2];
@@ -47,15 +47,100 @@ export function phaseSpec(algo: "sam-linf" | "gd", alpha: [number, number], dept
 }
 
 /**
+ * What a phase-diagram cell shows, read from the limit classifier's verdict — the one place the
+ * experiments translate the classifier's kinds: a basis vector e_j (kind `basis`, or a max-margin
+ * kind whose direction is e_j), `zero`, `stalled`, or `not-converged` (anything else). Written
+ * against both the classifier's current kinds (zero | basis | l1/l2-max-margin | other; a max-margin
+ * match names its basis vector in `matches`) and the agreed ones (zero | stalled | basis |
+ * l1/l2/linf-max-margin | not-converged, with `coord` set whenever the direction is ±e_j).
+ */
+export type CellKind = { kind: "basis"; coord: number } | { kind: "zero" } | { kind: "stalled" } | { kind: "not-converged" };
+
+export function cellKind(c: LimitClassification): CellKind {
+  const kind = c.kind as string;
+  if (kind === "zero") return { kind: "zero" };
+  if (kind === "stalled") return { kind: "stalled" };
+  if (kind !== "not-converged" && kind !== "other") {
+    const j = c.coord ?? ("matches" in c && Array.isArray(c.matches) ? basisOf(c) : undefined);
+    if (j !== undefined) return { kind: "basis", coord: j };
+  }
+  return { kind: "not-converged" };
+}
+
+/**
  * The phase-diagram class of a run: 0 = e₁, 1 = e₂, 2 = zero, 3 = other — the run's limit class
- * ({@link limitOfResult}, the classifier of its diagnostics) read as a cell: a class that matches
- * e₁ or e₂ (with one example, the ℓ1 max-margin direction is e₂) is that basis vector.
+ * ({@link limitOfResult}, the classifier of its diagnostics) read as a cell by {@link cellKind}
+ * (with one example, the ℓ1 max-margin direction is e₂).
  */
 export function phaseClass(r: Result): number {
-  const c = limitOfResult(r);
+  const c = cellKind(limitOfResult(r));
   if (c.kind === "zero") return 2;
-  const j = basisOf(c);
-  return j === 0 ? 0 : j === 1 ? 1 : 3;
+  return c.kind === "basis" && c.coord <= 1 ? c.coord : 3;
+}
+
+/**
+ * The limit the depth-L ℓ∞-SAM rule predicts for one example x = μ > 0 (y = +1), balanced start
+ * w_{l,j} = α_j (docs/MODEL.md, "Depth-L ℓ∞-SAM"): A = {j : α_j > ρ}; if A is non-empty, e_{j*} with
+ * j* = argmax_{j∈A} μ_j (α_j − ρ)^{L−2} (the first index on an exact tie — a boundary); if A is
+ * empty, β → 0 for even L and every β_j → ρ^L, a stalled run, for odd L. L = 2: the largest μ_j in A.
+ */
+export function predictedLimit(mu: readonly number[], alpha: readonly number[], rho: number, depth: number): CellKind {
+  let best = -1;
+  let score = -Infinity;
+  for (let j = 0; j < mu.length; j++) {
+    if (!(alpha[j]! > rho)) continue;
+    const s = mu[j]! * (alpha[j]! - rho) ** (depth - 2);
+    if (s > score) {
+      best = j;
+      score = s;
+    }
+  }
+  if (best >= 0) return { kind: "basis", coord: best };
+  return depth % 2 === 0 ? { kind: "zero" } : { kind: "stalled" };
+}
+
+/**
+ * The predicted boundaries of {@link predictedLimit} for two coordinates over [lo, hi]² (α axes),
+ * as heatmap overlays: α₁ = ρ below α₂ = ρ (e₁ against the A = ∅ region); α₂ = ρ left of α₁ = ρ
+ * (e₂ against A = ∅), and, where both coordinates survive, the winner boundary
+ * μ₁(α₁ − ρ)^{L−2} = μ₂(α₂ − ρ)^{L−2}, i.e. α₂ = ρ + (α₁ − ρ)(μ₁/μ₂)^{1/(L−2)} (L ≥ 3). At L = 2 the
+ * larger μ_j wins wherever it survives, so its α = ρ line runs across the whole plot instead.
+ */
+export function predictedBoundaries(mu: readonly [number, number], rho: number, depth: number, lo: number, hi: number): HeatmapOverlay[] {
+  const major = mu[1] >= mu[0] ? 1 : 0;
+  const zeroName = depth % 2 === 0 ? "0" : "stalled";
+  const out: HeatmapOverlay[] = [];
+  // each line ends where its label goes (renderers put a line's label at its last point)
+  if (depth === 2) {
+    // the major coordinate's line spans the plot; the minor one's stops where the major survives
+    out.push(major === 1 ? { kind: "line", label: "α₂ = ρ", points: [[lo, rho], [hi, rho]] } : { kind: "line", label: "α₁ = ρ", points: [[rho, lo], [rho, hi]] });
+    out.push(major === 1 ? { kind: "line", label: "α₁ = ρ", points: [[rho, rho], [rho, lo]] } : { kind: "line", label: "α₂ = ρ", points: [[rho, rho], [lo, rho]] });
+  } else {
+    out.push({ kind: "line", label: "α₁ = ρ", points: [[rho, rho], [rho, lo]] });
+    out.push({ kind: "line", label: "α₂ = ρ", points: [[rho, rho], [lo, rho]] });
+    const c = (mu[0] / mu[1]) ** (1 / (depth - 2));
+    const pts: [number, number][] = [];
+    // log-spaced in α₁ − ρ so the curve is smooth on log axes near (ρ, ρ)
+    const n = 60;
+    for (let k = 0; k <= n; k++) {
+      const a1 = rho + (hi - rho) * 1e-3 ** (1 - k / n);
+      const a2 = rho + (a1 - rho) * c;
+      if (a2 <= hi) pts.push([a1, a2]);
+    }
+    const pow = depth === 3 ? "" : String(depth - 2).replace(/\d/g, (d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[Number(d)]!);
+    out.push({ kind: "line", label: `μ₁(α₁−ρ)${pow} = μ₂(α₂−ρ)${pow}`, points: [[rho, rho], ...pts] });
+  }
+  const mid = (a: number, b: number) => Math.sqrt(a * b);
+  out.push({ kind: "text", text: `${zeroName} predicted`, at: [mid(lo, rho), mid(lo, rho)] });
+  if (depth === 2) {
+    const e = ["e₁", "e₂"];
+    out.push({ kind: "text", text: `${e[major]} predicted`, at: [mid(lo, hi), mid(rho, hi)] });
+    out.push({ kind: "text", text: `${e[1 - major]} predicted`, at: [mid(rho, hi), mid(lo, rho)] });
+  } else {
+    out.push({ kind: "text", text: "e₂ predicted", at: [mid(lo, rho), mid(rho, hi)] });
+    out.push({ kind: "text", text: "e₁ predicted", at: [mid(rho, hi), mid(lo, rho)] });
+  }
+  return out;
 }
 
 /** The class the rescaled-flow analysis predicts (boundaries at α_j = ρ). */
@@ -80,7 +165,14 @@ async function grid(ctx: ExperimentContext, algo: "sam-linf" | "gd", alphas: num
   return { cells, sample: sample! };
 }
 
-export function phaseFigure(id: string, title: string, alphas: number[], cells: number[][], sample: Result, caption: string): HeatmapFigure {
+/** The outer cell edges of a log-spaced grid (half a step beyond the first and last values): where boundary lines start and end. */
+export function gridEdges(alphas: number[]): [number, number] {
+  const half = Math.sqrt(alphas[1]! / alphas[0]!);
+  return [alphas[0]! / half, alphas.at(-1)! * half];
+}
+
+/** `predicted`: draw the L = 2 ℓ∞-SAM rule's boundaries (not for GD, whose limit is e₂ everywhere). */
+export function phaseFigure(id: string, title: string, alphas: number[], cells: number[][], sample: Result, caption: string, predicted = true): HeatmapFigure {
   return {
     kind: "heatmap",
     id,
@@ -90,10 +182,7 @@ export function phaseFigure(id: string, title: string, alphas: number[], cells: 
     y: { label: "α₂ (initial scale of coordinate 2, x₂ = 2)", values: alphas, log: true },
     cells,
     classes: PHASE_CLASSES,
-    guides: [
-      { label: "α₁ = ρ", x: PHASE_RHO },
-      { label: "α₂ = ρ", y: PHASE_RHO },
-    ],
+    ...(predicted ? { overlays: predictedBoundaries([PHASE_X[0]!, PHASE_X[1]!], PHASE_RHO, 2, ...gridEdges(alphas)) } : {}),
     specs: [sample.spec],
   };
 }
@@ -114,7 +203,8 @@ export const linfPhase: Experiment = {
     const total = size * size;
     const caption = (algo: string) =>
       `${size} × ${size} runs of ${algo} on x = (1, 2), L = 2${algo === "GD" ? "" : `, ρ = ${PHASE_RHO}`}, α log-spaced in [0.01, 1] per coordinate, each to rescaled time τ = ${PHASE_TAU} ` +
-      `(rescaled steps, η = 0.01). Cells are the runs' limit classes: e_j when β/‖β‖₂ is within 0.05 of e_j, 0 when the loss is still above ℓ(0)/2 at τ (β never grew).`;
+      `(rescaled steps, η = 0.01). Cells are the runs' limit classes: e_j when β/‖β‖₂ is within 0.05 of e_j, 0 when the loss is still above ℓ(0)/2 at τ (β never grew).` +
+      (algo === "GD" ? "" : " Dashed: the predicted boundaries (α₂ = ρ across the plot — e₂ wins wherever it survives; α₁ = ρ below it).");
     return {
       checks: [
         {
@@ -138,7 +228,7 @@ export const linfPhase: Experiment = {
       ],
       figures: [
         phaseFigure("linf-phase-sam", `ℓ∞-SAM, x = (1, 2), L = 2, ρ = ${PHASE_RHO}: limit direction over (α₁, α₂)`, alphas, sam.cells, sam.sample, caption("ℓ∞-SAM")),
-        phaseFigure("linf-phase-gd", "GD on the same grid: limit direction over (α₁, α₂)", alphas, gd.cells, gd.sample, caption("GD")),
+        phaseFigure("linf-phase-gd", "GD on the same grid: limit direction over (α₁, α₂)", alphas, gd.cells, gd.sample, caption("GD"), false),
       ],
       notes: [
         `Boundaries explained: with ε = −ρ on every entry, du_j/dτ = x_j(u_j − ρ), so u_j − ρ = (α_j − ρ)e^{x_j τ}; coordinate j survives iff α_j > ρ = ${PHASE_RHO}, and the largest surviving x_j wins.`,

@@ -2,8 +2,10 @@
  * The experiments registry: every claim of the paper as a checked experiment (issue 5), run by
  * `samlab reproduce` and tested in packages/sim/src/experiments/*.test.ts.
  */
+import { simulateBatch } from "../run/batch.js";
 import { simulate } from "../run/stream.js";
 import { depthExperiment } from "./depth.js";
+import { depthLinf } from "./depth-linf.js";
 import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
 import { linfPhase } from "./phase.js";
 import { realDigits, realFashion } from "./realdata.js";
@@ -11,7 +13,7 @@ import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.j
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
 /** In the order of the paper's claims (docs/MODEL.md, "The paper's claims"). */
-export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, realDigits, realFashion];
+export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, depthLinf, realDigits, realFashion];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
@@ -29,15 +31,22 @@ export async function runExperiment(exp: Experiment | string, options: RunExperi
   if (!e) throw new Error(`unknown experiment "${String(exp)}" (expected one of: ${EXPERIMENTS.map((x) => x.id).join(", ")})`);
   const t0 = Date.now();
   let runs = 0;
+  const sabotaged = (spec: unknown) => {
+    const s = spec as Record<string, unknown>;
+    const swap = options.sabotage?.algo?.[s.algo as keyof NonNullable<Sabotage["algo"]>];
+    const depth = options.sabotage?.depth?.[(s.depth as number | undefined) ?? 2];
+    return { ...s, ...(swap ? { algo: swap, rho: s.rho ?? 0.05 } : {}), ...(depth ? { depth } : {}) };
+  };
   const body = await e.execute({
     quick: options.quick ?? false,
     log: options.log ?? (() => {}),
     async run(spec) {
       runs++;
-      const s = spec as Record<string, unknown>;
-      const swap = options.sabotage?.algo?.[s.algo as keyof NonNullable<Sabotage["algo"]>];
-      const depth = options.sabotage?.depth?.[(s.depth as number | undefined) ?? 2];
-      return simulate({ ...s, ...(swap ? { algo: swap, rho: s.rho ?? 0.05 } : {}), ...(depth ? { depth } : {}) });
+      return simulate(sabotaged(spec));
+    },
+    async batch(opts) {
+      runs += opts.inits.length;
+      return simulateBatch({ ...opts, spec: sabotaged(opts.spec) });
     },
   });
   return {

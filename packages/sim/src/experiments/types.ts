@@ -4,6 +4,7 @@
  * the web page in browsers, both with chart.js).
  */
 import type { Algo } from "../engine/types.js";
+import type { BatchOptions, BatchResult } from "../run/batch.js";
 import type { Result } from "../run/result.js";
 import type { Spec } from "../spec/schema.js";
 
@@ -20,6 +21,11 @@ export interface LineFigure {
   specs: Spec[];
 }
 
+/** A predicted boundary (a polyline with a label) or a region's name (`text` at one point). */
+export type HeatmapOverlay =
+  | { kind: "line"; label: string; points: [number, number][]; solid?: boolean }
+  | { kind: "text"; text: string; at: [number, number] };
+
 /** A categorical heatmap over a grid (e.g. limit classes over (α₁, α₂)). */
 export interface HeatmapFigure {
   kind: "heatmap";
@@ -31,8 +37,12 @@ export interface HeatmapFigure {
   /** cells[iy][ix]: an index into `classes`. */
   cells: number[][];
   classes: { label: string; color: string }[];
-  /** Lines to overlay (e.g. the predicted boundaries α = ρ), in data coordinates. */
-  guides?: { label: string; x?: number; y?: number }[];
+  /**
+   * What theory predicts, drawn over the cells: boundaries as polylines (points in data coordinates,
+   * i.e. α values, not cell indices; dashed unless `solid`) and region names at data points. Renderers
+   * clip to the plot area.
+   */
+  overlays?: HeatmapOverlay[];
   /** One representative spec; the grid varies `init.alpha` as described in the caption. */
   specs: Spec[];
 }
@@ -84,10 +94,12 @@ export interface Outcome {
   runs: number;
 }
 
-/** What an experiment may use. `run` is the only way experiments reach an engine. */
+/** What an experiment may use. `run` and `batch` are the only ways experiments reach an engine. */
 export interface ExperimentContext {
   quick: boolean;
   run(spec: unknown): Promise<Result>;
+  /** Many runs of one spec from different initializations ({@link simulateBatch}: phase diagrams). */
+  batch(opts: BatchOptions): Promise<BatchResult>;
   log(message: string): void;
 }
 

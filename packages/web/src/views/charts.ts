@@ -134,10 +134,11 @@ export interface HeatCell {
   color: string;
 }
 
-/** A dashed reference line across the plot: vertical at `x` or horizontal at `y` (data coordinates). */
+/** A dashed reference line: vertical at `x` or horizontal at `y` across the plot, or a polyline through `points` (data coordinates). */
 export interface Guide {
   x?: number;
   y?: number;
+  points?: [number, number][];
 }
 
 /** Draws `cells` (and dashed `guides` over them) under the datasets of a chart with numeric x and y scales. */
@@ -177,6 +178,7 @@ export function heatmapPlugin(cells: () => HeatCell[], cursor: () => HeatCell | 
             ctx.moveTo(chartArea.left, py);
             ctx.lineTo(chartArea.right, py);
           }
+          g.points?.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(sx.getPixelForValue(x), sy.getPixelForValue(y)) : ctx.lineTo(sx.getPixelForValue(x), sy.getPixelForValue(y))));
         }
         ctx.stroke();
         ctx.restore();

@@ -1,12 +1,12 @@
 /**
  * The ℓ∞-SAM phase diagram over (α₁, α₂): the reproduction experiment's grid (state/phase-grid.ts),
  * filled cell by cell by the worker's phase job once the main run stops, with the predicted
- * boundaries α_j = ρ dashed. A click, or the arrow keys and Enter, open a cell's run. The job's
+ * boundaries of the reproduction figure dashed (α₂ = ρ across, α₁ = ρ below it). A click, or the arrow keys and Enter, open a cell's run. The job's
  * state lives in the store (it survives a rebuild of the views); this module starts it, folds its
  * messages in, and draws it.
  */
 import type { Spec } from "@samlab/sim";
-import { predictedClass, PHASE_TAU } from "@samlab/sim/experiments";
+import { predictedBoundaries, predictedClass, PHASE_TAU, PHASE_X } from "@samlab/sim/experiments";
 import type { Chart } from "chart.js";
 import { h } from "../ui/dom.js";
 import { fmtInt } from "../ui/format.js";
@@ -33,7 +33,7 @@ export function phaseView(ctx: ViewContext): PhaseView {
     "div",
     { class: "legend" },
     ...PHASE_CLASSES.map((c) => h("span", {}, h("span", { class: "swatch", style: `background:${c.color}` }), c.label)),
-    h("span", {}, h("span", { class: "swatch guide" }), `predicted boundaries α₁ = ρ, α₂ = ρ (ρ = ${PHASE_RHO})`),
+    h("span", {}, h("span", { class: "swatch guide" }), `predicted boundaries: α₂ = ρ, and α₁ = ρ below it (ρ = ${PHASE_RHO})`),
   );
   const box = chartBox("Phase diagram of l-infinity SAM over the initial sizes alpha 1 and alpha 2; click a cell, or use the arrow keys and Enter, to open that run");
   const canvas = box.canvas;
@@ -180,7 +180,9 @@ export function phaseView(ctx: ViewContext): PhaseView {
       if (!p || !ctx.session.main()) return;
       const range: [number, number] = [p.grid.edges[0]!, p.grid.edges[p.grid.size]!];
       const chart = ctx.charts.get("phase", canvas, (c) => {
-        const ch = heatmapChart(c, cells, "α₁ (initial scale of coordinate 1, x₁ = 1)", "α₂ (initial scale of coordinate 2, x₂ = 2)", range, cursor, [{ x: PHASE_RHO }, { y: PHASE_RHO }]);
+        // the same predicted boundaries as the reproduction figure (linf-phase)
+        const guides = predictedBoundaries([PHASE_X[0]!, PHASE_X[1]!], PHASE_RHO, 2, ...range).flatMap((o) => (o.kind === "line" ? [{ points: o.points }] : []));
+        const ch = heatmapChart(c, cells, "α₁ (initial scale of coordinate 1, x₁ = 1)", "α₂ (initial scale of coordinate 2, x₂ = 2)", range, cursor, guides);
         ch.options.onClick = (_e, _els, chartRef) => {
           const ev = _e as unknown as { x: number; y: number };
           const ph = store.phase;
