@@ -84,6 +84,28 @@ describe("limit kinds of real runs", () => {
     expect(l.nearest!.distance).toBeLessThan(l.nearest!.distanceMid);
   });
 
+  it("an empty dominant sequence says why: β collapsed (small), a tie at the end (tied), β = 0 throughout (zero)", async () => {
+    const small = await simulate(linf([1, 2], 2, 0.02));
+    expect(small.dominantSequence).toEqual([]);
+    expect(small.dominance.none).toBe("small");
+    expect(small.diagnostics!.amplification.none).toBe("small");
+    const tied = await simulate(linf([1, 2], 5, 0.09)); // β ends ≈ equal in both coordinates
+    expect(tied.dominantSequence).toEqual([]);
+    expect(tied.dominance.none).toBe("tied");
+    const zero = await simulate({ ...linf([1, 2], 2, 0), algo: "gd", steps: 100 });
+    expect(zero.dominance.none).toBe("zero");
+    expect(zero.diagnostics!.limit.kind).toBe("zero");
+  });
+
+  it("flows look back at the last recorded point with t ≤ t_final/2", async () => {
+    const r = await simulate({ version: 1, data: { x: [[1, 3]], y: [1] }, depth: 2, init: { alpha: 0.1 }, mode: "flow", flow: "gradient", tMax: 1000 });
+    let k = -1;
+    r.trajectory.t.forEach((t, i) => t <= r.final.t / 2 && (k = i));
+    expect(k).toBeGreaterThan(0);
+    expect(r.lookBack).toEqual({ step: r.trajectory.step[k], t: r.trajectory.t[k], beta: r.trajectory.beta[k] });
+    expect(r.diagnostics!.limit).toMatchObject({ kind: "l1-max-margin", coord: 1 });
+  });
+
   it("a Result without diagnostics is classified alike (limitOfResult rebuilds the data from the spec)", async () => {
     const r = await simulate(linf([1, 2], 3, 0.02));
     const { diagnostics, ...bare } = r;
