@@ -45,6 +45,11 @@ export const DOMINANCE_RULE = {
   lead: 0.02,
   /** Consecutive recorded points the new lead must hold (one point can be a swing of a sliding mode). */
   persist: 2,
+  /**
+   * The predictions cost n·d per recorded point; above this many multiply-adds in all (≈ 20 ms) the
+   * floor is read on ‖β‖₁ instead (half of ‖β₀‖₁), which needs no pass over the data.
+   */
+  predictionBudget: 2e7,
 } as const;
 
 /**
@@ -90,7 +95,8 @@ function prediction(beta: ArrayLike<number>, x: ArrayLike<number>, n: number, d:
 /**
  * The dominant sequence of a trajectory under {@link DOMINANCE_RULE}. Without recorded β it falls
  * back to the argmax column, with the floor on ‖β‖₁ (FLOOR_START × ‖β_0‖₁) and persistence but no
- * lead test (the column holds no magnitudes).
+ * lead test (the column holds no magnitudes). With recorded β but more than `predictionBudget`
+ * multiply-adds of predictions, the floor is on ‖β‖₁ and the lead test stays.
  */
 export function dominantSequence(tr: DominanceInput): Dominance {
   const { x, n, d } = tr.data;
@@ -105,7 +111,8 @@ export function dominantSequence(tr: DominanceInput): Dominance {
   }
   let l10 = 0;
   for (let j = 0; j < tr.beta0.length; j++) l10 += Math.abs(tr.beta0[j]!);
-  const floor = withBeta ? Math.max(R.floorStart * prediction(tr.beta0, x, n, d), R.floorRounding * scale) : R.floorStart * l10;
+  const byPrediction = withBeta && n * d * m <= R.predictionBudget;
+  const floor = byPrediction ? Math.max(R.floorStart * prediction(tr.beta0, x, n, d), R.floorRounding * scale) : R.floorStart * l10;
   const sequence: DominantChange[] = [];
   let lead = -1;
   let cand = -1;
@@ -119,7 +126,7 @@ export function dominantSequence(tr: DominanceInput): Dominance {
     let decisive: boolean;
     if (withBeta) {
       const b = tr.beta[i]!;
-      const p = prediction(b, x, n, d);
+      const p = byPrediction ? prediction(b, x, n, d) : tr.l1[i]!;
       if (!(p > 0 && p >= floor && Number.isFinite(p))) {
         cand = -1;
         count = 0;
