@@ -114,11 +114,11 @@ describe("samlab run shows the diagnostics", () => {
     expect(human.stdout).toMatch(/amplification\s+minor first: (yes|no)/);
     expect(human.stdout).toMatch(/max-margin refs\s+ℓ1 cos/);
     // L = 1 GD from 0 on one example: β ∥ x, the ℓ2 max-margin direction.
-    expect(human.stdout).toMatch(/limit class\s+l2-max-margin/);
+    expect(human.stdout).toMatch(/limit\s+ℓ2 max-margin/);
     const json = cli([...args, "--json"]);
     const r = JSON.parse(json.stdout);
     expect(r.diagnostics.references).toBe("computed");
-    expect(r.diagnostics.limit.class).toBe("l2-max-margin");
+    expect(r.diagnostics.limit.kind).toBe("l2-max-margin");
     expect(r.diagnostics.finalCosine.l2).toBeCloseTo(1, 12);
     expect(typeof r.diagnostics.amplification.minorFirst).toBe("boolean");
   });

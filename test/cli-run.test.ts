@@ -68,7 +68,7 @@ describe("samlab run", () => {
     const p = run(["run", "--x", "1,2,3,4", "--algo", "sam-l2", "--alpha", "0.02", "--steps", "10000"]);
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/direction β\/‖β‖₂/);
-    expect(p.stdout).toMatch(/dominant sequence x\d/);
+    expect(p.stdout).toMatch(/dominant sequence x[₁-₉]/); // 1-based with subscripts, as in the paper
     expect(p.stdout).toMatch(/final loss/);
     expect(p.stderr).toBe(""); // no progress bar when stderr is not a terminal
   });

@@ -50,7 +50,7 @@ describe("samlab sweep", () => {
 
     const t = table(whole);
     expect(t[0]!.slice(0, 5)).toEqual(["run", "rho", "init.alpha", "algo", "status"]);
-    expect(t[0]).toEqual(expect.arrayContaining(["loss", "dominant", "dominantSequence", "takeoverSteps", "limit", "beta_0", "beta_2", "message"]));
+    expect(t[0]).toEqual(expect.arrayContaining(["loss", "dominant", "dominantSequence", "takeoverSteps", "limit", "limitBasis", "beta_1", "beta_3", "message"]));
     expect(t.slice(1).map((r) => r[0])).toEqual(["0", "1", "2", "3", "4", "5", "6", "7"]);
     // list outermost, then the grid with its last key fastest
     expect(t.slice(1).map((r) => r.slice(1, 4).join(" "))).toEqual([
@@ -73,9 +73,11 @@ describe("samlab sweep", () => {
     const header = t[0]!;
     const row5 = t[6]!;
     expect(Number(row5[header.indexOf("loss")])).toBe(api.final.loss);
-    expect(Number(row5[header.indexOf("beta_1")])).toBe(api.final.beta[1]);
-    expect(row5[header.indexOf("dominantSequence")]).toBe(api.dominantSequence.map((c) => c.coord).join(">"));
-    expect(row5[header.indexOf("limit")]).toBe(api.diagnostics!.limit.class); // the one limit classifier
+    expect(Number(row5[header.indexOf("beta_2")])).toBe(api.final.beta[1]); // CSV headers are 1-based, JSON arrays 0-based
+    expect(row5[header.indexOf("dominantSequence")]).toBe(api.dominantSequence.map((c) => `x${c.coord + 1}`).join(">"));
+    expect(row5[header.indexOf("limit")]).toBe(api.diagnostics!.limit.kind); // the one limit classifier
+    const coord = api.diagnostics!.limit.coord;
+    expect(row5[header.indexOf("limitBasis")]).toBe(coord === undefined ? "" : `${api.diagnostics!.limit.sign === -1 ? "-" : ""}e${coord + 1}`);
 
     const m = JSON.parse(readFileSync(join(whole, "sweep.json"), "utf8"));
     expect(m).toMatchObject({ format: "samlab.sweep-output/1", totalRuns: 8, runs: 8, complete: true, shard: null, keys: ["rho", "init.alpha", "algo"], status: { finished: 8 } });
@@ -88,7 +90,7 @@ describe("samlab sweep", () => {
     const pq = await parquetRows(whole);
     expect(pq).toHaveLength(8);
     expect(Object.keys(pq[0]!)).toEqual(readFileSync(join(whole, "runs.csv"), "utf8").split("\n")[0]!.split(","));
-    expect(pq[5]).toMatchObject({ run: 5, rho: 0.01, "init.alpha": 0.5, algo: "gd", status: "finished", loss: api.final.loss, beta_1: api.final.beta[1] });
+    expect(pq[5]).toMatchObject({ run: 5, rho: 0.01, "init.alpha": 0.5, algo: "gd", status: "finished", loss: api.final.loss, beta_2: api.final.beta[1] });
   });
 
   it("shard 0/2 + shard 1/2, merged, equal the unsharded sweep", async () => {

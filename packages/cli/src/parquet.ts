@@ -42,7 +42,7 @@ export function parseCsvLine(line: string): string[] {
  * Column types: "run" is INT32; a column whose non-empty cells are all numbers is DOUBLE (empty →
  * null); anything else is STRING (JSON values of swept objects stay JSON text).
  */
-const TEXT = new Set(["status", "engine", "dominantSequence", "takeoverSteps", "limit", "message"]);
+const TEXT = new Set(["status", "engine", "dominant", "dominantSequence", "takeoverSteps", "limit", "limitBasis", "message"]);
 
 export function csvToParquet(csv: string): Uint8Array {
   const [header, ...rows] = csv.replace(/\n$/, "").split("\n").map(parseCsvLine);

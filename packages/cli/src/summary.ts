@@ -1,26 +1,83 @@
 /**
  * The human summary of a Result (what `samlab run` prints without --json).
  */
-import type { Diagnostics, Result } from "@samlab/sim";
+import { limitLabel, subscript, type Diagnostics, type LimitClassification, type Result } from "@samlab/sim";
 
 const trimZeros = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
 const fmt = (v: number, digits = 4) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? trimZeros(v.toPrecision(digits)) : v.toExponential(digits - 1));
 const vec = (a: number[], max = 12) => `[${a.slice(0, max).map((v) => fmt(v, 3)).join(", ")}${a.length > max ? `, … (${a.length} in all)` : ""}]`;
 
-/** The implicit-bias diagnostics (docs/DIAGNOSTICS.md) as summary lines; the limit class is the one classifier's (Result.diagnostics.limit). */
-function diagnosticsLines(dg: Diagnostics): string[] {
+const sub = (k: number) => subscript(k);
+const xName = (j: number) => `x${sub(j + 1)}`;
+const eName = (j: number, sign?: 1 | -1) => `${sign === -1 ? "−" : ""}e${sub(j + 1)}`;
+
+/** The spec's per-coordinate initial scales α_j when the init is `{ alpha }` (balanced layers), else undefined. */
+function alphas(r: Result): number[] | undefined {
+  const init = r.spec.init as { alpha?: number | number[]; random?: string; values?: unknown };
+  if (init.random !== undefined || init.values !== undefined || init.alpha === undefined) return undefined;
+  return Array.isArray(init.alpha) ? init.alpha : Array.from({ length: r.data.d }, () => init.alpha as number);
+}
+
+/**
+ * What the limit kind means, in a sentence: what the run shows, and the known cause only when the
+ * spec is the case the theory covers (ℓ∞-SAM from a balanced init with every α_j ≤ ρ, MODEL.md
+ * "Depth-L ℓ∞-SAM").
+ */
+export function limitSentence(r: Result, l: LimitClassification): string {
+  const s = r.spec;
+  const ev = l.evidence;
+  const a = alphas(r);
+  const linfBelow = s.algo === "sam-linf" && a !== undefined && a.every((v) => Math.abs(v) <= s.rho);
+  const mags = r.data.magnitudes;
+  const major = mags.indexOf(Math.max(...mags));
+  const minor = (j: number | undefined) => (j !== undefined && mags[j]! < mags[major]! ? ` — a minor coordinate (mean |${xName(j)}| = ${fmt(mags[j]!, 3)}; ${xName(major)} has ${fmt(mags[major]!, 3)})` : "");
+  switch (l.kind) {
+    case "zero":
+      return `the predictor stays at 0: the loss stays at ℓ(0) and the predictions end at ${fmt(ev.prediction, 3)} (${fmt(ev.prediction0, 3)} at the start)` + (linfBelow ? `; ℓ∞-SAM's perturbation cancels every coordinate (α_j ≤ ρ = ${s.rho})` : "");
+    case "stalled":
+      return `β stopped away from 0 with the loss stuck at ${fmt(ev.loss / ev.lossAtZero, 4)}·ℓ(0) (it fell by ${fmt(ev.lossMid - ev.loss, 2)} over the second half)` + (linfBelow && s.depth % 2 === 1 ? `; at odd depth ℓ∞-SAM's perturbation holds each coordinate near ρ^L instead of cancelling it (α_j ≤ ρ = ${s.rho})` : "");
+    case "basis":
+      return `the direction β/‖β‖₂ is ${eName(l.coord!, l.sign)} (distance ${fmt(l.distances.basis, 2)}): the predictor uses ${xName(l.coord!)} alone${minor(l.coord)}`;
+    case "l1-max-margin":
+    case "l2-max-margin":
+    case "linf-max-margin": {
+      const p = l.kind === "l1-max-margin" ? "l1" : l.kind === "l2-max-margin" ? "l2" : "linf";
+      const name = p === "l1" ? "ℓ1" : p === "l2" ? "ℓ2" : "ℓ∞";
+      return `the direction matches the ${name} max-margin direction (distance ${fmt(l.distances[p]!, 2)})` + (l.coord !== undefined ? `, which is ${eName(l.coord, l.sign)}: the predictor uses ${xName(l.coord)} alone${minor(l.coord)}` : "");
+    }
+    case "not-converged": {
+      const n = l.nearest;
+      if (!n) return "the direction matches no candidate within tolerance";
+      const name = n.kind === "basis" ? eName(n.coord!) : n.kind.replace("-max-margin", " max-margin").replace("l1", "ℓ1").replace("l2", "ℓ2").replace("linf", "ℓ∞");
+      const trend = n.distance < n.distanceMid ? "closing in" : n.distance > n.distanceMid ? "moving away" : "not moving";
+      return `no candidate within ${l.tolerances.tolerance}: nearest is ${name} at distance ${fmt(n.distance, 3)} (${fmt(n.distanceMid, 3)} at step ${r.lookBack.step}: ${trend})`;
+    }
+  }
+}
+
+/** The implicit-bias diagnostics (docs/DIAGNOSTICS.md) as summary lines; the limit is the one classifier's (Result.diagnostics.limit). */
+function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
   const out: string[] = [];
   const a = dg.amplification;
-  out.push(`amplification     minor first: ${a.minorFirst ? "yes" : "no"} (${a.switches} takeover${a.switches === 1 ? "" : "s"} after the initial one)   major last: ${a.majorLast ? "yes" : "no"}`);
+  out.push(`amplification     minor first: ${a.minorFirst ? "yes" : "no"} (${a.switches} takeover${a.switches === 1 ? "" : "s"} after the first leader)   major last: ${a.majorLast ? "yes" : "no"}`);
   if (dg.references === "computed" && dg.separable && dg.finalCosine && dg.marginGap) {
     const names = { l1: "ℓ1", l2: "ℓ2", linf: "ℓ∞" } as const;
     const parts = (["l1", "l2", "linf"] as const).map((p) => `${names[p]} cos ${fmt(dg.finalCosine![p]!, 4)} gap ${fmt(dg.marginGap![p]!, 3)}`);
     out.push(`max-margin refs   ${parts.join(" · ")}   (cos(β, β*_p); γ*_p − γ/‖β‖_p)`);
   } else if (dg.message) out.push(`max-margin refs   ${dg.message}`);
   const l = dg.limit;
+  const ev = l.evidence;
+  out.push(`limit             ${limitLabel(l)}: ${limitSentence(r, l)}`);
   const ds = l.distances;
-  const dist = [`‖β‖₂/‖w‖₂^L ${fmt(ds.zeroRatio, 3)}`, `L/ℓ(0) ${fmt(ds.lossRatio, 3)}`, `basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : [])];
-  out.push(`limit class       ${l.class}   (distances ${dist.join(", ")}; tolerance ${l.tolerance}, zero below ${l.zeroTolerance})`);
+  const dist = [`basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : []), ...(ds.linf !== undefined ? [`ℓ∞ ${fmt(ds.linf, 3)}`] : [])];
+  out.push(
+    `  evidence        loss ${fmt(ev.loss, 6)} (step ${r.lookBack.step}: ${fmt(ev.lossMid, 6)}; ℓ(0) = ${fmt(ev.lossAtZero, 6)}) · max|<β,x_i>| ${fmt(ev.prediction, 3)} (step ${r.lookBack.step}: ${fmt(ev.predictionMid, 3)}, start ${fmt(ev.prediction0, 3)}, data scale ${fmt(ev.dataScale, 3)}) · β moved ${fmt(ev.movement, 3)} since step ${r.lookBack.step}`,
+  );
+  out.push(`  distances       ${dist.join(", ")} (β/‖β‖₂ to each candidate; match within ${l.tolerances.tolerance})`);
+  if (dg.kkt) {
+    const k = dg.kkt;
+    out.push(`KKT residual      ${k.reason ? `— (${k.reason === "not-separating" ? "β does not separate the data" : k.reason})` : fmt(k.residual, 3)}   (stationarity of min ‖β‖_{2/L} s.t. margins ≥ 1 at the final β; GD's limit is a KKT point${r.spec.algo === "gd" ? "" : ", not claimed for " + r.spec.algo})`);
+  }
   return out;
 }
 
@@ -52,13 +109,20 @@ export function humanSummary(r: Result): string {
     if (sep) lines.push(sep.separable ? `separability      linearly separable without bias: ℓ1 max-margin ${fmt(sep.l1Margin)} (LP, ${fmt(sep.ms / 1000, 2)} s)` : `separability      NOT linearly separable without bias (LP): trained anyway; margins stay negative`);
   }
   const seq = r.dominantSequence;
+  const first = r.trajectory.step[0];
   if (seq.length) {
     const shown = seq.length > 12 ? [...seq.slice(0, 6), null, ...seq.slice(-5)] : seq;
-    const parts = shown.map((c) => (c === null ? "…" : `x${c.coord + 1} (|x|=${fmt(c.magnitude, 3)}) @${c.step}`));
-    lines.push(`dominant sequence ${parts.join(" → ")}${seq.length > 12 ? `  (${seq.length} takeovers)` : ""}`);
+    const parts = shown.map((c) => (c === null ? "…" : `${xName(c.coord)} (|x|=${fmt(c.magnitude, 3)}) from step ${c.step}${c.step === first ? " (initialization)" : ""}`));
+    lines.push(`dominant sequence ${parts.join(" → ")}${seq.length > 12 ? `  (${seq.length} leaders)` : ""}`);
+    lines.push(`                  (a lead counts from the first of 2 recorded points where it holds by ≥ 2 %; recorded points are ${s.record.every ? `every ${s.record.every} steps` : `${s.record.spacing}-spaced`}, so "from step s" is where it was first seen)`);
   } else {
-    lines.push(`dominant sequence (β = 0 at every recorded point)`);
+    const why = r.dominance.none;
+    lines.push(
+      `dominant sequence ${
+        why === "zero" ? "none: β = 0 at every recorded point" : why === "tied" ? "none: no coordinate leads the others by ≥ 2 % (the largest |β_j| are tied)" : `none: β ends below half its starting size (max|<β,x_i>| < ${fmt(r.dominance.floor, 3)}): no lead is read from noise near 0`
+      }`,
+    );
   }
-  if (r.diagnostics) lines.push(...diagnosticsLines(r.diagnostics));
+  if (r.diagnostics) lines.push(...diagnosticsLines(r, r.diagnostics));
   return lines.join("\n") + "\n";
 }

@@ -18,12 +18,12 @@ describe("runs.csv fields", () => {
 
   it("a row has one cell per header column, swept objects as JSON", () => {
     const header = csvHeader(["rho", "data"], 2);
-    const row = csvRow({ index: 3, status: "nonfinite", message: "diverged, at step 7", loss: 0.5, limit: "basis(1)", beta: [1, 2] }, [0.1, { x: [[1, 2]] }], 2);
+    const row = csvRow({ index: 3, status: "nonfinite", message: "diverged, at step 7", loss: 0.5, limit: "basis", limitBasis: "e2", beta: [1, 2] }, [0.1, { x: [[1, 2]] }], 2);
     const h = parseCsvLine(header);
     const r = parseCsvLine(row);
     expect(r).toHaveLength(h.length);
     const at = (c: string) => r[h.indexOf(c)];
-    expect([at("run"), at("rho"), at("data"), at("status"), at("loss"), at("limit"), at("beta_1"), at("message")]).toEqual(["3", "0.1", '{"x":[[1,2]]}', "nonfinite", "0.5", "basis(1)", "2", "diverged, at step 7"]);
+    expect([at("run"), at("rho"), at("data"), at("status"), at("loss"), at("limit"), at("limitBasis"), at("beta_2"), at("message")]).toEqual(["3", "0.1", '{"x":[[1,2]]}', "nonfinite", "0.5", "basis", "e2", "2", "diverged, at step 7"]);
   });
 });
 

@@ -4,7 +4,7 @@
  * docs/SWEEP.md documents every column and field.
  */
 import { createHash } from "node:crypto";
-import { dataDimension, limitOfResult, type Result } from "@samlab/sim";
+import { dataDimension, limitOfResult, type LimitClassification, type Result } from "@samlab/sim";
 import { canonicalJson, type Sweep } from "@samlab/sim/sweep";
 
 export const SWEEP_OUTPUT_FORMAT = "samlab.sweep-output/1";
@@ -30,13 +30,16 @@ export interface RunRow {
   marginL1?: number;
   marginL2?: number;
   marginW?: number;
-  dominant?: number;
-  /** Coordinates in the order they became dominant, "0>1>2". */
+  /** argmax_j |β_j| at the end, as people name it: "x3" (1-based). */
+  dominant?: string;
+  /** Coordinates in the order they took the lead, 1-based: "x2>x3>x5" (the Result's dominantSequence). */
   dominantSequence?: string;
-  /** The first recorded step at which each of them was dominant, "0>5400>120000". */
+  /** The first recorded step of the points that decided each takeover, "36>153>663". */
   takeoverSteps?: string;
-  /** The limit class of the final state (the classifier of every Result's diagnostics.limit). */
+  /** The limit kind (the classifier of every Result's diagnostics.limit): zero, stalled, basis, l1-max-margin, … */
   limit?: string;
+  /** The basis vector of the final direction when it is one, 1-based: "e2" (also for a max-margin kind that is e_j). */
+  limitBasis?: string;
   ms?: number;
   nsPerStep?: number;
   beta?: number[];
@@ -62,17 +65,22 @@ export function rowOf(index: number, r: Result): RunRow {
     marginL1: f.marginL1,
     marginL2: f.marginL2,
     marginW: f.marginW,
-    dominant: f.dominant,
-    dominantSequence: r.dominantSequence.map((c) => c.coord).join(">"),
+    dominant: `x${f.dominant + 1}`,
+    dominantSequence: r.dominantSequence.map((c) => `x${c.coord + 1}`).join(">"),
     takeoverSteps: r.dominantSequence.map((c) => c.step).join(">"),
-    limit: limitOfResult(r).class,
+    ...limitCells(limitOfResult(r)),
     ms: r.timing.ms,
     nsPerStep: r.timing.nsPerStep,
     beta: r.data.d <= MAX_BETA_COLUMNS ? f.beta : [],
   };
 }
 
-const NUMERIC = ["steps", "finalStep", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "dominant"] as const;
+/** The limit columns: the kind, and e_j (1-based) when the final direction is ±e_j. */
+function limitCells(l: LimitClassification): Pick<RunRow, "limit" | "limitBasis"> {
+  return { limit: l.kind, ...(l.coord !== undefined ? { limitBasis: `${l.sign === -1 ? "-" : ""}e${l.coord + 1}` } : {}) };
+}
+
+const NUMERIC = ["steps", "finalStep", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW"] as const;
 
 /** Quotes a CSV field when it needs it (RFC 4180); newlines become spaces so every row is one line. */
 export function csvField(s: string): string {
@@ -102,12 +110,15 @@ export function csvHeader(keys: string[], betaCols: number): string {
     "status",
     "engine",
     ...NUMERIC,
+    "dominant",
     "dominantSequence",
     "takeoverSteps",
     "limit",
+    "limitBasis",
     "ms",
     "nsPerStep",
-    ...Array.from({ length: betaCols }, (_, j) => `beta_${j}`),
+    // 1-based like x₁ … x_d in the paper and in the summary (JSON keeps 0-based arrays)
+    ...Array.from({ length: betaCols }, (_, j) => `beta_${j + 1}`),
     "message",
   ].join(",");
 }
@@ -121,9 +132,11 @@ export function csvRow(row: RunRow, values: unknown[], betaCols: number): string
     row.status,
     row.engine ?? "",
     ...NUMERIC.map((k) => num(row[k])),
+    row.dominant ?? "",
     row.dominantSequence ?? "",
     row.takeoverSteps ?? "",
     csvField(row.limit ?? ""),
+    row.limitBasis ?? "",
     row.ms === undefined ? "" : row.ms.toFixed(3),
     row.nsPerStep === undefined ? "" : row.nsPerStep.toFixed(2),
     ...Array.from({ length: betaCols }, (_, j) => num(row.beta?.[j])),

@@ -4,7 +4,7 @@
  * ```ts
  * import { simulate } from "@samlab/sim";
  * const r = await simulate({ version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 1e5 });
- * r.final.beta; r.trajectory.loss; r.dominantSequence; r.diagnostics?.limit.class;
+ * r.final.beta; r.trajectory.loss; r.dominantSequence; r.diagnostics?.limit.kind;
  * ```
  *
  * The advanced pieces are subpath exports (docs/API.md): `@samlab/sim/engine` (the engines),
@@ -30,8 +30,10 @@ export { REC } from "./engine/types.js";
 export type { EngineName, FlowStats } from "./engine/types.js";
 export type { DataInfo, Separability } from "./data/dataset.js";
 export type { Diagnostics, DiagnosticsOptions, ReferenceDirection } from "./analysis/diagnostics.js";
-export type { AmplificationOrder } from "./analysis/amplification.js";
-export type { LimitClassification, LimitKind } from "./analysis/limit.js";
+export type { AmplificationOrder, NoLeader } from "./analysis/amplification.js";
+export type { LimitClassification, LimitKind, LimitTolerances } from "./analysis/limit.js";
+export { limitLabel, subscript } from "./analysis/limit.js";
+export type { KktResult } from "./analysis/kkt.js";
 export { limitOfResult } from "./run/limit.js";
 // checkpoints
 export { CHECKPOINT_FORMAT, CHECKPOINT_LIMITS, CheckpointError, checkpointToJson, parseCheckpoint, parseCheckpointJson, type SimulationState } from "./run/checkpoint.js";

@@ -27,6 +27,13 @@ describe("amplificationOrder", () => {
     expect(amplificationOrder([ch(0, 1, 0), ch(2, 3, 10)], [1, 2, 3]).minorFirst).toBe(false);
     expect(amplificationOrder([], [1, 2, 3]).majorLast).toBe(false);
   });
+  it("a first entry decided after the first recorded point is a takeover of training, not of the initialization", () => {
+    const a = amplificationOrder([ch(1, 2, 36), ch(2, 3, 150)], [1, 2, 3], 0);
+    expect(a.minorFirst).toBe(true); // both entries count
+    expect(a.switches).toBe(1);
+    expect(amplificationOrder([ch(1, 2, 0), ch(2, 3, 150)], [1, 2, 3], 0).minorFirst).toBe(false); // the first is the init's
+    expect(amplificationOrder([], [1, 2], 0, "tied").none).toBe("tied");
+  });
   it("ties in magnitude count as non-decreasing", () => {
     expect(amplificationOrder([ch(0, 1, 0), ch(1, 2, 1), ch(2, 2, 2)], [1, 2, 2]).minorFirst).toBe(true);
   });
@@ -40,7 +47,8 @@ describe("diagnostics in simulate()", () => {
     expect(dg.separable).toBe(true);
     // From β(0) = 0 every GD step adds a multiple of x, so β ∥ x exactly.
     expect(dg.finalCosine!.l2).toBeCloseTo(1, 12);
-    expect(dg.limit.class).toBe("l2-max-margin");
+    expect(dg.limit.kind).toBe("l2-max-margin");
+    expect(dg.limit.coord).toBeUndefined();
     expect(dg.marginGap!.l2).toBeLessThan(1e-12);
     // ℓ1 reference of one example: e_3 (largest |x_j|); cos(x, e3) = 3/√14.
     expect(dg.finalCosine!.l1).toBeCloseTo(3 / Math.sqrt(14), 12);
@@ -52,8 +60,9 @@ describe("diagnostics in simulate()", () => {
     const r = await simulate({ version: 1, data: { generator: "single", d: 3, scale: 1 }, depth: 2, algo: "gd", lr: 0.05, steps: 20000, init: { alpha: 0.01 }, engine: "reference" });
     const dg = r.diagnostics!;
     expect(dg.maxMargin!.l1!.beta).toEqual([0, 0, 1]);
-    expect(dg.limit.class).toBe("l1-max-margin");
-    expect(dg.limit.matches).toContain("basis(2)");
+    expect(dg.limit.kind).toBe("l1-max-margin");
+    expect(dg.limit.coord).toBe(2); // the reference is e₃ (0-based coord 2)
+    expect(dg.limit.sign).toBe(1);
     expect(dg.amplification.majorLast).toBe(true);
   });
 
@@ -67,6 +76,12 @@ describe("diagnostics in simulate()", () => {
     expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { maxMargin: "yes" } })).toThrow(SpecError);
     expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { maxMargin: "yes" } })).toThrow(/^diagnostics\.maxMargin: expected true, false or "auto"/);
     expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { limitTolerance: 0 } })).toThrow(/^diagnostics\.limitTolerance:/);
+    for (const k of ["zeroLoss", "zeroPrediction", "stallLoss", "flatLoss"]) {
+      expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { [k]: 1 } })).toThrow(new RegExp(`^diagnostics\\.${k}: expected a number in \\(0, 1\\)`));
+      expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { [k]: 0 } })).toThrow(new RegExp(`^diagnostics\\.${k}:`));
+      expect(parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { [k]: 0.2 } }).diagnostics).toEqual({ [k]: 0.2 });
+    }
+    expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { zeroTolerance: 1e-3 } })).toThrow(/^diagnostics\.zeroTolerance: unknown field/);
     expect(() => parseSpec({ version: 1, data: { x: [[1]] }, diagnostics: { tolerance: 1 } })).toThrow(/^diagnostics\.tolerance: unknown field/);
   });
 

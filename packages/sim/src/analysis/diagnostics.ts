@@ -6,8 +6,9 @@
  * solved once per run by {@link loadSolver}). docs/DIAGNOSTICS.md states every rule.
  */
 import type { Spec } from "../spec/schema.js";
-import { amplificationOrder, type AmplificationOrder, type DominantChange } from "./amplification.js";
-import { classifyLimit, LIMIT_DEFAULTS, type LimitClassification } from "./limit.js";
+import { amplificationOrder, type AmplificationOrder, type DominantChange, type NoLeader } from "./amplification.js";
+import { kktResidual, type KktResult } from "./kkt.js";
+import { classifyLimit, LIMIT_DEFAULTS, type LimitClassification, type LimitTolerances } from "./limit.js";
 import { MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin/problem.js";
 import { loadSolver } from "./maxmargin/solver.js";
 
@@ -17,13 +18,27 @@ export interface DiagnosticsOptions {
   maxMargin: "auto" | boolean;
   /** The n·d above which "auto" skips the references (HiGHS time grows fast with n·d). */
   maxCells: number;
-  /** ℓ2 distance between unit directions under which the final direction matches a reference. */
+  /** ℓ2 distance between unit directions at or under which the final direction matches a candidate (limit kinds). */
   limitTolerance: number;
-  /** ‖β‖₂ / ‖w‖₂^L below this is the class `zero`. */
-  zeroTolerance: number;
+  /** The limit classifier's other thresholds (analysis/limit.ts, {@link LimitTolerances}). */
+  zeroLoss: number;
+  zeroPrediction: number;
+  stallLoss: number;
+  flatLoss: number;
 }
 
-export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = { maxMargin: "auto", maxCells: 20_000, limitTolerance: LIMIT_DEFAULTS.tolerance, zeroTolerance: LIMIT_DEFAULTS.zeroTolerance };
+export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = {
+  maxMargin: "auto",
+  maxCells: 20_000,
+  limitTolerance: LIMIT_DEFAULTS.tolerance,
+  zeroLoss: LIMIT_DEFAULTS.zeroLoss,
+  zeroPrediction: LIMIT_DEFAULTS.zeroPrediction,
+  stallLoss: LIMIT_DEFAULTS.stallLoss,
+  flatLoss: LIMIT_DEFAULTS.flatLoss,
+};
+
+/** The KKT residual's options as samlab evaluates it on a run's final β (see {@link Diagnostics.kkt}). */
+export const KKT_OPTIONS = { supportTol: 1e-2, marginGap: 3 } as const;
 
 /** One reference direction as stored in a Result. */
 export interface ReferenceDirection {
@@ -57,6 +72,13 @@ export interface Diagnostics {
   marginGapTrajectory?: Partial<Record<MaxMarginNorm, number[]>>;
   amplification: AmplificationOrder;
   limit: LimitClassification;
+  /**
+   * The KKT stationarity residual of min ‖β‖_{2/L} s.t. y_i<β, x_i> ≥ 1 at the final β
+   * (analysis/kkt.ts, options {@link KKT_OPTIONS}), under the same size gate as the references.
+   * Evaluated for every algorithm; GD's limit is a KKT point (Lyu & Li), the others are not claimed.
+   * `residual` is Infinity (null in JSON) when β does not separate the data (`reason`).
+   */
+  kkt?: KktResult;
 }
 
 /** The data set of a run, as the reference solver reads it (x is n×d row-major, y ∈ {−1, +1}). */
@@ -71,8 +93,12 @@ export interface DiagnosticsData {
 export interface DiagnosticsInput {
   spec: Pick<Spec, "depth" | "loss"> & { diagnostics?: Partial<DiagnosticsOptions> };
   final: { beta: number[]; wNorm: number; minMargin: number; loss: number };
-  trajectory: { beta: number[][]; minMargin: number[]; marginL1: number[]; marginL2: number[] };
+  trajectory: { step: number[]; beta: number[][]; minMargin: number[]; marginL1: number[]; marginL2: number[] };
   dominantSequence: readonly DominantChange[];
+  dominance?: { none?: NoLeader };
+  /** β at the start and at the look-back point (the limit classifier compares them with the end). */
+  initialBeta: number[];
+  lookBack: { beta: number[] };
   data: { magnitudes: readonly number[] };
 }
 
@@ -123,17 +149,35 @@ function remember(data: DiagnosticsData, sols: Record<MaxMarginNorm, MaxMarginSo
 }
 
 /**
+ * The max-margin directions the limit classifier compares with (l1, l2, linf), under the gate of
+ * the diagnostics (`maxMargin`, `maxCells`); undefined when skipped, when the solver fails or when
+ * the data is not separable. Cached per data set, like {@link computeDiagnostics}'s references: a
+ * batch and the single runs of its cells read the same directions.
+ */
+export async function limitReferences(data: DiagnosticsData, options?: Partial<DiagnosticsOptions>): Promise<Record<"l1" | "l2" | "linf", number[]> | undefined> {
+  const opts = diagnosticsOptions(options);
+  if (opts.maxMargin === false || (opts.maxMargin === "auto" && data.n * data.d > opts.maxCells)) return undefined;
+  try {
+    const sols = cachedReferences(data) ?? remember(data, (await loadSolver()).solveAll({ x: data.x, y: data.y, n: data.n, d: data.d }));
+    if (!sols.linf.separable) return undefined;
+    return { l1: [...sols.l1.beta], l2: [...sols.l2.beta], linf: [...sols.linf.beta] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Computes the diagnostics of a Result from its data set. Async because the max-margin solver
  * loads its WebAssembly on first use. Never throws for solver trouble: `references` says "error".
  */
 export async function computeDiagnostics(result: DiagnosticsInput, data: DiagnosticsData, options?: Partial<DiagnosticsOptions>): Promise<Diagnostics> {
   const opts = diagnosticsOptions(options ?? result.spec.diagnostics);
-  const finalState = { beta: result.final.beta, wNorm: result.final.wNorm, depth: result.spec.depth, loss: result.final.loss, lossKind: result.spec.loss };
-  const thresholds = { tolerance: opts.limitTolerance, zeroTolerance: opts.zeroTolerance };
+  const limitInput = { beta0: result.initialBeta, betaMid: result.lookBack.beta, beta: result.final.beta, data, depth: result.spec.depth, lossKind: result.spec.loss };
+  const thresholds: LimitTolerances = { tolerance: opts.limitTolerance, zeroLoss: opts.zeroLoss, zeroPrediction: opts.zeroPrediction, stallLoss: opts.stallLoss, flatLoss: opts.flatLoss };
   const { final, trajectory } = result;
-  const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes);
+  const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes, trajectory.step[0] ?? 0, result.dominance?.none);
   const cells = data.n * data.d;
-  const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(finalState, {}, thresholds) };
+  const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(limitInput, {}, thresholds) };
   if (opts.maxMargin === false) {
     out.message = "max-margin references disabled (diagnostics.maxMargin = false)";
     return out;
@@ -142,6 +186,7 @@ export async function computeDiagnostics(result: DiagnosticsInput, data: Diagnos
     out.message = `max-margin references skipped: n·d = ${cells} > diagnostics.maxCells = ${opts.maxCells} (set diagnostics.maxMargin to true to force them)`;
     return out;
   }
+  out.kkt = kktResidual(final.beta, data, result.spec.depth, KKT_OPTIONS);
   let sols: Record<MaxMarginNorm, MaxMarginSolution>;
   try {
     sols = cachedReferences(data) ?? remember(data, (await loadSolver()).solveAll({ x: data.x, y: data.y, n: data.n, d: data.d }));
@@ -180,6 +225,6 @@ export async function computeDiagnostics(result: DiagnosticsInput, data: Diagnos
         return sols.linf.margin - (nb > 0 ? margins[i]! / nb : 0);
       });
   }
-  out.limit = classifyLimit(finalState, { l1: sols.l1.beta, l2: sols.l2.beta }, thresholds);
+  out.limit = classifyLimit(limitInput, { l1: sols.l1.beta, l2: sols.l2.beta, linf: sols.linf.beta }, thresholds);
   return out;
 }

@@ -5,7 +5,7 @@
  */
 export { MAX_MARGIN_NORMS, SEPARATION_TOL, MaxMarginInputError, normOf, type MaxMarginNorm, type MaxMarginData, type MaxMarginSolution } from "./maxmargin/problem.js";
 export { loadSolver, maxMargin, maxMarginAll, MaxMarginSolver, type SolverLoadOptions } from "./maxmargin/solver.js";
-export { computeDiagnostics, diagnosticsOptions, cosine, DIAGNOSTICS_DEFAULTS } from "./diagnostics.js";
+export { computeDiagnostics, diagnosticsOptions, cosine, DIAGNOSTICS_DEFAULTS, KKT_OPTIONS } from "./diagnostics.js";
 export type { Diagnostics, DiagnosticsOptions, DiagnosticsInput, DiagnosticsData, ReferenceDirection } from "./diagnostics.js";
-export { amplificationOrder, type AmplificationOrder, type DominantChange } from "./amplification.js";
-export { classifyLimit, basisOf, lossAtZero, LIMIT_DEFAULTS, type LimitInput, type LimitOptions, type LimitClassification, type LimitKind } from "./limit.js";
+export { amplificationOrder, dominantSequence, DOMINANCE_RULE, type AmplificationOrder, type DominantChange, type Dominance, type NoLeader } from "./amplification.js";
+export { classifyLimit, basisOf, lossAtZero, limitLabel, subscript, LIMIT_DEFAULTS, ZERO_GROWTH, type LimitInput, type LimitTolerances, type LimitClassification, type LimitKind } from "./limit.js";

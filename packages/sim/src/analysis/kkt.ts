@@ -25,6 +25,8 @@
  * ```
  */
 
+import { portableExp, portableLog } from "../math/portable-math.js";
+
 /** Examples for `kktResidual`: rows `x_i` n×d row-major, labels `y_i` (±1, or any sign-carrying weight). */
 export interface KktData {
   x: ArrayLike<number>;
@@ -114,6 +116,17 @@ export interface KktResult {
 const EPS = 2.220446049250313e-16;
 
 /**
+ * a^e for a > 0: exact by multiplication for e ∈ {0, 1} (L = 2, L = 1), else through the portable
+ * exp/log. Not Math.pow / Math.exp: V8's differ in the last bit between versions (Node and
+ * Chromium), and a Result's diagnostics must be the same bits in the CLI and on the page.
+ */
+function powAbs(a: number, e: number): number {
+  if (e === 0) return 1;
+  if (e === 1) return a;
+  return portableExp(e * portableLog(a));
+}
+
+/**
  * The KKT stationarity residual of `β` for depth `depth` (q = 2/depth), computed as:
  * 1. β̂ = β / min_i y_i<β, x_i> (unit minimum margin; the residual is then invariant to β's scale,
  *    as GD's limit is a direction). Min margin ≤ 0 → `residual = Infinity`, `reason: "not-separating"`.
@@ -165,7 +178,7 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
   const M = new Float64Array(m * k);
   for (let r = 0; r < m; r++) {
     const b = betaHat[support[r]!]!;
-    v[r] = b === 0 ? 0 : q * Math.pow(Math.abs(b), q - 1) * Math.sign(b);
+    v[r] = b === 0 ? 0 : q * powAbs(Math.abs(b), q - 1) * Math.sign(b);
   }
   for (let c = 0; c < k; c++) {
     const i = active[c]!;
@@ -190,7 +203,7 @@ export function kktResidual(beta: ArrayLike<number>, data: KktData, depth: numbe
   // Loss weights relative to the minimum-margin example (≤ 1, no overflow).
   const g = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    const wi = Math.exp(-(raw[i]! - scale));
+    const wi = portableExp(-(raw[i]! - scale));
     if (wi === 0) continue;
     for (let r = 0; r < m; r++) g[r] = g[r]! + wi * y[i]! * x[i * d + support[r]!]!;
   }

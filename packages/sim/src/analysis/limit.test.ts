@@ -1,118 +1,128 @@
 /**
- * The one limit classifier on constructed final states: each class, the borderline cases, the
- * "never grew" reading of the loss, overflowing β, and the same point given as a batch's weights.
+ * The one limit classifier on constructed states: each rule, its thresholds at their borders, the
+ * order of the rules, the references, overflowing β, and the names people read. Real runs (the
+ * acceptance cases and the batch/single agreement) are in run/limit.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { basisOf, classifyLimit, lossAtZero, type LimitClassification } from "./limit.js";
+import { basisOf, classifyLimit, LIMIT_DEFAULTS, limitLabel, lossAtZero, type LimitInput } from "./limit.js";
 
 const unit = (v: number[]) => {
   const n = Math.hypot(...v);
   return v.map((a) => a / n);
 };
 
-/** A final state with a fitted loss (0), so only the direction and ‖β‖₂/‖w‖₂^L decide. */
-const cf = (beta: number[], wNorm: number, depth: number, refs: { l1?: number[]; l2?: number[] } = {}, tolerance?: number): LimitClassification =>
-  classifyLimit({ beta, wNorm, depth, loss: 0, lossKind: "logistic" }, refs, { tolerance });
+/** One example x = (1, 2, 3), y = +1 (dataScale √14). */
+const data = { x: [1, 2, 3], y: [1], n: 1, d: 3 };
+const input = (beta: number[], betaMid: number[] = beta, beta0: number[] = [1e-3, 1e-3, 1e-3]): LimitInput => ({ beta0, betaMid, beta, data, depth: 2, lossKind: "logistic" });
+const scale = Math.sqrt(14);
 
-/** The state of L·d weights (layer-major), as the batch runner has it. */
-function fromW(w: number[], depth: number, d: number, loss = 0): LimitClassification {
-  const beta = Array.from({ length: d }, (_, j) => {
-    let p = w[j]!;
-    for (let l = 1; l < depth; l++) p *= w[l * d + j]!;
-    return p;
-  });
-  return classifyLimit({ beta, wNorm: Math.hypot(...w), depth, loss, lossKind: "logistic" });
-}
-
-describe("classifyLimit: constructed final states", () => {
-  // Depth 2 throughout; ‖w‖₂^L is passed directly as wNorm² via wNorm = sqrt(scale).
-  const refs = { l1: [0, 0, 1], l2: unit([1, 2, 3]) };
-
-  it("zero: ‖β‖₂/‖w‖₂^L below the tolerance wins over everything", () => {
-    // β = 1e-4·e3 with ‖w‖₂ = 1: ratio 1e-4 < 1e-3, although the direction is the ℓ1 one.
-    const c = cf([0, 0, 1e-4], 1, 2, refs);
-    expect(c.class).toBe("zero");
-    expect(c.distances.zeroRatio).toBeCloseTo(1e-4, 15);
-    expect(c.matches).toEqual(["zero", "l1-max-margin", "basis(2)"]);
+describe("classifyLimit: rules on constructed states", () => {
+  it("zero: loss at ℓ(0), predictions negligible and not grown beyond the start or the look-back point", () => {
+    // prediction 6e-5 at the end, 6e-3 at the start: a collapse
+    const c = classifyLimit(input([1e-5, 1e-5, 1e-5], [1e-5, 1e-5, 1e-5]));
+    expect(c.kind).toBe("zero");
+    expect(c.evidence.prediction).toBeCloseTo(6e-5, 15);
+    expect(c.evidence.prediction0).toBeCloseTo(6e-3, 15);
+    expect(c.evidence.dataScale).toBeCloseTo(scale, 15);
+    expect(c.evidence.lossAtZero).toBe(Math.LN2);
+    expect(classifyLimit(input([0, 0, 0], [0, 0, 0], [0, 0, 0])).kind).toBe("zero"); // β = 0 throughout
+    expect(classifyLimit(input([0, 0, 0], [0, 0, 0], [0, 0, 0])).evidence.movement).toBe(0);
+    expect(classifyLimit(input([0, 0, 0], [1e-6, 0, 0])).evidence.movement).toBe(Infinity);
   });
 
-  it("zero borderline: ratio just above the tolerance is not zero", () => {
-    expect(cf([0, 0, 1.0001e-3], 1, 2, refs).class).toBe("l1-max-margin");
-    expect(cf([0, 0, 0.9999e-3], 1, 2, refs).class).toBe("zero");
-    expect(cf([0, 0, 0], 1, 2, refs).class).toBe("zero");
+  it("zero does not rest on a small β alone: a predictor still growing from a small start is not zero", () => {
+    // same tiny end state, but it grew from 1e-9 at the start and 1e-6 at the look-back point
+    const growing = classifyLimit(input([1e-5, 1e-5, 1e-5], [1e-7, 1e-7, 1e-7], [1e-9, 1e-9, 1e-9]));
+    expect(growing.kind).not.toBe("zero");
+    // a constant state (no growth beyond 1 + 1e-9 of the look-back point) is zero
+    expect(classifyLimit(input([1e-5, 1e-5, 1e-5], [1e-5, 1e-5, 1e-5], [1e-9, 1e-9, 1e-9])).kind).toBe("zero");
   });
 
-  it("l1-max-margin and l2-max-margin, and the nearer one when both match", () => {
-    expect(cf([0.001, 0, 5], 3, 2, refs).class).toBe("l1-max-margin");
-    expect(cf([1.01, 2, 3], 3, 2, refs).class).toBe("l2-max-margin");
-    // Two references 0.04 apart, β between them nearer the ℓ2 one.
-    const close = { l1: unit([1, 0.04, 0]), l2: unit([1, 0, 0]) };
-    const c = cf([1, 0.01, 0], 1, 2, close, 0.05);
-    expect(c.class).toBe("l2-max-margin");
-    expect(c.matches.slice(0, 2)).toEqual(["l2-max-margin", "l1-max-margin"]);
+  it("zero's thresholds: prediction ≤ zeroPrediction·dataScale, |L − ℓ(0)| ≤ zeroLoss·ℓ(0)", () => {
+    // a shrinking state with prediction just above / below 1e-2·√14 (β along x/14: prediction = c)
+    const at = (p: number) => classifyLimit(input([p / 14, (2 * p) / 14, (3 * p) / 14], [1, 2, 3], [1, 2, 3]), {}, { zeroLoss: 0.5 });
+    expect(at(0.99e-2 * scale).kind).toBe("zero");
+    expect(at(1.01e-2 * scale).kind).not.toBe("zero");
+    // the loss test on its own: prediction 0.01 moves the loss by ≈ 0.005 = 0.72 % of ln 2; zeroLoss 5e-3 rejects it
+    const p = 0.01;
+    const b = [p / 14, (2 * p) / 14, (3 * p) / 14];
+    expect(classifyLimit(input(b, [1, 2, 3], [1, 2, 3])).kind).toBe("zero");
+    expect(classifyLimit(input(b, [1, 2, 3], [1, 2, 3]), {}, { zeroLoss: 5e-3 }).kind).not.toBe("zero");
   });
 
-  it("basis(j) for a minor coordinate, with its sign", () => {
-    const c = cf([-2, 0.01, 0.02], 2, 2, refs);
-    expect(c.class).toBe("basis(0)");
-    expect(c.coord).toBe(0);
-    expect(c.sign).toBe(-1);
+  it("stalled: β ≠ 0, loss ≥ stallLoss·ℓ(0) and no longer falling (L_mid − L_T ≤ flatLoss·L_T)", () => {
+    // grew from 1e-6 to a fixed point with prediction 3e-3: the loss stays ≈ ln 2 − 1.5e-3
+    const c = classifyLimit(input([5e-4, 5e-4, 5e-4], [4.9e-4, 4.9e-4, 4.9e-4], [1e-6, 1e-6, 1e-6]));
+    expect(c.kind).toBe("stalled");
+    // still falling by more than 1 % over the second half: not stalled
+    const falling = classifyLimit(input([0.5, 0, 0], [0.3, 0, 0], [1e-6, 0, 0]));
+    expect(falling.evidence.lossMid - falling.evidence.loss).toBeGreaterThan(0.01 * falling.evidence.loss);
+    expect(falling.kind).not.toBe("stalled");
+    // loss below stallLoss·ℓ(0): not stalled, whatever the trend
+    const fitted = classifyLimit(input([0, 0, 2], [0, 0, 2], [1e-6, 1e-6, 1e-6]));
+    expect(fitted.evidence.loss).toBeLessThan(0.1 * Math.LN2);
+    expect(fitted.kind).toBe("basis");
   });
 
-  it("other, and the tolerance borderline (distance ≤ tolerance matches)", () => {
-    expect(cf([1, 1, 0], 1, 2, refs).class).toBe("other");
-    // u = (cos θ, sin θ, 0): distance to e1 is 2 sin(θ/2). Pick θ so that it is 0.05 ± 1e-9.
-    const at = (dist: number) => {
-      const th = 2 * Math.asin(dist / 2);
-      return [Math.cos(th), Math.sin(th), 0];
-    };
-    const inside = cf(at(0.05 - 1e-9), 1, 2, refs);
-    expect(inside.class).toBe("basis(0)");
-    expect(inside.distances.basis).toBeLessThanOrEqual(0.05);
-    const outside = cf(at(0.05 + 1e-9), 1, 2, refs);
-    expect(outside.class).toBe("other");
-    expect(outside.distances.basis).toBeGreaterThan(0.05);
+  it("max-margin and basis: within tolerance of a reference (nearest wins), coord set when the direction is ±e_j", () => {
+    const refs = { l1: [0, 0, 1], l2: unit([1, 2, 3]), linf: [1, 1, 1] };
+    const fit = (b: number[]) => classifyLimit(input(b, b, [1e-6, 1e-6, 1e-6]), refs);
+    expect(fit([0.01, 0, 10])).toMatchObject({ kind: "l1-max-margin", coord: 2, sign: 1 });
+    expect(fit([1.01, 2, 3])).toMatchObject({ kind: "l2-max-margin" });
+    expect(fit([1.01, 2, 3]).coord).toBeUndefined();
+    expect(fit([3, 3, 3.05])).toMatchObject({ kind: "linf-max-margin" });
+    expect(fit([3, 3, 3.05]).distances.linf).toBeLessThan(0.05);
+    // e₁ is no reference here: basis, 0-based coord 0, with its sign
+    const negative = { ...input([-10, 0.01, 0], [-10, 0, 0], [1e-6, 1e-6, 1e-6]), data: { ...data, y: [-1] } };
+    expect(classifyLimit(negative, refs)).toMatchObject({ kind: "basis", coord: 0, sign: -1 });
+    // the tolerance is inclusive and is the spec's limitTolerance
+    const u = unit([0.06, 0, 1]);
+    const d = Math.hypot(u[0]!, u[2]! - 1);
+    expect(classifyLimit(input([0.06, 0, 1], [0.06, 0, 1], [1e-6, 1e-6, 1e-6]), {}, { tolerance: d }).kind).toBe("basis");
+    expect(classifyLimit(input([0.06, 0, 1], [0.06, 0, 1], [1e-6, 1e-6, 1e-6]), {}, { tolerance: d * 0.999 }).kind).toBe("not-converged");
   });
 
-  it("without references only zero / basis / other are possible", () => {
-    expect(cf([0, 0, 1], 1, 2, {}).class).toBe("basis(2)");
-    expect(cf([0, 0, 1], 1, 2, {}).distances.l1).toBeUndefined();
+  it("not-converged: the nearest candidate with its distance at the look-back point and at the end", () => {
+    const refs = { l1: [0.1, 0, 1], l2: unit([1, 2, 3]) };
+    const c = classifyLimit(input([0.3, 0, 1], [0.6, 0, 1], [1e-6, 1e-6, 1e-6]), refs);
+    expect(c.kind).toBe("not-converged");
+    expect(c.nearest!.kind).toBe("l1-max-margin");
+    expect(c.nearest!.distance).toBeCloseTo(c.distances.l1!, 15);
+    expect(c.nearest!.distanceMid).toBeGreaterThan(c.nearest!.distance); // moving towards it
+    const b = classifyLimit(input([0.3, 0, 1], [0.6, 0, 1], [1e-6, 1e-6, 1e-6]));
+    expect(b.nearest).toMatchObject({ kind: "basis", coord: 2 });
+    expect(limitLabel(b)).toBe("not converged (nearest e₃)");
   });
-});
 
-describe("classifyLimit: the loss, overflow, weights", () => {
-  it("zero when the loss is still above half of ℓ(0) (β never grew), whatever the direction", () => {
-    const at = (loss: number) => classifyLimit({ beta: [0, 1e-3], wNorm: 0.05, depth: 2, loss, lossKind: "logistic" });
-    expect(at(0.51 * Math.LN2).class).toBe("zero");
-    expect(at(0.51 * Math.LN2).distances.lossRatio).toBeCloseTo(0.51, 12);
-    expect(at(0.49 * Math.LN2).class).toBe("basis(1)");
-    expect(lossAtZero("logistic")).toBe(Math.LN2);
+  it("the exponential loss: ℓ(0) = 1", () => {
     expect(lossAtZero("exponential")).toBe(1);
-    expect(classifyLimit({ beta: [0, 1], wNorm: 2, depth: 2, loss: 0.6, lossKind: "exponential" }).class).toBe("zero");
-    expect(classifyLimit({ beta: [0, 1], wNorm: 2, depth: 2, loss: 0.4, lossKind: "exponential" }).class).toBe("basis(1)");
+    const c = classifyLimit({ ...input([1e-5, 0, 0], [1e-5, 0, 0]), lossKind: "exponential" });
+    expect(c.kind).toBe("zero");
+    expect(c.evidence.lossAtZero).toBe(1);
+    expect(c.evidence.loss).toBeCloseTo(1 - 1e-5, 9); // e^{−1e-5}
   });
 
   it("a β whose ℓ2 norm overflows keeps its direction (finite-time blow-up at depth ≥ 3)", () => {
-    const c = classifyLimit({ beta: [1e-30, 1e300, 1e299], wNorm: 1e101, depth: 3, loss: 0, lossKind: "logistic" });
-    expect(c.class).toBe("other"); // u = (0, 0.995, 0.0995): 0.1 from e₂
-    const b = classifyLimit({ beta: [1e290, 1e300], wNorm: 2e100, depth: 3, loss: 0, lossKind: "logistic" });
-    expect(b.class).toBe("basis(1)");
-    expect(b.distances.zeroRatio).toBeGreaterThan(1e-3);
-    expect(b.distances.zeroRatio).toBeLessThan(Infinity);
+    const b = classifyLimit({ ...input([1e290, 1e300, 0], [1e200, 1e210, 0]), depth: 3 });
+    expect(b).toMatchObject({ kind: "basis", coord: 1 });
+    const o = classifyLimit({ ...input([1e-30, 1e300, 1e299], [1, 1, 1]), depth: 3 });
+    expect(o.kind).toBe("not-converged"); // u = (0, 0.995, 0.0995): 0.1 from e₂
   });
 
-  it("classifies weights as the batch runner does: zero, a signed basis vector, other", () => {
-    // L = 2, d = 2: w = (w_1; w_2)
-    expect(fromW([10, 10, 1e-5, 1e-5], 2, 2).kind).toBe("zero");
-    expect(fromW([0.001, 5, 0.001, 5], 2, 2)).toMatchObject({ kind: "basis", coord: 1, sign: 1 });
-    expect(fromW([-5, 0.001, 5, 0.001], 2, 2)).toMatchObject({ kind: "basis", coord: 0, sign: -1 });
-    expect(fromW([1, 1, 1, 1], 2, 2)).toMatchObject({ kind: "other" });
+  it("thresholds: defaults, and options override only what they set", () => {
+    const c = classifyLimit(input([1, 0, 0]), {}, { tolerance: 0.1 });
+    expect(c.tolerances).toEqual({ ...LIMIT_DEFAULTS, tolerance: 0.1 });
+    expect(classifyLimit(input([1, 0, 0]), {}, { tolerance: undefined }).tolerances).toEqual(LIMIT_DEFAULTS);
   });
 
-  it("basisOf reads the basis vector a class names or matches", () => {
-    expect(basisOf(cf([0, 0, 1], 1, 2))).toBe(2);
-    expect(basisOf(cf([0, 0, 1], 1, 2, { l1: [0, 0, 1] }))).toBe(2); // class l1-max-margin, matches basis(2)
-    expect(basisOf(cf([1, 1, 0], 1, 2))).toBeUndefined();
-    expect(basisOf(cf([0, 0, 1e-4], 1, 2))).toBeUndefined(); // zero
+  it("names: 1-based for people, 0-based in fields", () => {
+    const refs = { l1: [0, 1, 0] };
+    const l1 = classifyLimit(input([0, 5, 0], [0, 5, 0], [1e-6, 1e-6, 1e-6]), refs);
+    expect(l1).toMatchObject({ kind: "l1-max-margin", coord: 1 });
+    expect(limitLabel(l1)).toBe("ℓ1 max-margin (= e₂)");
+    expect(basisOf(l1)).toBe(1);
+    const neg = classifyLimit({ ...input([0, 0, -5], [0, 0, -5], [1e-6, 1e-6, 1e-6]), data: { ...data, y: [-1] } });
+    expect(limitLabel(neg)).toBe("basis −e₃");
+    expect(basisOf(classifyLimit(input([1e-5, 0, 0])))).toBeUndefined(); // zero
   });
 });

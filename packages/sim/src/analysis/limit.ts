@@ -1,61 +1,113 @@
 /**
- * The limit classifier: which limit a run's final state is in. One function, one set of thresholds,
- * called by everything that names a limit — a Result's diagnostics (and the run summary that prints
- * them), the phase diagrams (reproduce, CLI and the web page), the batch runner and sweeps — so a
- * point of a diagram and the single run with the same spec cannot be named two ways.
- * docs/DIAGNOSTICS.md, "Limit class", states the rules.
+ * The limit classifier: which regime a run ends in. One function, one set of thresholds, called by
+ * everything that names a limit — a Result's diagnostics (and the run summary that prints them),
+ * the phase diagrams (reproduce, CLI and the web page), the batch runner and sweeps — so a cell of a
+ * diagram and the single run with the same spec are named from the same three β's and cannot be
+ * named two ways. docs/DIAGNOSTICS.md, "Limit kind", states the rules; docs/MODEL.md ("Limit
+ * classes") the reasons behind them.
+ *
+ * It reads what the run shows, never the parameter scale alone: the loss and the predictions at the
+ * start, at the look-back point (step ⌊T/2⌋) and at the end, how far β moved over the second half,
+ * and the distances of the final direction to the candidate directions. (‖β‖₂/‖w‖₂^L is no test of
+ * β → 0: w shrinks with β, so the ratio stays O(1) while the predictor vanishes.)
  */
-import type { Spec } from "../spec/schema.js";
+import { portableExp, portableLog1p } from "../math/portable-math.js";
 
-export type LimitKind = "basis" | "zero" | "l1-max-margin" | "l2-max-margin" | "other";
+export type LimitKind = "zero" | "stalled" | "basis" | "l1-max-margin" | "l2-max-margin" | "linf-max-margin" | "not-converged";
 
-/** The thresholds (the spec's `diagnostics.limitTolerance` / `zeroTolerance`). */
-export interface LimitOptions {
+/** The thresholds (the spec's `diagnostics` options of the same names; `tolerance` is `diagnostics.limitTolerance`). */
+export interface LimitTolerances {
   /** ℓ2 distance between unit directions at or under which the final direction matches a candidate. */
-  tolerance?: number;
-  /** ‖β‖₂ / ‖w‖₂^L below this is `zero`. */
-  zeroTolerance?: number;
+  tolerance: number;
+  /** `zero` needs |L_T − ℓ(0)| ≤ zeroLoss·ℓ(0): the loss never left its value at β = 0. */
+  zeroLoss: number;
+  /** `zero` needs max_i |<β_T, x_i>| ≤ zeroPrediction · max_i ‖x_i‖₂: predictions negligible at the data's scale. */
+  zeroPrediction: number;
+  /** `stalled` needs L_T ≥ stallLoss·ℓ(0): the loss stays far from 0. */
+  stallLoss: number;
+  /** `stalled` needs L_mid − L_T ≤ flatLoss·L_T: the loss stopped falling over the second half of the run. */
+  flatLoss: number;
 }
 
-export const LIMIT_DEFAULTS = {
+export const LIMIT_DEFAULTS: Readonly<LimitTolerances> = {
   tolerance: 0.05,
-  zeroTolerance: 1e-3,
-  /** A final loss above this fraction of ℓ(0) is `zero`: β never grew enough to fit the data. */
-  lossFraction: 0.5,
-} as const;
+  zeroLoss: 1e-2,
+  zeroPrediction: 1e-2,
+  stallLoss: 0.1,
+  flatLoss: 1e-2,
+};
 
-/** What the classifier reads: the final β, ‖w‖₂, the depth, and the final loss with its loss function. */
+/**
+ * `zero` also needs the predictions not to have grown beyond the start or the look-back point
+ * (prediction_T ≤ max(prediction_0, prediction_mid)·(1 + GROWTH)): a predictor that collapsed, not a
+ * GD run still growing out of a small initialization. 1e-9 only absorbs rounding of a state that
+ * stopped moving.
+ */
+export const ZERO_GROWTH = 1e-9;
+
+/** What the classifier reads: β at the start, at the look-back point and at the end, and the data. */
 export interface LimitInput {
+  /** β at the start (from the init), at the look-back point (step ⌊T/2⌋; flows: the last recorded point with t ≤ t_T/2), and at the end. */
+  beta0: ArrayLike<number>;
+  betaMid: ArrayLike<number>;
   beta: ArrayLike<number>;
-  /** ‖w‖₂ over all L·d entries. */
-  wNorm: number;
+  /** The training data (x: n×d row-major, y: ±1); predictions <β, x_i> and the loss are computed from β. */
+  data: { x: ArrayLike<number>; y: ArrayLike<number>; n: number; d: number };
   depth: number;
-  /** The final (mean) loss L(w). */
-  loss: number;
-  lossKind: Spec["loss"];
+  lossKind: "logistic" | "exponential";
 }
 
 export interface LimitClassification {
-  /** "basis(j)" (0-based j), "zero", "l1-max-margin", "l2-max-margin" or "other". */
-  class: string;
   kind: LimitKind;
-  /** For "basis": the coordinate and the sign of β_j. */
+  /** 0-based j whenever the final direction is within tolerance of ±e_j (also for a max-margin kind whose reference is e_j). */
   coord?: number;
   sign?: 1 | -1;
-  /** Every class the final state is within tolerance of (the first rule that applies decides `class`). */
-  matches: string[];
-  tolerance: number;
-  zeroTolerance: number;
-  /**
-   * The numbers that decided it: ‖β‖₂/‖w‖₂^L, L(w)/ℓ(0), and the ℓ2 distances of β/‖β‖₂ to each
-   * candidate direction.
-   */
-  distances: { zeroRatio: number; lossRatio: number; basis: number; l1?: number; l2?: number };
+  /** For "not-converged": the nearest candidate (with coord for a basis vector) and its distance at the look-back point and at the end. */
+  nearest?: { kind: LimitKind; coord?: number; distance: number; distanceMid: number };
+  /** ℓ2 distances of the unit direction β/‖β‖₂ to each candidate (basis = the nearest ±e_j; l1/l2/linf when references are given). Infinity when β = 0. */
+  distances: { basis: number; l1?: number; l2?: number; linf?: number };
+  /** The numbers that decided it (see the rules of {@link classifyLimit}). */
+  evidence: {
+    /** L(β_T), L(β_mid), ℓ(0). */
+    loss: number;
+    lossMid: number;
+    lossAtZero: number;
+    /** max_i |<β, x_i>| at T, mid, 0. */
+    prediction: number;
+    predictionMid: number;
+    prediction0: number;
+    /** max_i ‖x_i‖₂. */
+    dataScale: number;
+    /** ‖β_T − β_mid‖₂ / ‖β_T‖₂ (Infinity when β_T = 0 and β_mid ≠ 0; 0 when both are 0). */
+    movement: number;
+  };
+  /** The thresholds used (the spec's `diagnostics` options with defaults). */
+  tolerances: LimitTolerances;
 }
 
 /** ℓ(0): the loss of β = 0 (ln 2 for the logistic loss, 1 for the exponential loss). */
-export function lossAtZero(loss: Spec["loss"]): number {
+export function lossAtZero(loss: LimitInput["lossKind"]): number {
   return loss === "logistic" ? Math.LN2 : 1;
+}
+
+/** ℓ(z), with the portable exp/log1p (the same bits in every JS engine, as the engines' loss). */
+function lossOf(kind: LimitInput["lossKind"], z: number): number {
+  if (kind === "logistic") return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
+  return portableExp(-z);
+}
+
+/** The mean loss and max_i |<β, x_i>| of β on the data. */
+function fit(beta: ArrayLike<number>, data: LimitInput["data"], kind: LimitInput["lossKind"]): { loss: number; prediction: number } {
+  const { x, y, n, d } = data;
+  let s = 0;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) z += beta[j]! * x[i * d + j]!;
+    p = Math.max(p, Math.abs(z));
+    s += lossOf(kind, y[i]! * z);
+  }
+  return { loss: s / n, prediction: p };
 }
 
 /**
@@ -63,86 +115,157 @@ export function lossAtZero(loss: Spec["loss"]): number {
  * Σβ_j² overflows (the rescaled runs at depth ≥ 3 blow up in finite time; their last finite state
  * still has a direction).
  */
-function unitDirection(beta: ArrayLike<number>): { u: number[]; norm: number; logNorm: number } {
+function unitDirection(beta: ArrayLike<number>): { u: number[]; norm: number } {
   let m = 0;
   for (let j = 0; j < beta.length; j++) m = Math.max(m, Math.abs(beta[j]!));
-  if (!(m > 0)) return { u: Array.from(beta, () => 0), norm: 0, logNorm: -Infinity };
+  if (!(m > 0)) return { u: Array.from(beta, () => 0), norm: 0 };
   if (m === Infinity) {
     let k = 0;
     for (let j = 0; j < beta.length; j++) if (Math.abs(beta[j]!) === Infinity) k++;
-    return { u: Array.from(beta, (v) => (Math.abs(v) === Infinity ? Math.sign(v) / Math.sqrt(k) : 0)), norm: Infinity, logNorm: Infinity };
+    return { u: Array.from(beta, (v) => (Math.abs(v) === Infinity ? Math.sign(v) / Math.sqrt(k) : 0)), norm: Infinity };
   }
   let s = 0;
   for (let j = 0; j < beta.length; j++) s += (beta[j]! / m) ** 2;
   const r = Math.sqrt(s);
-  return { u: Array.from(beta, (v) => v / m / r), norm: m * r, logNorm: Math.log(m) + Math.log(r) };
+  return { u: Array.from(beta, (v) => v / m / r), norm: m * r };
 }
 
-/**
- * The limit class of a final state. Rules in order; the first that applies decides:
- * 1. `zero` if ‖β‖₂ / ‖w‖₂^L < zeroTolerance (β vanishes relative to the parameter scale), or if the
- *    loss is still above half of ℓ(0) (β never grew enough to fit the data);
- * 2. `l1-max-margin` / `l2-max-margin` if u = β/‖β‖₂ is within `tolerance` (ℓ2 distance) of the
- *    reference's unit-ℓ2 direction — the nearer one if both are (only with `refs`);
- * 3. `basis(j)` if u is within `tolerance` of sign(β_j)·e_j, j = argmax |β_j|;
- * 4. `other`.
- * `matches` lists every class within tolerance (with one example, the ℓ1 max-margin direction is
- * itself a basis vector: class "l1-max-margin", matches ["l1-max-margin", "basis(j)"]). A run that
- * stopped at a non-finite value is classified by its last finite state (its status says it diverged).
- */
-export function classifyLimit(final: LimitInput, refs: Partial<Record<"l1" | "l2", readonly number[]>> = {}, options: LimitOptions = {}): LimitClassification {
-  const tolerance = options.tolerance ?? LIMIT_DEFAULTS.tolerance;
-  const zeroTolerance = options.zeroTolerance ?? LIMIT_DEFAULTS.zeroTolerance;
-  const { beta, wNorm, depth } = final;
-  const { u, norm: nb, logNorm } = unitDirection(beta);
-  const scale = wNorm ** depth;
-  let zeroRatio: number;
-  if (!(nb > 0)) zeroRatio = 0;
-  else if (Number.isFinite(nb) && Number.isFinite(scale) && scale > 0) zeroRatio = nb / scale;
-  else zeroRatio = wNorm > 0 ? Math.exp(logNorm - depth * Math.log(wNorm)) : Infinity;
-  const lossRatio = final.loss / lossAtZero(final.lossKind);
+/** ℓ2 distance of the unit vector u to r/‖r‖₂ (Infinity when u or r is 0). */
+function distTo(u: readonly number[], uNorm: number, r: ArrayLike<number>): number {
+  if (!(uNorm > 0)) return Infinity;
+  let nr = 0;
+  for (let k = 0; k < r.length; k++) nr += r[k]! * r[k]!;
+  nr = Math.sqrt(nr);
+  if (!(nr > 0)) return Infinity;
+  let s = 0;
+  for (let k = 0; k < u.length; k++) s += (u[k]! - r[k]! / nr) ** 2;
+  return Math.sqrt(s);
+}
+
+/** The nearest signed basis vector ±e_j of u (j = argmax |u_j|, lowest index on ties). */
+function nearestBasis(u: readonly number[]): { coord: number; sign: 1 | -1; e: number[] } {
   let j = 0;
-  for (let k = 1; k < beta.length; k++) if (Math.abs(beta[k]!) > Math.abs(beta[j]!)) j = k;
-  const sign: 1 | -1 = beta[j]! < 0 ? -1 : 1;
-  const distTo = (r: readonly number[]) => {
-    let nr = 0;
-    for (const v of r) nr += v * v;
-    nr = Math.sqrt(nr);
-    if (!(nr > 0)) return Infinity;
-    let s = 0;
-    for (let k = 0; k < u.length; k++) s += (u[k]! - r[k]! / nr) ** 2;
-    return Math.sqrt(s);
-  };
-  const e = Array.from(beta, (_, k) => (k === j ? sign : 0));
-  const distances: LimitClassification["distances"] = { zeroRatio, lossRatio, basis: nb > 0 ? distTo(e) : Infinity };
-  if (refs.l1) distances.l1 = nb > 0 ? distTo(refs.l1) : Infinity;
-  if (refs.l2) distances.l2 = nb > 0 ? distTo(refs.l2) : Infinity;
-  const matches: string[] = [];
-  const zero = zeroRatio < zeroTolerance || lossRatio > LIMIT_DEFAULTS.lossFraction;
-  if (zero) matches.push("zero");
-  const mm: [LimitKind, number][] = [];
-  if (distances.l1 !== undefined && distances.l1 <= tolerance) mm.push(["l1-max-margin", distances.l1]);
-  if (distances.l2 !== undefined && distances.l2 <= tolerance) mm.push(["l2-max-margin", distances.l2]);
-  mm.sort((a, b) => a[1] - b[1]);
-  for (const [k] of mm) matches.push(k);
-  const basis = distances.basis <= tolerance;
-  if (basis) matches.push(`basis(${j})`);
-  const base = { matches, tolerance, zeroTolerance, distances };
-  if (zero) return { class: "zero", kind: "zero", ...base };
-  if (mm.length) return { class: mm[0]![0], kind: mm[0]![0], ...base };
-  if (basis) return { class: `basis(${j})`, kind: "basis", coord: j, sign, ...base };
-  return { class: "other", kind: "other", ...base };
+  for (let k = 1; k < u.length; k++) if (Math.abs(u[k]!) > Math.abs(u[j]!)) j = k;
+  const sign: 1 | -1 = u[j]! < 0 ? -1 : 1;
+  return { coord: j, sign, e: u.map((_, k) => (k === j ? sign : 0)) };
+}
+
+function movementOf(beta: ArrayLike<number>, betaMid: ArrayLike<number>, norm: number): number {
+  let s = 0;
+  let any = false;
+  for (let j = 0; j < beta.length; j++) {
+    const dj = beta[j]! - betaMid[j]!;
+    s += dj * dj;
+    if (betaMid[j] !== 0) any = true;
+  }
+  if (!(norm > 0)) return any ? Infinity : 0;
+  if (norm === Infinity) return Number.isFinite(s) ? 0 : Infinity; // an overflowed end: only a finite difference is 0 relative to it
+  return Math.sqrt(s) / norm;
 }
 
 /**
- * The basis vector e_j a classification names or matches (a class "l1-max-margin" whose direction is
- * also a basis vector included), or undefined (zero, other, or a non-basis max-margin direction).
+ * The limit kind of a run from β at its start, its look-back point and its end. Rules in order; the
+ * first that applies decides (defaults in {@link LIMIT_DEFAULTS}):
+ * 1. `zero` — the predictor stays at 0: |L_T − ℓ(0)| ≤ zeroLoss·ℓ(0), prediction_T ≤
+ *    zeroPrediction·dataScale, and prediction_T ≤ max(prediction_0, prediction_mid)·(1 + 1e-9);
+ * 2. `stalled` — β ≠ 0, L_T ≥ stallLoss·ℓ(0) and L_mid − L_T ≤ flatLoss·L_T (the loss stays far
+ *    from 0 and stopped falling);
+ * 3. the max-margin kinds and `basis` — u = β_T/‖β_T‖₂ within `tolerance` (ℓ2 distance) of a
+ *    reference direction (`refs`: l1, l2, linf; the nearest wins) → that kind, with `coord`/`sign`
+ *    when u is also within tolerance of ±e_j; else within tolerance of ±e_j → `basis`;
+ * 4. `not-converged` — anything else, with the nearest candidate and its distance at the
+ *    look-back point and at the end (`nearest`).
+ * A run that stopped at a non-finite value is classified by its last finite state (its status says
+ * it diverged).
+ */
+export function classifyLimit(input: LimitInput, refs: Partial<Record<"l1" | "l2" | "linf", readonly number[]>> = {}, options: Partial<LimitTolerances> = {}): LimitClassification {
+  const tolerances: LimitTolerances = { ...LIMIT_DEFAULTS };
+  for (const k of Object.keys(LIMIT_DEFAULTS) as (keyof LimitTolerances)[]) if (options[k] !== undefined) tolerances[k] = options[k]!;
+  const { data, lossKind } = input;
+  const end = fit(input.beta, data, lossKind);
+  const mid = fit(input.betaMid, data, lossKind);
+  const start = fit(input.beta0, data, lossKind);
+  const l0 = lossAtZero(lossKind);
+  let dataScale = 0;
+  for (let i = 0; i < data.n; i++) {
+    let s = 0;
+    for (let j = 0; j < data.d; j++) s += data.x[i * data.d + j]! ** 2;
+    dataScale = Math.max(dataScale, Math.sqrt(s));
+  }
+  const { u, norm } = unitDirection(input.beta);
+  const { u: uMid, norm: normMid } = unitDirection(input.betaMid);
+  const evidence: LimitClassification["evidence"] = {
+    loss: end.loss,
+    lossMid: mid.loss,
+    lossAtZero: l0,
+    prediction: end.prediction,
+    predictionMid: mid.prediction,
+    prediction0: start.prediction,
+    dataScale,
+    movement: movementOf(input.beta, input.betaMid, norm),
+  };
+  const basis = nearestBasis(u);
+  const distances: LimitClassification["distances"] = { basis: distTo(u, norm, basis.e) };
+  for (const p of ["l1", "l2", "linf"] as const) if (refs[p]) distances[p] = distTo(u, norm, refs[p]!);
+  const base = { distances, evidence, tolerances };
+  const t = tolerances;
+
+  const zero =
+    Math.abs(end.loss - l0) <= t.zeroLoss * l0 &&
+    end.prediction <= t.zeroPrediction * dataScale &&
+    end.prediction <= Math.max(start.prediction, mid.prediction) * (1 + ZERO_GROWTH);
+  if (zero || !(norm > 0)) return { kind: "zero", ...base };
+  if (end.loss >= t.stallLoss * l0 && mid.loss - end.loss <= t.flatLoss * end.loss) return { kind: "stalled", ...base };
+
+  const onBasis = distances.basis <= t.tolerance ? { coord: basis.coord, sign: basis.sign } : {};
+  const mm = (["l1", "l2", "linf"] as const).filter((p) => distances[p] !== undefined && distances[p]! <= t.tolerance).sort((a, b) => distances[a]! - distances[b]!);
+  if (mm.length) return { kind: `${mm[0]!}-max-margin`, ...onBasis, ...base };
+  if (distances.basis <= t.tolerance) return { kind: "basis", ...onBasis, ...base };
+
+  // not converged: the nearest candidate, and how far the direction was from it at the look-back point
+  const cands: { kind: LimitKind; coord?: number; r: ArrayLike<number>; distance: number }[] = [{ kind: "basis", coord: basis.coord, r: basis.e, distance: distances.basis }];
+  for (const p of ["l1", "l2", "linf"] as const) if (refs[p]) cands.push({ kind: `${p}-max-margin`, r: refs[p]!, distance: distances[p]! });
+  cands.sort((a, b) => a.distance - b.distance);
+  const near = cands[0]!;
+  return {
+    kind: "not-converged",
+    nearest: { kind: near.kind, ...(near.coord !== undefined ? { coord: near.coord } : {}), distance: near.distance, distanceMid: distTo(uMid, normMid, near.r) },
+    ...base,
+  };
+}
+
+/**
+ * The basis vector e_j (0-based) a classification names: `coord` of a `basis` kind or of a
+ * max-margin kind whose direction is e_j; undefined otherwise.
  */
 export function basisOf(c: LimitClassification): number | undefined {
-  if (c.kind === "zero") return undefined;
-  for (const m of c.matches) {
-    const k = /^basis\((\d+)\)$/.exec(m);
-    if (k) return Number(k[1]);
+  return c.kind === "zero" || c.kind === "stalled" || c.kind === "not-converged" ? undefined : c.coord;
+}
+
+/** A person's name for a coordinate: 1-based with a subscript, as in the paper ("e₂" for coord 1). */
+export function subscript(k: number): string {
+  return String(k).replace(/\d/g, (c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)]!);
+}
+
+/** The kind as people read it: "basis e₂", "ℓ1 max-margin (= e₂)", "zero", "not converged (nearest e₁)". */
+export function limitLabel(c: LimitClassification): string {
+  const e = (j: number | undefined, s?: 1 | -1) => (j === undefined ? "" : `${s === -1 ? "−" : ""}e${subscript(j + 1)}`);
+  switch (c.kind) {
+    case "basis":
+      return `basis ${e(c.coord, c.sign)}`;
+    case "l1-max-margin":
+    case "l2-max-margin":
+    case "linf-max-margin": {
+      const p = c.kind === "l1-max-margin" ? "ℓ1" : c.kind === "l2-max-margin" ? "ℓ2" : "ℓ∞";
+      return `${p} max-margin${c.coord !== undefined ? ` (= ${e(c.coord, c.sign)})` : ""}`;
+    }
+    case "not-converged": {
+      const n = c.nearest;
+      if (!n) return "not converged";
+      const name = n.kind === "basis" ? e(n.coord) : limitLabel({ ...c, kind: n.kind, coord: undefined });
+      return `not converged (nearest ${name})`;
+    }
+    default:
+      return c.kind;
   }
-  return undefined;
 }

@@ -69,7 +69,8 @@ describe("simulateBatch", () => {
       if (s.status.ok) expect(res.nonfiniteStep[r]).toBe(-1);
       else expect(res.nonfiniteStep[r]).toBe((s.status as { nonfiniteStep: number }).nonfiniteStep);
       // the same classifier on the same last finite state: the batch and the single run name it alike
-      expect(res.limit[r]!.class).toBe(s.limit.class);
+      expect(res.limit[r]!.kind).toBe(s.limit.kind);
+      expect(res.limit[r]!.coord).toBe(s.limit.coord);
     }
     expect(res.nonfiniteStep.some((v) => v > 0)).toBe(true);
   });

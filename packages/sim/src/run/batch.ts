@@ -7,9 +7,10 @@
  * Every run is bit-identical to `simulate` of the same spec with that run's initialization.
  */
 import { compileBatch, type BatchExports } from "@samlab/core-wasm/batch";
-import { classifyLimit, type LimitClassification, type LimitOptions } from "../analysis/limit.js";
+import { classifyLimit, type LimitClassification, type LimitTolerances } from "../analysis/limit.js";
 import { makeDataset, makeInit } from "../data/generators.js";
-import { lossValue } from "../engine/reference.js";
+import { limitReferences } from "../analysis/diagnostics.js";
+import { betaOfW } from "./simulation.js";
 import { ALGO, LOSS } from "../engine/types.js";
 import { SpecError, parseSpec, type InitSpec, type Spec } from "../spec/schema.js";
 
@@ -27,8 +28,8 @@ export interface BatchOptions {
   chunkSteps?: number;
   /** Called after every chunk of every thread with the fraction of all run-steps done. */
   onProgress?: (fraction: number) => void;
-  /** Thresholds of the limit classifier ({@link classifyLimit}). */
-  classify?: LimitOptions;
+  /** Thresholds of the limit classifier ({@link classifyLimit}); default: the spec's `diagnostics` options. */
+  classify?: Partial<LimitTolerances>;
 }
 
 export interface BatchResult {
@@ -41,9 +42,15 @@ export interface BatchResult {
   w: Float64Array;
   /** Final β per run. */
   beta: number[][];
+  /** β of each run at step ⌊steps/2⌋, the limit classifier's look-back point (the last finite β for a run that diverged before it). */
+  betaMid: number[][];
   /** The step at which each run became non-finite (its w is the last finite one), or −1. */
   nonfiniteStep: number[];
-  /** Each run's limit class, by the classifier of a single run's diagnostics (of the last finite state for a run that diverged). */
+  /**
+   * Each run's limit kind, by the classifier of a single run's diagnostics with the same inputs: β at
+   * the start, at step ⌊steps/2⌋ and at the end (the last finite state for a run that diverged), and
+   * the same max-margin references (solved once for the batch, under the spec's `diagnostics` gate).
+   */
   limit: LimitClassification[];
   timing: { ms: number; runSteps: number; nsPerRunStep: number; threads: number };
 }
@@ -64,13 +71,15 @@ interface Share {
   rho: number;
   steps: number;
   chunk: number;
+  /** The look-back step ⌊steps/2⌋: a chunk ends there and w is copied. */
+  mid: number;
 }
 
 /**
  * Runs one share of a batch on one kernel instance. Self-contained (no imports, no outer names):
  * its source text is also the body of the worker threads.
  */
-function runShare(s: Share, post: (m: { done: number } | { w: Float64Array; nonfinite: Float64Array }) => void): void {
+function runShare(s: Share, post: (m: { done: number } | { w: Float64Array; wMid: Float64Array; nonfinite: Float64Array }) => void): void {
   const inst = new WebAssembly.Instance(s.module, {
     env: {
       abort(_m: number, _f: number, line: number, col: number) {
@@ -87,13 +96,17 @@ function runShare(s: Share, post: (m: { done: number } | { w: Float64Array; nonf
   k.batch_prepare();
   k.batch_configure(s.algo, s.loss, s.lr, s.rho);
   let done = 0;
+  let wMid = s.mid === 0 ? view(k.batch_ptr_w(), s.R * s.L * s.d).slice() : undefined;
   while (done < s.steps) {
-    const c = Math.min(s.chunk, s.steps - done);
+    // chunks end at the look-back step (chunking never changes results)
+    const c = done < s.mid ? Math.min(s.chunk, s.mid - done) : Math.min(s.chunk, s.steps - done);
     k.batch_run(c);
     done += c;
+    if (done === s.mid) wMid = view(k.batch_ptr_w(), s.R * s.L * s.d).slice();
     post({ done });
   }
-  post({ w: view(k.batch_ptr_w(), s.R * s.L * s.d).slice(), nonfinite: view(k.batch_ptr_nonfinite(), s.R).slice() });
+  const w = view(k.batch_ptr_w(), s.R * s.L * s.d).slice();
+  post({ w, wMid: wMid ?? w, nonfinite: view(k.batch_ptr_nonfinite(), s.R).slice() });
 }
 
 const WORKER_SOURCE = (node: boolean) =>
@@ -102,7 +115,7 @@ const WORKER_SOURCE = (node: boolean) =>
     ? `const { parentPort } = require("node:worker_threads");\nparentPort.on("message", (s) => { runShare(s, (m) => parentPort.postMessage(m)); parentPort.close(); });\n`
     : `self.onmessage = (e) => runShare(e.data, (m) => self.postMessage(m));\n`);
 
-type ShareOut = { w: Float64Array; nonfinite: Float64Array };
+type ShareOut = { w: Float64Array; wMid: Float64Array; nonfinite: Float64Array };
 
 function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -137,17 +150,6 @@ async function runShareInWorker(s: Share, onDone: (done: number) => void): Promi
     worker.onerror = (e) => reject(new Error(`samlab: batch worker failed: ${e.message}`));
     worker.postMessage(s);
   });
-}
-
-/** The mean loss (1/n) Σ ℓ(y_i <β, x_i>) of a final β, for the limit classifier. */
-function meanLoss(x: Float64Array, y: Float64Array, n: number, d: number, beta: readonly number[], loss: Spec["loss"]): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    for (let j = 0; j < d; j++) z += beta[j]! * x[i * d + j]!;
-    s += lossValue(loss, y[i]! * z);
-  }
-  return s / n;
 }
 
 function initOf(v: number | number[] | InitSpec): InitSpec {
@@ -195,6 +197,7 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
     lr: spec.lr,
     rho: spec.rho,
     steps: spec.steps,
+    mid: Math.floor(spec.steps / 2),
   };
   const doneBy = new Array<number>(threads).fill(0);
   const progress = (t: number, done: number, runs: number) => {
@@ -218,26 +221,28 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
   );
   const ms = (typeof performance !== "undefined" ? performance.now() : Date.now()) - t0;
   const w = new Float64Array(R * LD);
+  const wMid = new Float64Array(R * LD);
   const nonfiniteStep: number[] = [];
   outs.forEach((o, t) => {
     w.set(o.w, bounds[t]! * LD);
+    wMid.set(o.wMid, bounds[t]! * LD);
     nonfiniteStep.push(...Array.from(o.nonfinite));
   });
   const beta: number[][] = [];
+  const betaMid: number[][] = [];
   const limit: LimitClassification[] = [];
+  const dataIn = { x: data.x, y: data.y, n, d };
+  const o = spec.diagnostics;
+  const refs = (await limitReferences(dataIn, o)) ?? {};
+  const tolerances = opts.classify ?? { tolerance: o?.limitTolerance, zeroLoss: o?.zeroLoss, zeroPrediction: o?.zeroPrediction, stallLoss: o?.stallLoss, flatLoss: o?.flatLoss };
   for (let r = 0; r < R; r++) {
-    const wr = w.subarray(r * LD, (r + 1) * LD);
-    const b: number[] = [];
-    for (let j = 0; j < d; j++) {
-      let p = wr[j]!;
-      for (let l = 1; l < L; l++) p *= wr[l * d + j]!;
-      b.push(p);
-    }
+    const b = betaOfW(w.subarray(r * LD, (r + 1) * LD), L, d);
+    // a run that diverged before the look-back step stopped there: its look-back point is its last finite state, as for simulate()
+    const bm = nonfiniteStep[r]! >= 0 && nonfiniteStep[r]! <= Math.floor(spec.steps / 2) ? b.slice() : betaOfW(wMid.subarray(r * LD, (r + 1) * LD), L, d);
     beta.push(b);
-    let ww = 0;
-    for (const v of wr) ww += v * v;
-    limit.push(classifyLimit({ beta: b, wNorm: Math.sqrt(ww), depth: L, loss: meanLoss(data.x, data.y, n, d, b, spec.loss), lossKind: spec.loss }, {}, opts.classify));
+    betaMid.push(bm);
+    limit.push(classifyLimit({ beta0: betaOfW(w0.subarray(r * LD, (r + 1) * LD), L, d), betaMid: bm, beta: b, data: dataIn, depth: L, lossKind: spec.loss }, refs, tolerances));
   }
   const runSteps = R * spec.steps;
-  return { runs: R, n, d, depth: L, steps: spec.steps, w, beta, nonfiniteStep, limit, timing: { ms, runSteps, nsPerRunStep: runSteps ? (ms * 1e6) / runSteps : 0, threads } };
+  return { runs: R, n, d, depth: L, steps: spec.steps, w, beta, betaMid, nonfiniteStep, limit, timing: { ms, runSteps, nsPerRunStep: runSteps ? (ms * 1e6) / runSteps : 0, threads } };
 }

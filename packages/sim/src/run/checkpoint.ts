@@ -40,6 +40,8 @@ export interface SimulationState {
   stepsDone: number;
   /** The interval the checkpoints were taken at (a default for `samlab resume`), if any. */
   every?: number;
+  /** β at step ⌊steps/2⌋ (the limit classifier's look-back point), once the run has passed it. */
+  lookBack?: { step: number; t: number; beta: number[] };
 }
 
 /** A checkpoint that cannot be used: `field` is a dotted path inside the checkpoint JSON. */
@@ -136,6 +138,7 @@ export function checkpointToJson(s: SimulationState): string {
     records: { stride: s.stride, count: s.stride ? s.rows.length / s.stride : 0, f64le: f64ToBase64(s.rows) },
     timing: { ms: s.computeMs, steps: s.stepsDone },
     ...(s.every !== undefined ? { every: s.every } : {}),
+    ...(s.lookBack ? { lookBack: { step: s.lookBack.step, t: encodeNumber(s.lookBack.t), beta: s.lookBack.beta.map(encodeNumber) } } : {}),
   };
   return JSON.stringify(doc) + "\n";
 }
@@ -228,7 +231,16 @@ export function parseCheckpoint(value: unknown): SimulationState {
   const computeMs = finiteNum(tm.ms, "timing.ms");
   const stepsDone = intIn(tm.steps, "timing.steps", 0, LIMITS.maxSteps);
   const every = doc.every === undefined ? undefined : intIn(doc.every, "every", 1, LIMITS.maxSteps);
-  return { spec, engine, clock, t, hyper, w, rows, stride, computeMs, stepsDone, ...(every !== undefined ? { every } : {}) };
+  let lookBack: SimulationState["lookBack"];
+  if (doc.lookBack !== undefined) {
+    const lb = obj(doc.lookBack, "lookBack");
+    const mid = Math.floor(spec.steps / 2);
+    const lbStep = intIn(lb.step, "lookBack.step", mid, mid);
+    if (lbStep > step) throw new CheckpointError("lookBack.step", `expected at most the checkpoint's step ${step}`);
+    if (!Array.isArray(lb.beta) || lb.beta.length !== d) throw new CheckpointError("lookBack.beta", `expected ${d} numbers (the data dimension)`);
+    lookBack = { step: lbStep, t: decodeNumber(lb.t, "lookBack.t"), beta: lb.beta.map((v: unknown, j: number) => decodeNumber(v, `lookBack.beta[${j}]`)) };
+  }
+  return { spec, engine, clock, t, hyper, w, rows, stride, computeMs, stepsDone, ...(every !== undefined ? { every } : {}), ...(lookBack ? { lookBack } : {}) };
 }
 
 /** Parses checkpoint JSON text (with a size cap) and validates it; JSON errors become a CheckpointError. */

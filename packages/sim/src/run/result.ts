@@ -11,9 +11,9 @@ import { ScaledGradient } from "../engine/logdomain.js";
 import { REC, type Algo, type EngineName, type FlowStats } from "../engine/types.js";
 import type { Spec } from "../spec/schema.js";
 import type { Diagnostics } from "../analysis/diagnostics.js";
-import type { DominantChange } from "../analysis/amplification.js";
+import { dominantSequence, type DominantChange, type NoLeader } from "../analysis/amplification.js";
 
-export type { DominantChange };
+export type { DominantChange, NoLeader };
 
 export const RESULT_FORMAT = "samlab.result/1";
 
@@ -79,8 +79,22 @@ export interface Result {
   data: { n: number; d: number; magnitudes: number[]; betaStar?: number[] } & Partial<DataInfo>;
   trajectory: Trajectory;
   final: FinalState;
-  /** Dominant coordinates in the order they take over (from the recorded points; points where β = 0 or the largest |β_j| is tied are skipped). */
+  /**
+   * Leading coordinates in the order they take over (from the recorded points; docs/DIAGNOSTICS.md,
+   * "Dominant sequence": a point counts only when β is away from 0, a takeover needs a 2 % lead held
+   * over 2 recorded points). `coord` is 0-based.
+   */
   dominantSequence: DominantChange[];
+  /** The prediction a recorded point needed to count for the dominant sequence, and why the sequence is empty when it is. */
+  dominance: { floor: number; none?: NoLeader };
+  /** β at the start (from the initialization). */
+  initialBeta: number[];
+  /**
+   * The look-back point the limit classifier compares the end with: discrete runs the state at step
+   * ⌊steps/2⌋ (the final state if the run stopped before it), flows the last recorded point with
+   * t ≤ t_final/2 (the start when there is none, or when β was not recorded).
+   */
+  lookBack: { step: number; t: number; beta: number[] };
   status: {
     ok: boolean;
     state: "running" | "finished" | "nonfinite" | "aborted";
@@ -110,6 +124,9 @@ export interface BuildInput {
   stepsDone: number;
   algo: Algo;
   flow?: FlowStats;
+  /** β at the start and at the look-back point (see Result.lookBack; undefined: taken from the records, see flowLookBack). */
+  initialBeta: number[];
+  lookBack?: { step: number; t: number; beta: number[] };
 }
 
 const safeDiv = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -123,20 +140,6 @@ function powInt(x: number, L: number): number {
   let p = x;
   for (let l = 1; l < L; l++) p *= x;
   return L === 0 ? 1 : p;
-}
-
-/** Whether the largest |β_j| is attained by more than one coordinate (to 1e-12 relative). */
-function tiedMax(beta: number[]): boolean {
-  let top = -1;
-  let second = -1;
-  for (const v of beta) {
-    const a = Math.abs(v);
-    if (a > top) {
-      second = top;
-      top = a;
-    } else if (a > second) second = a;
-  }
-  return beta.length > 1 && top - second <= 1e-12 * top;
 }
 
 /**
@@ -181,15 +184,9 @@ export function buildResult(b: BuildInput): Result {
   const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta);
   const m = trajectory.step.length;
 
-  const dominantSequence: DominantChange[] = [];
-  for (let i = 0; i < m; i++) {
-    const c = trajectory.dominant[i]!;
-    if (trajectory.l1[i] === 0) continue; // β = 0: nothing is dominant
-    if (b.recordBeta && tiedMax(trajectory.beta[i]!)) continue; // e.g. step 0 of a constant init: no coordinate leads
-    if (dominantSequence.length === 0 || dominantSequence[dominantSequence.length - 1]!.coord !== c) {
-      dominantSequence.push({ coord: c, step: trajectory.step[i]!, t: trajectory.t[i]!, magnitude: b.magnitudes[c]! });
-    }
-  }
+  const dom = dominantSequence({ ...trajectory, beta0: b.initialBeta, data: b.data, magnitudes: b.magnitudes });
+  const final = finalState(b);
+  const lookBack = b.lookBack ?? recordedLookBack(trajectory, final, b.initialBeta);
 
   return {
     format: RESULT_FORMAT,
@@ -198,12 +195,25 @@ export function buildResult(b: BuildInput): Result {
     engine: b.engine,
     data: { n: b.data.n, d: b.data.d, magnitudes: b.magnitudes, ...(b.data.betaStar ? { betaStar: b.data.betaStar } : {}), ...(b.data.info ?? {}) },
     trajectory,
-    final: finalState(b),
-    dominantSequence,
+    final,
+    dominantSequence: dom.sequence,
+    dominance: { floor: dom.floor, ...(dom.none ? { none: dom.none } : {}) },
+    initialBeta: b.initialBeta,
+    lookBack,
     status: b.status,
     timing: { ms: b.computeMs, steps: b.stepsDone, nsPerStep: b.stepsDone ? (b.computeMs * 1e6) / b.stepsDone : 0 },
     ...(b.flow ? { flow: b.flow } : {}),
   };
+}
+
+/**
+ * The look-back point of a run that did not keep one (flows): the last recorded point with
+ * t ≤ t_final/2 and β recorded, else the start.
+ */
+function recordedLookBack(tr: Trajectory, final: FinalState, beta0: number[]): Result["lookBack"] {
+  let k = -1;
+  if (tr.beta.length) for (let i = 0; i < tr.t.length; i++) if (tr.t[i]! <= final.t / 2) k = i;
+  return k >= 0 ? { step: tr.step[k]!, t: tr.t[k]!, beta: tr.beta[k]!.slice() } : { step: 0, t: 0, beta: beta0.slice() };
 }
 
 /**

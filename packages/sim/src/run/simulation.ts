@@ -21,6 +21,17 @@ function now(): number {
   return typeof performance !== "undefined" ? performance.now() : Date.now();
 }
 
+/** β = w_1 ⊙ … ⊙ w_L (layer-major flat w), left to right as every engine computes it. */
+export function betaOfW(w: ArrayLike<number>, depth: number, d: number): number[] {
+  const b = new Array<number>(d);
+  for (let j = 0; j < d; j++) {
+    let p = w[j]!;
+    for (let l = 1; l < depth; l++) p *= w[l * d + j]!;
+    b[j] = p;
+  }
+  return b;
+}
+
 /** A live run: advance it in chunks, change hyper-parameters mid-run, take snapshots, finish. */
 export class Simulation {
   readonly spec: Spec;
@@ -39,6 +50,9 @@ export class Simulation {
   private rho: number;
   /** Set for "mode": "flow" (the same object as `run`). */
   private readonly flowRun?: FlowEngineRun;
+  /** β at the start, and (discrete runs) the state at step ⌊steps/2⌋ once reached: the limit classifier's look-back point. */
+  readonly initialBeta: number[];
+  private lookBack?: { step: number; t: number; beta: number[] };
 
   /** `opts.data`: the data set already loaded (data files and named sources, see loadDataset). */
   constructor(spec: Spec, opts: { threads?: number; data?: Dataset } = {}) {
@@ -48,6 +62,7 @@ export class Simulation {
     this.data = xF32 ? roundXToF32(data) : data;
     const { n, d, x, y } = this.data;
     const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
+    this.initialBeta = betaOfW(w0, spec.depth, d);
     this.schedule = isFlowSpec(spec) ? flowRecordTimes(spec.tMax, spec.tMin, spec.record) : recordSchedule(spec.steps, spec.record);
     this.recordBeta = spec.record.beta === "auto" ? d <= LIMITS.autoBetaMaxD : spec.record.beta;
     this.algo = spec.algo;
@@ -57,6 +72,12 @@ export class Simulation {
     const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule };
     if (isFlowSpec(spec)) this.flowRun = createFlowRun(spec, init);
     this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init, { threads: opts.threads, xF32 }));
+    if (!this.flowRun && this.midStep === 0) this.lookBack = { step: 0, t: 0, beta: this.initialBeta.slice() };
+  }
+
+  /** The look-back step of a discrete run, ⌊steps/2⌋: a chunk always ends there (chunking never changes results). */
+  get midStep(): number {
+    return Math.floor(this.spec.steps / 2);
   }
 
   get step(): number {
@@ -94,6 +115,12 @@ export class Simulation {
     if (this.flowRun) return this.advanceFlow(this.flowRun, k);
     const start = this.run.stepCount();
     const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
+    const mid = this.midStep;
+    if (start < mid && until > mid) {
+      // end a chunk at the look-back step, keep β there, then go on
+      const a = this.advance(mid - start);
+      return this.done ? a : a + this.advance(until - mid);
+    }
     // the chunk's starting state (O(L·d)), to replay it if it ends with an overflowed β
     // (the previous chunk's checked end state when nothing changed since, so w is copied once per chunk)
     const cached = this.chunkEnd?.clock.step === start ? this.chunkEnd : undefined;
@@ -134,6 +161,9 @@ export class Simulation {
       };
     } else if (this.run.stepCount() >= this.spec.steps) {
       this.status = { ok: true, state: "finished" };
+    }
+    if (this.status.state !== "nonfinite" && this.run.stepCount() === mid && !this.lookBack) {
+      this.lookBack = { step: mid, t: this.run.time(), beta: betaOfW(this.run.readW(), this.spec.depth, this.data.d) };
     }
     if (this.done) this.release();
     return taken;
@@ -307,6 +337,7 @@ export class Simulation {
       stride: this.run.stride,
       computeMs: this.computeMs,
       stepsDone: this.stepsDone,
+      ...(this.lookBack && this.lookBack.step > 0 ? { lookBack: { ...this.lookBack, beta: this.lookBack.beta.slice() } } : {}),
     };
   }
 
@@ -334,6 +365,7 @@ export class Simulation {
     this.rowsRead = count;
     this.computeMs = s.computeMs;
     this.stepsDone = s.stepsDone;
+    if (s.lookBack) this.lookBack = { ...s.lookBack, beta: s.lookBack.beta.slice() };
     if (s.clock.step >= this.spec.steps) this.status = { ok: true, state: "finished" };
   }
 
@@ -368,6 +400,9 @@ export class Simulation {
       stepsDone: this.stepsDone,
       algo: this.algo,
       ...(this.flowRun ? { flow: this.flowRun.flowStats() } : {}),
+      initialBeta: this.initialBeta.slice(),
+      // a discrete run that stopped before ⌊steps/2⌋ looks back at its final state; flows at their records (result.ts)
+      ...(this.flowRun ? {} : { lookBack: this.lookBack ? { ...this.lookBack, beta: this.lookBack.beta.slice() } : { step: this.run.stepCount(), t: this.run.time(), beta: betaOfW(this.run.readW(), this.spec.depth, this.data.d) } }),
     });
   }
 }

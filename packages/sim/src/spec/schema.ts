@@ -26,6 +26,8 @@ const int = (min: number, max: number, what: string) =>
     .int({ error: `expected ${what}` })
     .min(min, { error: `expected ${what}` })
     .max(max, { error: `expected ${what}` });
+/** A threshold that is a fraction: a number in (0, 1). */
+const fraction = () => z.number({ error: "expected a number in (0, 1)" }).gt(0, { error: "expected a number in (0, 1)" }).lt(1, { error: "expected a number in (0, 1)" }).optional();
 const seedSchema = int(0, 4294967295, "an integer seed in [0, 2^32−1]");
 const label = z.union([z.literal(1), z.literal(-1)], { error: "expected a label −1 or +1" });
 
@@ -159,7 +161,11 @@ const TopSchema = z.strictObject({
       maxMargin: z.union([z.boolean(), z.literal("auto")], { error: 'expected true, false or "auto"' }).optional(),
       maxCells: int(1, LIMITS.maxCells, `an integer n·d in [1, ${LIMITS.maxCells}]`).optional(),
       limitTolerance: z.number({ error: "expected a number in (0, 2]" }).gt(0, { error: "expected a number in (0, 2]" }).max(2, { error: "expected a number in (0, 2]" }).optional(),
-      zeroTolerance: z.number({ error: "expected a number in (0, 1]" }).gt(0, { error: "expected a number in (0, 1]" }).max(1, { error: "expected a number in (0, 1]" }).optional(),
+      // the limit classifier's thresholds (analysis/limit.ts, docs/DIAGNOSTICS.md "Limit kind")
+      zeroLoss: fraction(),
+      zeroPrediction: fraction(),
+      stallLoss: fraction(),
+      flatLoss: fraction(),
     })
     .optional(),
 });
