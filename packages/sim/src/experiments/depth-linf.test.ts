@@ -66,13 +66,7 @@ describe("predictedBoundaries", () => {
 describe("cellKind reads the classifier's verdict", () => {
   const base = { distances: { basis: 0 } } as unknown as LimitClassification;
   const c = (o: object) => ({ ...base, ...o }) as LimitClassification;
-  it("current kinds: basis(j), a max-margin match naming a basis vector, zero, other", () => {
-    expect(cellKind(c({ kind: "basis", coord: 1, matches: ["basis(1)"] }))).toEqual({ kind: "basis", coord: 1 });
-    expect(cellKind(c({ kind: "l1-max-margin", matches: ["l1-max-margin", "basis(1)"] }))).toEqual({ kind: "basis", coord: 1 });
-    expect(cellKind(c({ kind: "zero", matches: ["zero"] }))).toEqual({ kind: "zero" });
-    expect(cellKind(c({ kind: "other", matches: [] }))).toEqual({ kind: "not-converged" });
-  });
-  it("agreed kinds: stalled, not-converged, a max-margin kind with coord", () => {
+  it("names stalled, not-converged, basis and a max-margin kind with a coord; a non-basis max-margin direction is not a cell class", () => {
     expect(cellKind(c({ kind: "stalled" }))).toEqual({ kind: "stalled" });
     expect(cellKind(c({ kind: "not-converged" }))).toEqual({ kind: "not-converged" });
     expect(cellKind(c({ kind: "l1-max-margin", coord: 0 }))).toEqual({ kind: "basis", coord: 0 });

@@ -28,7 +28,7 @@
  */
 import { limitOfResult } from "../run/limit.js";
 import { parseSpec, type SpecInput } from "../spec/schema.js";
-import { cellKind, gridEdges, predictedBoundaries, predictedLimit, type CellKind } from "./phase.js";
+import { cellKind, gridEdges, phaseIndex, PHASE_CLASSES, predictedBoundaries, predictedLimit, type CellKind } from "./phase.js";
 import type { Check, Experiment, Figure } from "./types.js";
 import { fmt, logspace } from "./util.js";
 
@@ -38,19 +38,9 @@ export const LINF_LR = 0.05;
 /** α range of the diagrams (log-spaced per coordinate). */
 export const LINF_RANGE: [number, number] = [0.01, 1];
 
-/** Cell classes of the depth-L diagrams. */
-export const DEPTH_LINF_CLASSES = [
-  { label: "e₁ (minor)", color: "#E69F00" },
-  { label: "e₂ (major)", color: "#0072B2" },
-  { label: "0 (β vanishes)", color: "#999999" },
-  { label: "stalled (β → ρᴸ)", color: "#009E73" },
-  { label: "not converged", color: "#CC79A7" },
-];
-
-export function cellIndex(k: CellKind): number {
-  if (k.kind === "basis") return k.coord <= 1 ? k.coord : 4;
-  return k.kind === "zero" ? 2 : k.kind === "stalled" ? 3 : 4;
-}
+/** Cell classes of the depth-L diagrams: the phase diagrams' classes (one palette everywhere). */
+export const DEPTH_LINF_CLASSES = PHASE_CLASSES;
+export const cellIndex = phaseIndex;
 
 const same = (a: CellKind, b: CellKind) => a.kind === b.kind && (a.kind !== "basis" || a.coord === (b as { coord: number }).coord);
 const sub = (n: number) => String(n).replace(/\d/g, (c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)]!);

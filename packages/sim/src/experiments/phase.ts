@@ -9,7 +9,7 @@
  * the largest x_j wins. Prediction: e₂ if α₂ > ρ; e₁ (the minor coordinate) if α₁ > ρ ≥ α₂; 0 if both
  * α_j < ρ. GD (ρ = 0) keeps both coordinates and always ends at e₂.
  */
-import { basisOf, type LimitClassification } from "../analysis/limit.js";
+import type { LimitClassification } from "../analysis/limit.js";
 import { limitOfResult } from "../run/limit.js";
 import type { Result } from "../run/result.js";
 import type { SpecInput } from "../spec/schema.js";
@@ -21,11 +21,13 @@ export const PHASE_RHO = 0.1;
 /** Rescaled time of each run (τ = η·steps with the rescaled schedule). */
 export const PHASE_TAU = 30;
 
+/** The cell classes of every phase diagram (CLI, report and page), indexed by {@link phaseIndex}. */
 export const PHASE_CLASSES = [
   { label: "e₁ (minor)", color: "#E69F00" },
   { label: "e₂ (major)", color: "#0072B2" },
   { label: "0 (β vanishes)", color: "#999999" },
-  { label: "other", color: "#CC79A7" },
+  { label: "stalled (β → ρᴸ)", color: "#009E73" },
+  { label: "not converged", color: "#CC79A7" },
 ];
 
 export function phaseSpec(algo: "sam-linf" | "gd", alpha: [number, number], depth = 2): SpecInput {
@@ -49,33 +51,31 @@ export function phaseSpec(algo: "sam-linf" | "gd", alpha: [number, number], dept
 /**
  * What a phase-diagram cell shows, read from the limit classifier's verdict — the one place the
  * experiments translate the classifier's kinds: a basis vector e_j (kind `basis`, or a max-margin
- * kind whose direction is e_j), `zero`, `stalled`, or `not-converged` (anything else). Written
- * against both the classifier's current kinds (zero | basis | l1/l2-max-margin | other; a max-margin
- * match names its basis vector in `matches`) and the agreed ones (zero | stalled | basis |
- * l1/l2/linf-max-margin | not-converged, with `coord` set whenever the direction is ±e_j).
+ * kind whose direction is e_j: the classifier sets `coord` whenever the direction is ±e_j), `zero`,
+ * `stalled`, or `not-converged` (anything else).
  */
 export type CellKind = { kind: "basis"; coord: number } | { kind: "zero" } | { kind: "stalled" } | { kind: "not-converged" };
 
 export function cellKind(c: LimitClassification): CellKind {
-  const kind = c.kind as string;
-  if (kind === "zero") return { kind: "zero" };
-  if (kind === "stalled") return { kind: "stalled" };
-  if (kind !== "not-converged" && kind !== "other") {
-    const j = c.coord ?? ("matches" in c && Array.isArray(c.matches) ? basisOf(c) : undefined);
-    if (j !== undefined) return { kind: "basis", coord: j };
-  }
+  if (c.kind === "zero") return { kind: "zero" };
+  if (c.kind === "stalled") return { kind: "stalled" };
+  if (c.kind !== "not-converged" && c.coord !== undefined) return { kind: "basis", coord: c.coord };
   return { kind: "not-converged" };
 }
 
+/** The index of a cell kind in {@link PHASE_CLASSES} (a basis vector beyond e₂ counts as not converged). */
+export function phaseIndex(k: CellKind): number {
+  if (k.kind === "basis") return k.coord <= 1 ? k.coord : 4;
+  return k.kind === "zero" ? 2 : k.kind === "stalled" ? 3 : 4;
+}
+
 /**
- * The phase-diagram class of a run: 0 = e₁, 1 = e₂, 2 = zero, 3 = other — the run's limit class
+ * The phase-diagram class of a run (an index into {@link PHASE_CLASSES}): the run's limit
  * ({@link limitOfResult}, the classifier of its diagnostics) read as a cell by {@link cellKind}
  * (with one example, the ℓ1 max-margin direction is e₂).
  */
 export function phaseClass(r: Result): number {
-  const c = cellKind(limitOfResult(r));
-  if (c.kind === "zero") return 2;
-  return c.kind === "basis" && c.coord <= 1 ? c.coord : 3;
+  return phaseIndex(cellKind(limitOfResult(r)));
 }
 
 /**

@@ -120,7 +120,7 @@ describe("a phase-diagram cell and the single run of the same spec agree", () =>
   it.each([
     [2, 16, 4000],
     [3, 8, 4000],
-  ])("L = %i, %i × %i grid of (α₁, α₂): simulateBatch and simulate give the same kind, coord and evidence in every cell", async (depth, size, steps) => {
+  ])("L = %i, %i² grid of (α₁, α₂), %i steps: simulateBatch and simulate give the same kind, coord and evidence in every cell", async (depth, size, steps) => {
     const spec = { version: 1 as const, data: { x: [[1, 2]], y: [1 as const] }, depth, algo: "sam-linf" as const, rho: 0.1, lr: 0.05, steps };
     const alphas = logspace(0.02, 0.6, size);
     const inits = alphas.flatMap((a2) => alphas.map((a1) => [a1, a2]));

@@ -2,7 +2,7 @@
  * The ℓ∞-SAM phase diagram: the reproduction experiment's grid (packages/sim/src/experiments/phase.ts),
  * run cell by cell in the worker. Every cell is exactly `phaseSpec("sam-linf", [α₁, α₂])` of
  * @samlab/sim — x = (1, 2), L = 2, ρ = 0.1, η = 0.01 with the rescaled schedule (the Euler step of
- * the rescaled flow), 3000 steps (τ = 30) — and is classified by `phaseClass` (e₁ / e₂ / 0 / other),
+ * the rescaled flow), 3000 steps (τ = 30) — and is classified by `phaseClass` (e₁ / e₂ / 0 / stalled / not converged),
  * so a clicked cell opens the same spec `samlab run --spec` runs, and the same classes as
  * `samlab reproduce linf-phase`. In this setup the boundaries are exactly α_j = ρ (`predictedClass`).
  * Pure functions (the worker runs the cells).
@@ -35,7 +35,7 @@ export function cellSpec(grid: PhaseGrid, i: number, j: number): SpecInput {
   return phaseSpec("sam-linf", [grid.alphas[i]!, grid.alphas[j]!]);
 }
 
-/** Class k of `phaseClass`: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = other. */
+/** Class k of `phaseClass`: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = stalled, 4 = not converged (`PHASE_CLASSES`). */
 export function classLabel(k: number): string {
   return PHASE_CLASSES[k]?.label ?? "failed";
 }

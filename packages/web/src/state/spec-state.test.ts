@@ -110,7 +110,7 @@ describe("phase diagram", () => {
   });
 
   it("uses the experiment's class labels and colours", () => {
-    expect([0, 1, 2, 3].map(classLabel)).toEqual(PHASE_CLASSES.map((c) => c.label));
-    expect([0, 1, 2, 3].map(classColor)).toEqual(PHASE_CLASSES.map((c) => c.color));
+    expect([0, 1, 2, 3, 4].map(classLabel)).toEqual(PHASE_CLASSES.map((c) => c.label));
+    expect([0, 1, 2, 3, 4].map(classColor)).toEqual(PHASE_CLASSES.map((c) => c.color));
   });
 });

@@ -24,7 +24,7 @@ export type ToWorker =
 
 export interface CellSummary {
   index: number;
-  /** `phaseClass` of @samlab/sim: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = other. */
+  /** `phaseClass` of @samlab/sim: 0 = e₁, 1 = e₂, 2 = 0 (β vanishes), 3 = stalled, 4 = not converged (`PHASE_CLASSES`). */
   cls: number;
 }
 
