@@ -33,6 +33,7 @@ export type { Diagnostics, DiagnosticsOptions, ReferenceDirection } from "./anal
 export type { AmplificationOrder, NoLeader } from "./analysis/amplification.js";
 export type { LimitClassification, LimitKind, LimitTolerances } from "./analysis/limit.js";
 export { limitLabel, subscript } from "./analysis/limit.js";
+export { limitSentence } from "./run/describe.js";
 export type { KktResult } from "./analysis/kkt.js";
 export { limitOfResult } from "./run/limit.js";
 // checkpoints

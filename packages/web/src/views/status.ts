@@ -2,7 +2,7 @@
  * The explorer's frame text: the title and claim above the views, the message line (clamped fields,
  * errors), and the status line (aria-live) that says where the main run is.
  */
-import type { Result, Spec } from "@samlab/sim";
+import { limitLabel, limitSentence, type Result, type Spec } from "@samlab/sim";
 import type { RunView } from "../state/runs.js";
 import type { RunState } from "../state/store.js";
 import { h } from "../ui/dom.js";
@@ -58,7 +58,10 @@ export function statusText(state: RunState, main: RunView | undefined, spec: Spe
       return `Paused at ${where}${loss}${dom}.`;
     case "finished": {
       const seq = result?.dominantSequence.map((c) => `x${c.coord + 1}`).join(" → ");
-      return `Finished: ${where}${loss}${dom}${seq ? `; dominant sequence ${seq}` : ""}.`;
+      const limit = result?.diagnostics?.limit;
+      // the same words as `samlab run`'s summary (limitSentence of @samlab/sim)
+      const verdict = result && limit ? ` Limit: ${limitLabel(limit)} — ${limitSentence(result, limit)}.` : "";
+      return `Finished: ${where}${loss}${dom}${seq ? `; dominant sequence ${seq}` : ""}.${verdict}`;
     }
     case "error":
       return `Stopped with an error.`;
