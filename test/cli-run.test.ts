@@ -80,7 +80,7 @@ describe("samlab run", () => {
     expect(run(["run", "--x", "1,2", "--steps", "1000", "--out", c, "-q"]).status).toBe(0);
     expect(JSON.parse(readFileSync(j, "utf8")).final.step).toBe(1000);
     const lines = readFileSync(c, "utf8").trim().split("\n");
-    expect(lines[0]).toMatch(/^step,t,loss,.*beta_0,beta_1$/);
+    expect(lines[0]).toMatch(/^step,t,loss,.*beta_1,beta_2$/);
     expect(lines.at(-1)!.split(",")[0]).toBe("1000");
     expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });

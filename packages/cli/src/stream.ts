@@ -6,7 +6,7 @@
  * `--out FILE.csv` (trajectoryToCsv). Called once per chunk (about every 50 ms) from `run`.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { REC, TRAJECTORY_COLUMNS, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
+import { REC, TRAJECTORY_COLUMNS, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
 import { CliError } from "./errors.js";
 
 /** Point `i` of a trajectory as one JSON Lines record (the Result's column names; `beta` when recorded). */
@@ -66,12 +66,11 @@ export class TrajectoryStream {
   private writeColumns(t: Trajectory, from: number, d: number): void {
     if (!this.headerDone) {
       this.headerDone = true;
-      if (this.csv) writeSync(this.fd, [...TRAJECTORY_COLUMNS, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",") + "\n");
+      if (this.csv) writeSync(this.fd, trajectoryCsvHeader(d) + "\n");
     }
     const lines: string[] = [];
     for (let i = from; i < t.step.length; i++) {
-      const beta = t.beta[i] ?? [];
-      if (this.csv) lines.push([...TRAJECTORY_COLUMNS.map((c) => String(t[c][i])), ...beta.map(String)].join(","));
+      if (this.csv) lines.push(trajectoryCsvRow(t, i));
       else lines.push(jsonLine(t, i));
     }
     if (!lines.length) return;

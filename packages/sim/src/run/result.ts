@@ -267,21 +267,31 @@ function finalState(b: BuildInput): FinalState {
   };
 }
 
-/** The scalar trajectory columns in file order (CSV columns, then beta_0 … beta_{d−1} when recorded). */
+/** The scalar trajectory columns in file order (CSV columns, then beta_1 … beta_d when recorded). */
 export const TRAJECTORY_COLUMNS = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
 
-/** The trajectory as CSV: one row per recorded point, β as beta_0 … beta_{d−1} when recorded. */
+/**
+ * The CSV header of a trajectory. CSV is read by people and spreadsheets, so coordinates count from 1
+ * there, as in the paper: β's columns are beta_1 … beta_d and `dominant` holds j + 1 (JSON and
+ * JSON Lines keep 0-based indices).
+ */
+export function trajectoryCsvHeader(d: number): string {
+  return [...TRAJECTORY_COLUMNS, ...Array.from({ length: d }, (_, j) => `beta_${j + 1}`)].join(",");
+}
+
+/** Row i of a trajectory as a CSV line (see {@link trajectoryCsvHeader}). */
+export function trajectoryCsvRow(t: Trajectory, i: number): string {
+  const vals = TRAJECTORY_COLUMNS.map((c) => String(c === "dominant" ? t.dominant[i]! + 1 : t[c][i]));
+  for (const v of t.beta[i] ?? []) vals.push(String(v));
+  return vals.join(",");
+}
+
+/** The trajectory as CSV: one row per recorded point, β as beta_1 … beta_d when recorded. */
 export function trajectoryToCsv(r: Result): string {
   const t = r.trajectory;
-  const cols = TRAJECTORY_COLUMNS;
   const d = t.beta.length ? r.data.d : 0;
-  const header = [...cols, ...Array.from({ length: d }, (_, j) => `beta_${j}`)].join(",");
-  const lines = [header];
-  for (let i = 0; i < t.step.length; i++) {
-    const vals = cols.map((c) => String(t[c][i]));
-    if (d) for (const v of t.beta[i]!) vals.push(String(v));
-    lines.push(vals.join(","));
-  }
+  const lines = [trajectoryCsvHeader(d)];
+  for (let i = 0; i < t.step.length; i++) lines.push(trajectoryCsvRow(t, i));
   return lines.join("\n") + "\n";
 }
 
