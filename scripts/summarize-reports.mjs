@@ -28,6 +28,12 @@ if (existsSync(".reports/typecheck.failed")) {
   console.log(`type check failed: ${readFileSync(".reports/typecheck.failed", "utf8").trim()}`);
   failed += 1;
 }
+// written by .ci/run when the test command failed: one failure if no test accounts for it
+// (vitest exits non-zero on an unhandled error while every test passed)
+if (existsSync(".reports/test-command.failed") && failed === 0) {
+  console.log(`${readFileSync(".reports/test-command.failed", "utf8").trim()} although no test failed; counted as one failure`);
+  failed += 1;
+}
 if (missing.length) console.log(`missing test reports (counted as failures): ${missing.join(", ")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
