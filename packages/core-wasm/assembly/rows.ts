@@ -5,6 +5,7 @@
 // TS mirror: packages/sim/src/engine/reference.ts (DiagonalNet.gradient, sumG).
 
 import { ld, st } from "./model";
+import { LOSS_SQUARED } from "./generated/codes";
 import { lossPrime, lossPrimeV } from "./math/loss";
 import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
@@ -43,7 +44,10 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
  * x_{i+1,j}) + …) in row order.
  */
 // @ts-ignore: decorator
-@inline export function gradRows<T>(P: usize, B: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, loss: i32, invN: f64): void {
+@inline export function gradRows<T>(P: usize, B: usize, Y: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, loss: i32, invN: f64): void {
+  // the squared loss: the pairs hold x (not y x) and each margin becomes the residual s − y_i, with
+  // (y_{2p}, y_{2p+1}) loaded as one f64x2 from Y (rows 2p, 2p+1 are adjacent there)
+  const sq = loss == LOSS_SQUARED;
   const dd = d;
   const g = out;
   const iv = sp(invN);
@@ -71,6 +75,17 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
       s7 = f64x2.add(s7, f64x2.mul(b, pairLoad<T>(q + 7 * rowBytes, 0)));
       q += colBytes;
       bp += 8;
+    }
+    if (sq) {
+      const yq = Y + (<usize>p << 4);
+      s0 = f64x2.sub(s0, v128.load(yq));
+      s1 = f64x2.sub(s1, v128.load(yq, 16));
+      s2 = f64x2.sub(s2, v128.load(yq, 32));
+      s3 = f64x2.sub(s3, v128.load(yq, 48));
+      s4 = f64x2.sub(s4, v128.load(yq, 64));
+      s5 = f64x2.sub(s5, v128.load(yq, 80));
+      s6 = f64x2.sub(s6, v128.load(yq, 96));
+      s7 = f64x2.sub(s7, v128.load(yq, 112));
     }
     // r of the 16 rows, each splatted (ra = row 2p, rb = row 2p+1, …)
     const t0 = f64x2.mul(lossPrimeV(loss, s0), iv);
@@ -147,6 +162,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>p * rowBytes;
     let s0 = sp(0);
     for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), pairLoad<T>(p0, j)));
+    if (sq) s0 = f64x2.sub(s0, v128.load(Y + (<usize>p << 4)));
     const r0 = f64x2.mul(lossPrimeV(loss, s0), iv);
     const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
     let j = 0;
@@ -170,6 +186,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>np * rowBytes;
     let s: f64 = 0;
     for (let j = 0; j < dd; j++) s += ld(B, j) * laneLoad<T>(p0, j);
+    if (sq) s -= ld(Y, np << 1);
     const r = lossPrime(loss, s) * invN;
     for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * laneLoad<T>(p0, j));
   }

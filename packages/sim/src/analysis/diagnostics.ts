@@ -178,6 +178,10 @@ export async function computeDiagnostics(result: DiagnosticsInput, data: Diagnos
   const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes, trajectory.step[0] ?? 0, result.dominance?.none);
   const cells = data.n * data.d;
   const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(limitInput, {}, thresholds) };
+  if (result.spec.loss === "squared") {
+    out.message = "max-margin references skipped: the squared loss is a regression (no margins)";
+    return out;
+  }
   if (opts.maxMargin === false) {
     out.message = "max-margin references disabled (diagnostics.maxMargin = false)";
     return out;

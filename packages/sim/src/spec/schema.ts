@@ -31,6 +31,16 @@ const fraction = () => z.number({ error: "expected a number in (0, 1)" }).gt(0, 
 const seedSchema = int(0, 4294967295, "an integer seed in [0, 2^32−1]");
 const label = z.union([z.literal(1), z.literal(-1)], { error: "expected a label −1 or +1" });
 
+/** Inline data of a regression (squared-loss) run: y any finite real numbers. */
+export const DataInlineRegressionSchema = z.strictObject({
+  x: z
+    .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), {
+      error: "expected an array of examples (arrays of numbers)",
+    })
+    .min(1, { error: "expected at least one example" }),
+  y: z.array(finite(), { error: "expected an array of finite numbers (regression targets)" }).optional(),
+});
+
 export const DataInlineSchema = z.strictObject({
   x: z
     .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), {
@@ -135,7 +145,7 @@ const TopSchema = z.strictObject({
   data: z.unknown(),
   depth: int(1, LIMITS.maxDepth, `an integer depth L in [1, ${LIMITS.maxDepth}]`).default(2),
   init: z.unknown().optional(),
-  loss: z.enum(["logistic", "exponential"], { error: 'expected "logistic" or "exponential"' }).default("logistic"),
+  loss: z.enum(["logistic", "exponential", "squared"], { error: 'expected "logistic", "exponential" or "squared"' }).default("logistic"),
   algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }).default("gd"),
   rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").default(0.05),
   lr: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).refine(Number.isFinite, "expected a finite number > 0").default(0.01),
@@ -170,7 +180,8 @@ const TopSchema = z.strictObject({
     .optional(),
 });
 
-export type DataInline = z.infer<typeof DataInlineSchema>;
+/** Inline data: labels ±1 for classification, any finite targets for the squared loss. */
+export type DataInline = z.infer<typeof DataInlineRegressionSchema>;
 export type DataSingle = z.infer<typeof DataSingleSchema>;
 export type DataGaussian = z.infer<typeof DataGaussianSchema>;
 export type DataFile = z.infer<typeof DataFileSchema>;
@@ -233,7 +244,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function parseData(v: unknown): DataSpec {
+function parseData(v: unknown, regression = false): DataSpec {
   if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\", … }");
   if (!isObject(v)) throw new SpecError("data", "expected an object: { x, y } or { generator, … }");
   if ("generator" in v) {
@@ -254,7 +265,7 @@ function parseData(v: unknown): DataSpec {
   }
   precheckMatrix(v.x, "data.x", LIMITS.maxN, LIMITS.maxD, "examples", "coordinates");
   if (Array.isArray(v.y) && v.y.length > LIMITS.maxN) throw new SpecError("data.y", `expected at most ${LIMITS.maxN} labels, got ${v.y.length}`);
-  const data = check(DataInlineSchema, v, "data");
+  const data: DataInline = regression ? check(DataInlineRegressionSchema, v, "data") : check(DataInlineSchema, v, "data");
   const d = data.x[0]!.length;
   if (d < 1) throw new SpecError("data.x[0]", "expected at least one coordinate");
   data.x.forEach((row, i) => {
@@ -351,7 +362,7 @@ export function parseSpec(input: unknown): Spec {
   if (!isObject(input)) throw new SpecError("spec", "expected a JSON object");
   if (input.version === undefined) throw new SpecError("version", "required: expected 1");
   const top = check(TopSchema, input, "");
-  const data = parseData(top.data);
+  const data = parseData(top.data, top.loss === "squared");
   const d = dataDimension(data);
   const n = dataCount(data);
   // a data file: its dimension is known once loaded (loadDataset checks init and the caps then)
@@ -384,6 +395,8 @@ const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxStep
 
 /** Checks the fields of continuous-time runs and fills in their defaults (docs/FLOWS.md). */
 function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopSchema>> {
+  if (top.mode === "flow" && top.loss === "squared") throw new SpecError("loss", 'expected "logistic" or "exponential" with "mode": "flow" (the squared loss is discrete-only)');
+  if (top.lrSchedule === "rescaled" && top.loss === "squared") throw new SpecError("lrSchedule", 'expected "constant", "loss-normalized" or "inv-sqrt" with "loss": "squared" (the rescaled step divides by mean −ℓ\', which is not positive for a residual)');
   if (top.mode !== "flow") {
     for (const f of FLOW_ONLY) if (top[f] !== undefined) throw new SpecError(f, 'applies to "mode": "flow" only');
     return {};
