@@ -54,7 +54,9 @@ export function humanSummary(r: Result): string {
   lines.push(`final loss        ${fmt(f.loss)}   (t = ${fmt(f.t)})`);
   lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
   lines.push(`ℓ1 shares         ${vec(f.shares)}`);
-  lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
+  // a regression (squared loss) has no margins
+  if (r.spec.loss === "squared") lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins — (regression)`);
+  else lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
   if (r.data.labels) {
     const dd = r.data;
     const lab = dd.labels!;

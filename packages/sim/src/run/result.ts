@@ -235,6 +235,7 @@ function finalState(b: BuildInput): FinalState {
   const beta = Array.from(net.beta);
   let minZ = Infinity;
   for (const z of net.z) minZ = Math.min(minZ, z);
+  if (net.loss === "squared") minZ = NaN; // a regression's z are residuals, not margins
   let l1 = 0;
   let l2 = 0;
   let dom = 0;
