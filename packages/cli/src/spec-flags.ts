@@ -48,7 +48,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--min-margin <m>", key: "minMargin", field: "data.minMargin", help: "minimum |<β*,x>| (gaussian-sparse)", parse: num },
   { flag: "--depth <L>", key: "depth", field: "depth", help: "network depth L ≥ 1 (default 2)", parse: num },
   { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam (default gd)", parse: str },
-  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential (default logistic)", parse: str },
+  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y, discrete only; default logistic)", parse: str },
   { flag: "--rho <rho>", key: "rho", field: "rho", help: "SAM radius ρ (default 0.05)", parse: num },
   { flag: "--lr <eta>", key: "lr", field: "lr", help: "step size η (default 0.01)", parse: num },
   { flag: "--alpha <a>", key: "alpha", field: "init.alpha", help: 'initial scale: every entry = α, or one α per coordinate "a1,a2,…" (default 0.1)', parse: numList },
