@@ -52,6 +52,7 @@ export function humanSummary(r: Result): string {
   lines.push(`${state} after ${work} in ${secs.toFixed(secs < 10 ? 3 : 1)} s${rate ? ` (${rate})` : ""}`);
   if (r.status.message) lines.push(`note: ${r.status.message}`);
   lines.push(`final loss        ${fmt(f.loss)}   (t = ${fmt(f.t)})`);
+  if (f.testLoss !== undefined) lines.push(`test loss         ${fmt(f.testLoss)}` + (f.testError !== undefined ? `   test error ${fmt(f.testError, 3)}` : ""));
   lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
   lines.push(`ℓ1 shares         ${vec(f.shares)}`);
   // a regression (squared loss) has no margins

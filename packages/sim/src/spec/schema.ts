@@ -69,6 +69,29 @@ export const DataGaussianSchema = z.strictObject({
   seed: seedSchema.optional(),
 });
 
+/**
+ * Regression data (the squared loss): x ~ N(0, I_d), a k-sparse β* at seeded positions (unit ℓ2
+ * norm), y = <β*, x> + noise·N(0, 1); `test` more examples drawn the same way form the test set.
+ */
+export const DataSparseRegressionSchema = z.strictObject({
+  generator: z.literal("sparse-regression"),
+  n: int(1, LIMITS.maxN, "an integer n ≥ 1"),
+  d: int(1, LIMITS.maxD, "an integer d ≥ 1"),
+  k: int(1, LIMITS.maxD, "an integer sparsity k ≥ 1").optional(),
+  noise: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).max(1e6, { error: "expected a number ≤ 1e6" }).optional(),
+  /** Test examples drawn after the training ones (0: no test set). */
+  test: int(0, LIMITS.maxN, "an integer test-set size ≥ 0").optional(),
+  seed: seedSchema.optional(),
+});
+
+/** An inline test set `{ x, y }` (never trained on): labels ±1, or real targets for the squared loss. */
+const TestSetSchema = z.strictObject({
+  x: z
+    .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), { error: "expected an array of examples (arrays of numbers)" })
+    .min(1, { error: "expected at least one example" }),
+  y: z.array(finite(), { error: "expected an array of numbers (one per example)" }),
+});
+
 /** Preprocessing shared by data files and named sources (docs/DATA.md). */
 const classPair = z
   .array(z.union([z.string({ error: "expected a class label" }), z.number({ error: "expected a class label" })]), { error: "expected two class labels, e.g. [0, 1]" })
@@ -186,7 +209,10 @@ export type DataSingle = z.infer<typeof DataSingleSchema>;
 export type DataGaussian = z.infer<typeof DataGaussianSchema>;
 export type DataFile = z.infer<typeof DataFileSchema>;
 export type DataSource = z.infer<typeof DataSourceSchema>;
-export type DataSpec = DataInline | DataSingle | DataGaussian | DataFile | DataSource;
+export type DataSparseRegression = z.infer<typeof DataSparseRegressionSchema>;
+/** A test set given inline (`data.test`): x rows of the training dimension, one y per row. */
+export type DataTestSet = z.infer<typeof TestSetSchema>;
+export type DataSpec = ((DataInline | DataSingle | DataGaussian) & { test?: DataTestSet }) | DataSparseRegression | DataFile | DataSource;
 export type InitSpec = z.infer<typeof InitAlphaSchema> | z.infer<typeof InitValuesSchema> | z.infer<typeof InitRandomSchema>;
 export type RecordSpec = z.infer<typeof RecordSchema>;
 
@@ -245,12 +271,41 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function parseData(v: unknown, regression = false): DataSpec {
-  if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\", … }");
+  if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\" | \"sparse-regression\", … }");
   if (!isObject(v)) throw new SpecError("data", "expected an object: { x, y } or { generator, … }");
+  if (v.generator === "sparse-regression") {
+    if (!regression) throw new SpecError("data.generator", '"sparse-regression" makes real-valued targets: expected "loss": "squared"');
+    const g = check(DataSparseRegressionSchema, v, "data");
+    if (g.k !== undefined && g.k > g.d) throw new SpecError("data.k", `expected k ≤ d = ${g.d}`);
+    return g;
+  }
+  if (!("test" in v)) return parseTrainingData(v, regression);
+  const { test, ...rest } = v;
+  if ("file" in rest || "source" in rest) throw new SpecError("data.test", "applies to inline data and generators only (a data file's test set would need its preprocessing)");
+  const data = parseTrainingData(rest, regression) as DataInline | DataSingle | DataGaussian;
+  return { ...data, test: parseTestSet(test, dataDimension(data), regression) };
+}
+
+function parseTestSet(v: unknown, d: number, regression: boolean): DataTestSet {
+  if (!isObject(v)) throw new SpecError("data.test", "expected an object { x, y } (the test set)");
+  precheckMatrix(v.x, "data.test.x", LIMITS.maxN, LIMITS.maxD, "examples", "coordinates");
+  const t = check(TestSetSchema, v, "data.test");
+  t.x.forEach((row, i) => {
+    if (row.length !== d) throw new SpecError(`data.test.x[${i}]`, `expected ${d} numbers (the training data's dimension), got ${row.length}`);
+  });
+  if (t.x.length * d > LIMITS.maxCells) throw new SpecError("data.test.x", `expected at most ${LIMITS.maxCells} numbers in all`);
+  if (t.y.length !== t.x.length) throw new SpecError("data.test.y", `expected ${t.x.length} targets (one per example), got ${t.y.length}`);
+  if (!regression) t.y.forEach((y, i) => {
+    if (y !== 1 && y !== -1) throw new SpecError(`data.test.y[${i}]`, "expected a label −1 or +1");
+  });
+  return t;
+}
+
+function parseTrainingData(v: Record<string, unknown>, regression: boolean): DataSpec {
   if ("generator" in v) {
     if (v.generator === "single") return check(DataSingleSchema, v, "data");
     if (v.generator === "gaussian-sparse") return check(DataGaussianSchema, v, "data");
-    throw new SpecError("data.generator", 'expected "single" or "gaussian-sparse"');
+    throw new SpecError("data.generator", 'expected "single", "gaussian-sparse" or "sparse-regression"');
   }
   if ("source" in v) return check(DataSourceSchema, v, "data");
   if ("file" in v) {
