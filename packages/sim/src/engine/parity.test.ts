@@ -116,6 +116,15 @@ describe("WASM engine vs reference engine, squared loss (real targets)", () => {
     expect(b.final.loss).toBeLessThan(b.trajectory.loss[0]!);
   });
 
+  it.each(["loss-normalized", "inv-sqrt"] as const)("the %s step-size schedule matches the reference", async (lrSchedule) => {
+    for (const algo of ["gd", "sam-l2"] as const) {
+      const spec = { ...squaredSpec({ depth: 2, algo, n: 7, d: 5 }), lrSchedule, lr: 0.01, steps: 500 };
+      const [a, b] = await Promise.all([simulate({ ...spec, engine: "wasm" }), simulate({ ...spec, engine: "reference" })]);
+      expect(a.status.state).toBe("finished");
+      expectClose(a.final.beta, b.final.beta);
+    }
+  });
+
   it.each(["gd", "sam-l2", "sam-linf", "usam"] as const)("two threads and f32 storage of x match the reference (%s)", async (algo) => {
     const spec = { ...squaredSpec({ depth: 2, algo, n: 300, d: 33 }), data: regressionData(600, 9, 5), steps: 500 };
     const ref = await simulate({ ...spec, engine: "reference" });
