@@ -21,6 +21,13 @@ function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
     const parts = (["l1", "l2", "linf"] as const).map((p) => `${names[p]} cos ${fmt(dg.finalCosine![p]!, 4)} gap ${fmt(dg.marginGap![p]!, 3)}`);
     out.push(`max-margin refs   ${parts.join(" · ")}   (cos(β, β*_p); γ*_p − γ/‖β‖_p)`);
   } else if (dg.message) out.push(`max-margin refs   ${dg.message}`);
+  const rg = dg.regression;
+  if (rg) {
+    const refs = (["l1", "l2"] as const).flatMap((p) => (rg[p] ? [`min-${p === "l1" ? "ℓ1" : "ℓ2"} interpolator: distance ${fmt(rg[p]!.distance, 3)} cos ${fmt(rg[p]!.cosine, 4)}`] : []));
+    out.push(`interpolators     ${refs.length ? refs.join(" · ") : "none (no β interpolates the training data, or skipped by size)"}`);
+    const star = rg.supportStar ? `   β* support x${rg.supportStar.map((j) => j + 1).join(", x")}: ${rg.supportRecovered ? "recovered" : "not recovered"}` : "";
+    out.push(`support           ${rg.support.length ? `x${rg.support.map((j) => j + 1).join(", x")}` : "none"} (|β_j| ≥ 1 % of max)${star}`);
+  }
   const l = dg.limit;
   const ev = l.evidence;
   out.push(`limit             ${limitLabel(l)}: ${limitSentence(r, l)}`);

@@ -114,3 +114,30 @@ describe("squared loss in the spec", () => {
     expect(r.diagnostics?.maxMargin).toBeUndefined();
   });
 });
+
+describe("squared loss, regression diagnostics", () => {
+  it("compares the final β with the minimum-ℓ1 and minimum-ℓ2 interpolators and reports its support", async () => {
+    // n = 2 < d = 3: infinitely many interpolators; by hand, the minimum-ℓ2 one of x = (e1 + e2, e3), y = (2, 1) is (1, 1, 1)
+    const r = await simulate({ version: 1, data: { x: [[1, 1, 0], [0, 0, 1]], y: [2, 1] }, loss: "squared", depth: 1, init: { alpha: 0 }, lr: 0.5, steps: 2000 });
+    const reg = r.diagnostics!.regression!;
+    expect(reg.l2!.beta.map((v) => Math.abs(v - 1))).toEqual([expect.closeTo(0, 12), expect.closeTo(0, 12), expect.closeTo(0, 12)]);
+    // GD from 0 on L = 1 stays in the row space: it converges to the minimum-ℓ2 interpolator
+    expect(reg.l2!.distance).toBeLessThan(1e-9);
+    expect(reg.l2!.cosine).toBeCloseTo(1, 12);
+    // the minimum-ℓ1 interpolators: |β_1| + |β_2| = 2 on β_1 + β_2 = 2, β_3 = 1 (ℓ1 norm 3)
+    const l1 = reg.l1!.beta;
+    expect(Math.abs(l1[0]!) + Math.abs(l1[1]!) + Math.abs(l1[2]!)).toBeCloseTo(3, 9);
+    expect(l1[2]).toBeCloseTo(1, 9);
+    expect(reg.support).toEqual([0, 1, 2]);
+  });
+
+  it("says whether a sparse-regression run recovered the support of β*", async () => {
+    const r = await simulate({ version: 1, data: { generator: "sparse-regression", n: 10, d: 12, k: 2, seed: 3 }, loss: "squared", depth: 1, init: { alpha: 0 }, lr: 0.1, steps: 100 });
+    const reg = r.diagnostics!.regression!;
+    expect(reg.supportStar).toHaveLength(2);
+    expect(typeof reg.supportRecovered).toBe("boolean");
+    // over-parameterized: both interpolators exist
+    expect(reg.l1).toBeDefined();
+    expect(reg.l2).toBeDefined();
+  });
+});
