@@ -28,6 +28,12 @@ import { expV } from "../simd-exp";
 // @ts-ignore: decorator
 @inline export function lossPrimeV(kind: i32, z: v128): v128 {
   if (kind == LOSS_SQUARED) return z;
+  return lossPrimeTailV(kind, z);
+}
+
+/** `lossPrimeV` of the exponential-tail losses only (logistic, exponential): for hot loops that branch on the squared loss once, outside. */
+// @ts-ignore: decorator
+@inline export function lossPrimeTailV(kind: i32, z: v128): v128 {
   return kind == LOSS_LOGISTIC
     ? f64x2.div(f64x2.splat(-1.0), f64x2.add(f64x2.splat(1.0), expV(z)))
     : f64x2.neg(expV(f64x2.neg(z)));
