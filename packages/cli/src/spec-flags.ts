@@ -40,15 +40,17 @@ const str = (text: string) => text;
 
 export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--x <rows>", key: "x", field: "data.x", help: 'examples, coordinates by "," and rows by ";" (e.g. "1,2;3,-1")', parse: matrix },
-  { flag: "--y <labels>", key: "y", field: "data.y", help: 'labels ±1, e.g. "1,-1" (default: all +1)', parse: numList },
-  { flag: "--gen <name>", key: "gen", field: "data.generator", help: 'data generator: "single" (x = (1,…,d)) or "gaussian-sparse"', parse: str },
-  { flag: "--n <n>", key: "n", field: "data.n", help: "examples (gaussian-sparse)", parse: num },
+  { flag: "--y <labels>", key: "y", field: "data.y", help: 'labels ±1, e.g. "1,-1" (default: all +1); real targets with --loss squared', parse: numList },
+  { flag: "--gen <name>", key: "gen", field: "data.generator", help: 'data generator: "single" (x = (1,…,d)), "gaussian-sparse" or "sparse-regression" (needs --loss squared)', parse: str },
+  { flag: "--n <n>", key: "n", field: "data.n", help: "examples (gaussian-sparse, sparse-regression)", parse: num },
   { flag: "--d <d>", key: "d", field: "data.d", help: "dimension (generators)", parse: num },
-  { flag: "--k <k>", key: "k", field: "data.k", help: "non-zeros of the ground truth (gaussian-sparse)", parse: num },
+  { flag: "--k <k>", key: "k", field: "data.k", help: "non-zeros of the ground truth (gaussian-sparse, sparse-regression)", parse: num },
   { flag: "--min-margin <m>", key: "minMargin", field: "data.minMargin", help: "minimum |<β*,x>| (gaussian-sparse)", parse: num },
+  { flag: "--noise <s>", key: "noise", field: "data.noise", help: "target noise: y = <β*,x> + s·N(0,1) (sparse-regression; default 0)", parse: num },
+  { flag: "--test-size <m>", key: "testSize", field: "data.test", help: "held-out test examples (sparse-regression; default 0)", parse: num },
   { flag: "--depth <L>", key: "depth", field: "depth", help: "network depth L ≥ 1 (default 2)", parse: num },
   { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam (default gd)", parse: str },
-  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential (default logistic)", parse: str },
+  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y, discrete only; default logistic)", parse: str },
   { flag: "--rho <rho>", key: "rho", field: "rho", help: "SAM radius ρ (default 0.05)", parse: num },
   { flag: "--lr <eta>", key: "lr", field: "lr", help: "step size η (default 0.01)", parse: num },
   { flag: "--alpha <a>", key: "alpha", field: "init.alpha", help: 'initial scale: every entry = α, or one α per coordinate "a1,a2,…" (default 0.1)', parse: numList },
@@ -111,11 +113,12 @@ export function specFromOptions(opts: Record<string, string | undefined>, defaul
   if (values.has("x")) {
     spec.data = { x: values.get("x"), ...(values.has("y") ? { y: values.get("y") } : {}) };
     setBy.set("data", "--x");
-  } else if (values.has("gen") || values.has("n") || values.has("d") || values.has("k") || values.has("minMargin")) {
+  } else if (values.has("gen") || values.has("n") || values.has("d") || values.has("k") || values.has("minMargin") || values.has("noise") || values.has("testSize")) {
     const prev = (typeof spec.data === "object" && spec.data !== null && "generator" in (spec.data as Raw) ? spec.data : {}) as Raw;
     const gen = values.get("gen") ?? prev.generator ?? (values.has("n") ? "gaussian-sparse" : "single");
     const data: Raw = { ...prev, generator: gen };
-    for (const k of ["n", "d", "k", "minMargin"]) if (values.has(k)) data[k] = values.get(k);
+    for (const k of ["n", "d", "k", "minMargin", "noise"]) if (values.has(k)) data[k] = values.get(k);
+    if (values.has("testSize")) data.test = values.get("testSize");
     spec.data = data;
     setBy.set("data", values.has("gen") ? "--gen" : "--d");
   } else if (values.has("y")) {
@@ -124,7 +127,7 @@ export function specFromOptions(opts: Record<string, string | undefined>, defaul
     spec.data = { ...prev, y: values.get("y") };
   }
   if (spec.data === undefined) spec.data = { x: [[1, 2]], y: [1] };
-  for (const k of ["x", "y", "n", "d", "k", "minMargin", "gen"]) values.delete(k);
+  for (const k of ["x", "y", "n", "d", "k", "minMargin", "noise", "testSize", "gen"]) values.delete(k);
 
   if (values.has("alpha")) {
     const a = values.get("alpha") as number[];

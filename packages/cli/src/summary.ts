@@ -21,6 +21,13 @@ function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
     const parts = (["l1", "l2", "linf"] as const).map((p) => `${names[p]} cos ${fmt(dg.finalCosine![p]!, 4)} gap ${fmt(dg.marginGap![p]!, 3)}`);
     out.push(`max-margin refs   ${parts.join(" · ")}   (cos(β, β*_p); γ*_p − γ/‖β‖_p)`);
   } else if (dg.message) out.push(`max-margin refs   ${dg.message}`);
+  const rg = dg.regression;
+  if (rg) {
+    const refs = (["l1", "l2"] as const).flatMap((p) => (rg[p] ? [`min-${p === "l1" ? "ℓ1" : "ℓ2"} interpolator: distance ${fmt(rg[p]!.distance, 3)} cos ${fmt(rg[p]!.cosine, 4)}`] : []));
+    out.push(`interpolators     ${refs.length ? refs.join(" · ") : "none (no β interpolates the training data, or skipped by size)"}`);
+    const star = rg.supportStar ? `   β* support x${rg.supportStar.map((j) => j + 1).join(", x")}: ${rg.supportRecovered ? "recovered" : "not recovered"}` : "";
+    out.push(`support           ${rg.support.length ? `x${rg.support.map((j) => j + 1).join(", x")}` : "none"} (|β_j| ≥ 1 % of max)${star}`);
+  }
   const l = dg.limit;
   const ev = l.evidence;
   out.push(`limit             ${limitLabel(l)}: ${limitSentence(r, l)}`);
@@ -52,9 +59,12 @@ export function humanSummary(r: Result): string {
   lines.push(`${state} after ${work} in ${secs.toFixed(secs < 10 ? 3 : 1)} s${rate ? ` (${rate})` : ""}`);
   if (r.status.message) lines.push(`note: ${r.status.message}`);
   lines.push(`final loss        ${fmt(f.loss)}   (t = ${fmt(f.t)})`);
+  if (f.testLoss !== undefined) lines.push(`test loss         ${fmt(f.testLoss)}` + (f.testError !== undefined ? `   test error ${fmt(f.testError, 3)}` : ""));
   lines.push(`direction β/‖β‖₂  ${vec(f.direction)}`);
   lines.push(`ℓ1 shares         ${vec(f.shares)}`);
-  lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
+  // a regression (squared loss) has no margins
+  if (r.spec.loss === "squared") lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins — (regression)`);
+  else lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
   if (r.data.labels) {
     const dd = r.data;
     const lab = dd.labels!;

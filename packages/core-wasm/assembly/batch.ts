@@ -16,7 +16,7 @@
 // finite parameters and their failing step is written to the `nonfinite` array (−1 otherwise).
 
 import { ROW_BLOCK } from "./order";
-import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
+import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF, LOSS_SQUARED } from "./generated/codes";
 import { lossPrimeV } from "./math/loss";
 import { layerGradV, productV } from "./math/layers";
 import { ascendV, l2CoefV, linfEpsV } from "./math/perturb";
@@ -36,7 +36,9 @@ let stepsDone: f64 = 0;
 
 let xPtr: usize = 0; // n·d
 let yPtr: usize = 0; // n
-let yxPtr: usize = 0; // n·d, y_i x_i
+let yxPtr: usize = 0; // n·d, y_i x_i (x_i for the squared loss, whose margin is the residual <β, x_i> − y_i)
+let yxPlain = false;
+let prepared = false;
 let wPtr: usize = 0; // R·L·d, run-major: run r at r·L·d
 let nfPtr: usize = 0; // R, the step at which run r became non-finite, or −1
 // per-pair scratch, v128 entries (lane 0 = run 2p, lane 1 = run 2p+1)
@@ -75,6 +77,7 @@ export function batch_setup(nEx: i32, dim: i32, depth: i32, runs: i32): void {
   L = depth;
   LD = depth * dim;
   R = runs;
+  prepared = false;
   invN = 1.0 / <f64>nEx;
   xPtr = alloc(n * d * 8);
   yPtr = alloc(n * 8);
@@ -100,11 +103,14 @@ export function batch_ptr_w(): usize { return wPtr; }
 export function batch_ptr_nonfinite(): usize { return nfPtr; }
 export function batch_steps(): f64 { return stepsDone; }
 
-/** y_i x_i from the x and y that JS wrote. Called once after they are written. */
+/** y_i x_i (x_i for the squared loss) from the x and y that JS wrote. Called once after they are written. */
 export function batch_prepare(): void {
+  const plain = lossKind == LOSS_SQUARED;
+  yxPlain = plain;
+  prepared = true;
   for (let i = 0; i < n; i++) {
     const yi = ld(yPtr, i);
-    for (let j = 0; j < d; j++) st(yxPtr, i * d + j, yi * ld(xPtr, i * d + j));
+    for (let j = 0; j < d; j++) st(yxPtr, i * d + j, plain ? ld(xPtr, i * d + j) : yi * ld(xPtr, i * d + j));
   }
 }
 
@@ -114,6 +120,7 @@ export function batch_configure(algorithm: i32, loss: i32, stepSize: f64, radius
   lossKind = loss;
   lr = stepSize;
   rho = radius;
+  if (prepared && (loss == LOSS_SQUARED) != yxPlain) batch_prepare();
 }
 
 // ---- the math, two runs per v128, in model.ts's operation order ----
@@ -132,6 +139,7 @@ function gradientV(Wv: usize, Gv: usize): void {
       const row = yxPtr + (<usize>(i * d) << 3);
       let s = sp(0);
       for (let j = 0; j < d; j++) s = f64x2.add(s, f64x2.mul(vl(B, j), v128.load64_splat(row + (<usize>j << 3))));
+      if (lossKind == LOSS_SQUARED) s = f64x2.sub(s, v128.load64_splat(yPtr + (<usize>i << 3)));
       const r = f64x2.mul(lossPrimeV(lossKind, s), iv);
       for (let j = 0; j < d; j++) vs(acc, j, f64x2.add(vl(acc, j), f64x2.mul(r, v128.load64_splat(row + (<usize>j << 3)))));
     }
@@ -222,7 +230,8 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
  * `groupRunTiny` interleaves several pairs per step to keep the core's pipelines full.
  */
 // @ts-ignore: decorator
-@inline function tinyStepAt(S: usize, p: i32, s: i32, x0: v128, x1: v128): void {
+@inline function tinyStepAt(S: usize, p: i32, s: i32, x0: v128, x1: v128, y0: v128): void {
+  const sq = lossKind == LOSS_SQUARED; // the residual z − y (model.ts computeMargins)
   const zero = sp(0);
   const lrv = sp(lr);
   const rv = sp(rho);
@@ -234,6 +243,7 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
   const b1 = v128.load(S, 48);
   // gradient at w: g_j = 0 + r x_j; ∂/∂w_1j = g_j w_2j, ∂/∂w_2j = g_j w_1j
   let z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(a0, b0), x0)), f64x2.mul(f64x2.mul(a1, b1), x1));
+  if (sq) z = f64x2.sub(z, y0);
   let r = lossPrimeV(lossKind, z);
   let g0 = f64x2.add(zero, f64x2.mul(r, x0));
   let g1 = f64x2.add(zero, f64x2.mul(r, x1));
@@ -264,6 +274,7 @@ function markFailed(alive: v128, ok: v128, p: i32, s: i32): v128 {
       pb1 = ascendV(b1, rv, gb1);
     }
     z = f64x2.add(f64x2.add(zero, f64x2.mul(f64x2.mul(pa0, pb0), x0)), f64x2.mul(f64x2.mul(pa1, pb1), x1));
+    if (sq) z = f64x2.sub(z, y0);
     r = lossPrimeV(lossKind, z);
     g0 = f64x2.add(zero, f64x2.mul(r, x0));
     g1 = f64x2.add(zero, f64x2.mul(r, x1));
@@ -302,8 +313,9 @@ let slots: usize = 0; // GROUP × 5 v128
 function groupRunTiny(steps: i32, p0: i32, count: i32): void {
   const x0 = sp(ld(yxPtr, 0));
   const x1 = sp(ld(yxPtr, 1));
+  const y0 = sp(ld(yPtr, 0));
   for (let s = 0; s < steps; s++) {
-    for (let q = 0; q < count; q++) tinyStepAt(slots + <usize>(q * 80), p0 + q, s, x0, x1);
+    for (let q = 0; q < count; q++) tinyStepAt(slots + <usize>(q * 80), p0 + q, s, x0, x1, y0);
   }
 }
 

@@ -12,9 +12,9 @@
 // data and orders the loops. Called once per step from index.ts `doStep` (constant and 1/√k schedules).
 // TS mirror: packages/sim/src/engine/reference.ts (ReferenceRun.doStep, DiagonalNet.gradient).
 
-import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
+import { ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF, LOSS_SQUARED } from "./generated/codes";
 import {
-  n, d, L, LD, invN, algo, lossKind, rho, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr, betaPtr, gPtr,
+  n, d, L, LD, invN, algo, lossKind, rho, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr, betaPtr, gPtr,
   gPartPtr, ld, st, allocF64, gradient, perturb,
 } from "./model";
 import { lossPrime } from "./math/loss";
@@ -82,7 +82,7 @@ function gradG<T>(): void {
   for (let b = 0; b < nb; b++) {
     const last = b == nb - 1;
     const out = b == 0 ? gPtr : gPartPtr;
-    gradRows<T>(pairPtr, betaPtr, out, d, b * half, last ? np : (b + 1) * half, last && odd, loss, invN);
+    gradRows<T>(pairPtr, betaPtr, yPtr, out, d, b * half, last ? np : (b + 1) * half, last && odd, loss, invN);
     if (b != 0) addInto(gPtr, gPartPtr, d);
   }
 }
@@ -93,7 +93,7 @@ function gradientFast(W: usize, G: usize): void {
   betaInto(W, betaPtr, d, L);
   if (ASC_FEATURE_THREADS) {
     // the threaded build (mt.ts): both threads share the data pass when turned on
-    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, gPtr, n, d, lossKind, invN, xF32);
+    if (mtCtrl != 0) gradGThreaded(pairPtr, betaPtr, yPtr, gPtr, n, d, lossKind, invN, xF32);
     else if (xF32) gradG<f32>();
     else gradG<f64>();
   } else {
@@ -109,8 +109,11 @@ function tinyStep(lrk: f64): bool {
   const a0 = ld(W, 0), a1 = ld(W, 1), b0 = ld(W, 2), b1 = ld(W, 3);
   const x0 = ld(yxPtr, 0), x1 = ld(yxPtr, 1);
   const loss = lossKind;
+  const sq = loss == LOSS_SQUARED;
+  const y0 = ld(yPtr, 0); // the squared loss's residual z − y (model.ts computeMargins)
   // z = (0 + β_0 x_0) + β_1 x_1; the leading 0 + only changes the sign of a zero z, which ℓ' ignores
   let z = (a0 * b0) * x0 + (a1 * b1) * x1;
+  if (sq) z -= y0;
   let r = lossPrime(loss, z); // · 1/n = · 1, exact
   let g0 = 0 + r * x0;
   let g1 = 0 + r * x1;
@@ -136,6 +139,7 @@ function tinyStep(lrk: f64): bool {
       pa0 = ascend(a0, rh, ga0); pa1 = ascend(a1, rh, ga1); pb0 = ascend(b0, rh, gb0); pb1 = ascend(b1, rh, gb1);
     }
     z = (pa0 * pb0) * x0 + (pa1 * pb1) * x1;
+    if (sq) z -= y0;
     r = lossPrime(loss, z);
     g0 = 0 + r * x0;
     g1 = 0 + r * x1;

@@ -11,12 +11,12 @@
 // this file is the discrete engine (its hot loop is `doStep`, below); flow.ts integrates the flows
 // (docs/FLOWS.md) with the same buffers and record layout.
 
-import { ALGO_GD, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
+import { ALGO_GD, LOSS_SQUARED, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
 import { descendInto } from "./math/update";
 import {
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
-  ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
+  yxPlain, buildYx, ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
@@ -45,6 +45,7 @@ let nonfiniteAt: f64 = -1;
 /** Allocates every buffer of a run. Called once per instance, before any other export. */
 export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: i32): void {
   allocModel(nEx, dim, depth, records, recordBeta);
+  prepared = false;
   stepCount = 0;
   stepBase = 0;
   tBase = 0;
@@ -71,14 +72,13 @@ export function time_now(): f64 {
 /** The step at which a non-finite value first appeared, or -1. */
 export function nonfinite_step(): f64 { return nonfiniteAt; }
 
-/** Computes y_i x_i from the x and y that JS wrote. Called once after x and y are written. */
+let prepared = false;
+
+/** Computes y_i x_i (x_i for the squared loss) from the x and y that JS wrote. Called once after x and y are written. */
 export function prepare(): void {
-  for (let i = 0; i < n; i++) {
-    const yi = ld(yPtr, i);
-    const row = i * d;
-    for (let j = 0; j < d; j++) st(yxPtr, row + j, yi * ld(xPtr, row + j));
-  }
+  buildYx();
   fastPrepare();
+  prepared = true;
 }
 
 /** Sets how many entries of the schedule are valid (the schedule itself is written by JS). */
@@ -97,6 +97,8 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   lossKind = loss;
   lr = stepSize;
   rho = radius;
+  // the squared loss keeps x and y apart (model.ts buildYx): rebuild when the loss family changes
+  if (prepared && (loss == LOSS_SQUARED) != yxPlain) prepare();
 }
 
 /** Sets the step-size schedule (an LR_SCHEDULE code) from the current step on; the clock continues. */

@@ -13,7 +13,7 @@
 import { ROW_BLOCK } from "./order";
 import {
   REC_STEP, REC_T, REC_LOSS, REC_L1, REC_L2, REC_WNORM, REC_MIN_MARGIN, REC_GRAD_NORM, REC_PERT_NORM, REC_DOMINANT,
-  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD,
+  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, LOSS_SQUARED,
 } from "./generated/codes";
 import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
 import { betaInto, layerGradsInto } from "./math/layers";
@@ -33,7 +33,9 @@ export let rho: f64 = 0;
 
 export let xPtr: usize = 0; // n*d, row-major: x_i = x[i*d .. i*d+d)
 export let yPtr: usize = 0; // n
-export let yxPtr: usize = 0; // n*d, y_i * x_i (exact: y is ±1)
+export let yxPtr: usize = 0; // n*d, y_i * x_i (exact: y is ±1); x_i itself for the squared loss
+/** Whether yxPtr holds x_i (squared loss: the margin is replaced by the residual <β, x_i> − y_i). */
+export let yxPlain: bool = false;
 export let wCur: usize = 0; // L*d, layer-major: w_l = w[l*d .. l*d+d)
 export let wNxt: usize = 0; // L*d, double buffer for the update (so a non-finite step leaves wCur intact)
 export let wPert: usize = 0; // L*d, w + eps
@@ -112,13 +114,29 @@ export function computeBeta(W: usize): void {
   betaInto(W, betaPtr, d, L);
 }
 
-/** Margins z_i = <beta, y_i x_i> (j ascending). Requires computeBeta. */
+/**
+ * Margins z_i = <beta, y_i x_i> (j ascending), or for the squared loss the residuals
+ * z_i = <beta, x_i> − y_i. Requires computeBeta.
+ */
 export function computeMargins(): void {
+  const sq = lossKind == LOSS_SQUARED;
   for (let i = 0; i < n; i++) {
     const row = i * d;
     let s: f64 = 0;
     for (let j = 0; j < d; j++) s += ld(betaPtr, j) * ld(yxPtr, row + j);
+    if (sq) s -= ld(yPtr, i);
     st(zPtr, i, s);
+  }
+}
+
+/** Fills yxPtr from x and y: y_i x_i, or x_i for the squared loss (y enters through the residual). */
+export function buildYx(): void {
+  const plain = lossKind == LOSS_SQUARED;
+  yxPlain = plain;
+  for (let i = 0; i < n; i++) {
+    const yi = ld(yPtr, i);
+    const row = i * d;
+    for (let j = 0; j < d; j++) st(yxPtr, row + j, plain ? ld(xPtr, row + j) : yi * ld(xPtr, row + j));
   }
 }
 
@@ -262,7 +280,8 @@ export function writeRecord(W: usize, G: usize, P: usize, stepV: f64, tV: f64): 
   st(row, REC_L1, l1);
   st(row, REC_L2, Math.sqrt(l2));
   st(row, REC_WNORM, Math.sqrt(sumSq(W, LD)));
-  st(row, REC_MIN_MARGIN, minZ);
+  // a regression run has no margins (its z are residuals)
+  st(row, REC_MIN_MARGIN, lossKind == LOSS_SQUARED ? NaN : minZ);
   st(row, REC_GRAD_NORM, gradNorm);
   st(row, REC_PERT_NORM, pert);
   st(row, REC_DOMINANT, <f64>dom);

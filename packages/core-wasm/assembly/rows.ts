@@ -5,7 +5,8 @@
 // TS mirror: packages/sim/src/engine/reference.ts (DiagonalNet.gradient, sumG).
 
 import { ld, st } from "./model";
-import { lossPrime, lossPrimeV } from "./math/loss";
+import { LOSS_SQUARED } from "./generated/codes";
+import { lossPrime, lossPrimeTailV } from "./math/loss";
 import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
 
 // @ts-ignore: decorator
@@ -43,7 +44,10 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
  * x_{i+1,j}) + …) in row order.
  */
 // @ts-ignore: decorator
-@inline export function gradRows<T>(P: usize, B: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, loss: i32, invN: f64): void {
+@inline export function gradRows<T>(P: usize, B: usize, Y: usize, out: usize, d: i32, pBeg: i32, pEnd: i32, odd: bool, loss: i32, invN: f64): void {
+  // the squared loss: the pairs hold x (not y x) and each margin becomes the residual s − y_i, with
+  // (y_{2p}, y_{2p+1}) loaded as one f64x2 from Y (rows 2p, 2p+1 are adjacent there)
+  const sq = loss == LOSS_SQUARED;
   const dd = d;
   const g = out;
   const iv = sp(invN);
@@ -72,15 +76,29 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
       q += colBytes;
       bp += 8;
     }
-    // r of the 16 rows, each splatted (ra = row 2p, rb = row 2p+1, …)
-    const t0 = f64x2.mul(lossPrimeV(loss, s0), iv);
-    const t1 = f64x2.mul(lossPrimeV(loss, s1), iv);
-    const t2 = f64x2.mul(lossPrimeV(loss, s2), iv);
-    const t3 = f64x2.mul(lossPrimeV(loss, s3), iv);
-    const t4 = f64x2.mul(lossPrimeV(loss, s4), iv);
-    const t5 = f64x2.mul(lossPrimeV(loss, s5), iv);
-    const t6 = f64x2.mul(lossPrimeV(loss, s6), iv);
-    const t7 = f64x2.mul(lossPrimeV(loss, s7), iv);
+    // r of the 16 rows, each splatted (ra = row 2p, rb = row 2p+1, …); the squared loss's ℓ' is the
+    // residual s − y itself (one branch per 8 pairs, outside the loss)
+    let t0: v128, t1: v128, t2: v128, t3: v128, t4: v128, t5: v128, t6: v128, t7: v128;
+    if (sq) {
+      const yq = Y + (<usize>p << 4);
+      t0 = f64x2.mul(f64x2.sub(s0, v128.load(yq)), iv);
+      t1 = f64x2.mul(f64x2.sub(s1, v128.load(yq, 16)), iv);
+      t2 = f64x2.mul(f64x2.sub(s2, v128.load(yq, 32)), iv);
+      t3 = f64x2.mul(f64x2.sub(s3, v128.load(yq, 48)), iv);
+      t4 = f64x2.mul(f64x2.sub(s4, v128.load(yq, 64)), iv);
+      t5 = f64x2.mul(f64x2.sub(s5, v128.load(yq, 80)), iv);
+      t6 = f64x2.mul(f64x2.sub(s6, v128.load(yq, 96)), iv);
+      t7 = f64x2.mul(f64x2.sub(s7, v128.load(yq, 112)), iv);
+    } else {
+      t0 = f64x2.mul(lossPrimeTailV(loss, s0), iv);
+      t1 = f64x2.mul(lossPrimeTailV(loss, s1), iv);
+      t2 = f64x2.mul(lossPrimeTailV(loss, s2), iv);
+      t3 = f64x2.mul(lossPrimeTailV(loss, s3), iv);
+      t4 = f64x2.mul(lossPrimeTailV(loss, s4), iv);
+      t5 = f64x2.mul(lossPrimeTailV(loss, s5), iv);
+      t6 = f64x2.mul(lossPrimeTailV(loss, s6), iv);
+      t7 = f64x2.mul(lossPrimeTailV(loss, s7), iv);
+    }
     const ra = v128.shuffle<f64>(t0, t0, 0, 0), rb = v128.shuffle<f64>(t0, t0, 1, 1);
     const rc = v128.shuffle<f64>(t1, t1, 0, 0), rd = v128.shuffle<f64>(t1, t1, 1, 1);
     const re = v128.shuffle<f64>(t2, t2, 0, 0), rf = v128.shuffle<f64>(t2, t2, 1, 1);
@@ -147,7 +165,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>p * rowBytes;
     let s0 = sp(0);
     for (let j = 0; j < dd; j++) s0 = f64x2.add(s0, f64x2.mul(v128.load64_splat(B + (<usize>j << 3)), pairLoad<T>(p0, j)));
-    const r0 = f64x2.mul(lossPrimeV(loss, s0), iv);
+    const r0 = f64x2.mul(sq ? f64x2.sub(s0, v128.load(Y + (<usize>p << 4))) : lossPrimeTailV(loss, s0), iv);
     const ra = v128.shuffle<f64>(r0, r0, 0, 0), rb = v128.shuffle<f64>(r0, r0, 1, 1);
     let j = 0;
     for (; j < dEven; j += 2) {
@@ -170,6 +188,7 @@ import { laneLoad, pairLoad, pairRowBytes } from "./pairs";
     const p0 = P + <usize>np * rowBytes;
     let s: f64 = 0;
     for (let j = 0; j < dd; j++) s += ld(B, j) * laneLoad<T>(p0, j);
+    if (sq) s -= ld(Y, np << 1);
     const r = lossPrime(loss, s) * invN;
     for (let j = 0; j < dd; j++) st(g, j, ld(g, j) + r * laneLoad<T>(p0, j));
   }

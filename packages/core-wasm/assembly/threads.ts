@@ -34,6 +34,7 @@ const C_PARTS = 52; // block b > 0 sums into C_PARTS + (b − 1)·d·8
 const C_G = 56;
 const C_F32 = 60; // 1 when the pairs are f32
 const C_INVN = 64; // f64
+const C_Y = 76; // u32 pointer to y (the squared loss's residuals)
 const C_HELPER_CHUNKS = 72; // chunks thread B has computed since mt_enable (read by tests; no arithmetic uses it)
 const C_BYTES = 80;
 
@@ -51,6 +52,7 @@ let ctrlOfRun: usize = 0; // the control block, kept after threads are turned of
 function runChunk(c: usize, k: i32, total: i32): void {
   const P = <usize>load<u32>(c + C_PAIRS);
   const B = <usize>load<u32>(c + C_BETA);
+  const Y = <usize>load<u32>(c + C_Y);
   const d = load<i32>(c + C_D);
   const np = load<i32>(c + C_NP);
   const odd = load<i32>(c + C_ODD) != 0;
@@ -59,8 +61,8 @@ function runChunk(c: usize, k: i32, total: i32): void {
   const half = ROW_BLOCK >> 1;
   const out = k == 0 ? <usize>load<u32>(c + C_G) : <usize>load<u32>(c + C_PARTS) + (<usize>((k - 1) * d) << 3);
   const p0 = k * half, p1 = last ? np : p0 + half;
-  if (load<i32>(c + C_F32) != 0) gradRows<f32>(P, B, out, d, p0, p1, last && odd, loss, invN);
-  else gradRows<f64>(P, B, out, d, p0, p1, last && odd, loss, invN);
+  if (load<i32>(c + C_F32) != 0) gradRows<f32>(P, B, Y, out, d, p0, p1, last && odd, loss, invN);
+  else gradRows<f64>(P, B, Y, out, d, p0, p1, last && odd, loss, invN);
 }
 
 /**
@@ -186,7 +188,7 @@ export function mtStop(): void {
 }
 
 /** g = ∂L/∂β with both threads (whole row blocks each); same bits as fast.ts `gradG`. */
-export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, loss: i32, invN: f64, f32: bool): void {
+export function gradGThreaded(P: usize, B: usize, Y: usize, g: usize, n: i32, d: i32, loss: i32, invN: f64, f32: bool): void {
   const c = mtCtrl;
   const nb = (n + ROW_BLOCK - 1) / ROW_BLOCK;
   store<i32>(c + C_NP, n >> 1);
@@ -195,6 +197,7 @@ export function gradGThreaded(P: usize, B: usize, g: usize, n: i32, d: i32, loss
   store<i32>(c + C_LOSS, loss);
   store<u32>(c + C_PAIRS, <u32>P);
   store<u32>(c + C_BETA, <u32>B);
+  store<u32>(c + C_Y, <u32>Y);
   store<u32>(c + C_PARTS, <u32>parts);
   store<u32>(c + C_G, <u32>g);
   store<f64>(c + C_INVN, invN);

@@ -20,7 +20,7 @@ export { createSimulation, Simulation } from "./run/simulation.js";
 export { simulateBatch, type BatchOptions, type BatchResult } from "./run/batch.js";
 // the spec
 export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount, isLoadedData, formatFromName, DATA_FORMATS, DATA_SOURCES } from "./spec/schema.js";
-export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian, DataFile, DataSource } from "./spec/schema.js";
+export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian, DataSparseRegression, DataTestSet, DataFile, DataSource } from "./spec/schema.js";
 export { SAMLAB_VERSION } from "./spec/version.js";
 export { isFlowSpec, type FlowSpec } from "./flows/flow.js";
 // the Result

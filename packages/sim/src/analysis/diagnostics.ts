@@ -5,6 +5,7 @@
  * the final state. Built once per run, after it ends (`simulate()` awaits it; the references are
  * solved once per run by {@link loadSolver}). docs/DIAGNOSTICS.md states every rule.
  */
+import { distance, minL2Interpolator, supportOf } from "./interpolators.js";
 import type { Spec } from "../spec/schema.js";
 import { amplificationOrder, type AmplificationOrder, type DominantChange, type NoLeader } from "./amplification.js";
 import { kktResidual, type KktResult } from "./kkt.js";
@@ -79,6 +80,28 @@ export interface Diagnostics {
    * `residual` is Infinity (null in JSON) when β does not separate the data (`reason`).
    */
   kkt?: KktResult;
+  /**
+   * Squared loss only: the final β against the minimum-ℓ1 and minimum-ℓ2 interpolators of the
+   * training data (absent when none interpolates: n > d or inconsistent rows), its support
+   * ({j : |β_j| ≥ 1 % of max|β|}) and, for generated data, whether it equals the support of β*.
+   */
+  regression?: RegressionDiagnostics;
+}
+
+export interface RegressionReference {
+  beta: number[];
+  /** ‖β_T − β_ref‖₂ and cos(β_T, β_ref). */
+  distance: number;
+  cosine: number;
+}
+
+export interface RegressionDiagnostics {
+  l1?: RegressionReference;
+  l2?: RegressionReference;
+  support: number[];
+  /** The support of β* (generated data) and whether the final support equals it. */
+  supportStar?: number[];
+  supportRecovered?: boolean;
 }
 
 /** The data set of a run, as the reference solver reads it (x is n×d row-major, y ∈ {−1, +1}). */
@@ -99,7 +122,7 @@ export interface DiagnosticsInput {
   /** β at the start and at the look-back point (the limit classifier compares them with the end). */
   initialBeta: number[];
   lookBack: { beta: number[] };
-  data: { magnitudes: readonly number[] };
+  data: { magnitudes: readonly number[]; betaStar?: number[] };
 }
 
 /** Validates and fills the spec's `diagnostics` object (already checked by zod in spec.ts). */
@@ -166,6 +189,29 @@ export async function limitReferences(data: DiagnosticsData, options?: Partial<D
   }
 }
 
+/** The regression block of {@link Diagnostics} (interpolators under the references' size gate). */
+async function regressionDiagnostics(result: DiagnosticsInput, data: DiagnosticsData, opts: DiagnosticsOptions): Promise<RegressionDiagnostics> {
+  const beta = result.final.beta;
+  const out: RegressionDiagnostics = { support: supportOf(beta) };
+  const star = result.data.betaStar;
+  if (star) {
+    out.supportStar = star.flatMap((v, j) => (v !== 0 ? [j] : []));
+    out.supportRecovered = out.support.length === out.supportStar.length && out.support.every((j, k) => j === out.supportStar![k]);
+  }
+  const ref = (b: number[] | undefined): RegressionReference | undefined => (b ? { beta: b, distance: distance(beta, b), cosine: cosine(beta, b) } : undefined);
+  const gated = opts.maxMargin === false || (opts.maxMargin === "auto" && data.n * data.d > opts.maxCells);
+  if (gated) return out;
+  const l2 = ref(minL2Interpolator(data.x, data.y, data.n, data.d));
+  if (l2) out.l2 = l2;
+  try {
+    const l1 = ref((await loadSolver()).minL1Interpolator(data.x, data.y, data.n, data.d));
+    if (l1) out.l1 = l1;
+  } catch {
+    // the LP solver failed to load: the ℓ1 reference stays absent
+  }
+  return out;
+}
+
 /**
  * Computes the diagnostics of a Result from its data set. Async because the max-margin solver
  * loads its WebAssembly on first use. Never throws for solver trouble: `references` says "error".
@@ -178,6 +224,11 @@ export async function computeDiagnostics(result: DiagnosticsInput, data: Diagnos
   const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes, trajectory.step[0] ?? 0, result.dominance?.none);
   const cells = data.n * data.d;
   const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(limitInput, {}, thresholds) };
+  if (result.spec.loss === "squared") {
+    out.message = "max-margin references skipped: the squared loss is a regression (no margins)";
+    out.regression = await regressionDiagnostics(result, data, opts);
+    return out;
+  }
   if (opts.maxMargin === false) {
     out.message = "max-margin references disabled (diagnostics.maxMargin = false)";
     return out;

@@ -9,3 +9,5 @@ export { computeDiagnostics, diagnosticsOptions, cosine, DIAGNOSTICS_DEFAULTS, K
 export type { Diagnostics, DiagnosticsOptions, DiagnosticsInput, DiagnosticsData, ReferenceDirection } from "./diagnostics.js";
 export { amplificationOrder, dominantSequence, DOMINANCE_RULE, type AmplificationOrder, type DominantChange, type Dominance, type NoLeader } from "./amplification.js";
 export { classifyLimit, basisOf, lossAtZero, limitLabel, subscript, LIMIT_DEFAULTS, ZERO_GROWTH, type LimitInput, type LimitTolerances, type LimitClassification, type LimitKind } from "./limit.js";
+export { testMetrics, type TestSet, type TestLossKind } from "./testset.js";
+export { minL2Interpolator, supportOf, distance as l2Distance, SUPPORT_TOL } from "./interpolators.js";

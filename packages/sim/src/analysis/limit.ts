@@ -54,7 +54,8 @@ export interface LimitInput {
   /** The training data (x: n×d row-major, y: ±1); predictions <β, x_i> and the loss are computed from β. */
   data: { x: ArrayLike<number>; y: ArrayLike<number>; n: number; d: number };
   depth: number;
-  lossKind: "logistic" | "exponential";
+  /** For "squared" (regression) y holds real targets, the loss is ½(<β, x_i> − y_i)² and no max-margin references apply. */
+  lossKind: "logistic" | "exponential" | "squared";
 }
 
 export interface LimitClassification {
@@ -85,13 +86,23 @@ export interface LimitClassification {
   tolerances: LimitTolerances;
 }
 
-/** ℓ(0): the loss of β = 0 (ln 2 for the logistic loss, 1 for the exponential loss). */
-export function lossAtZero(loss: LimitInput["lossKind"]): number {
+/**
+ * ℓ(0): the loss of β = 0 (ln 2 for the logistic loss, 1 for the exponential loss; for the squared
+ * loss it depends on the targets, (1/n) Σ ½y_i², and needs `data`).
+ */
+export function lossAtZero(loss: LimitInput["lossKind"], data?: LimitInput["data"]): number {
+  if (loss === "squared") {
+    if (!data || data.n === 0) return NaN;
+    let s = 0;
+    for (let i = 0; i < data.n; i++) s += 0.5 * (data.y[i]! * data.y[i]!);
+    return s / data.n;
+  }
   return loss === "logistic" ? Math.LN2 : 1;
 }
 
 /** ℓ(z), with the portable exp/log1p (the same bits in every JS engine, as the engines' loss). */
 function lossOf(kind: LimitInput["lossKind"], z: number): number {
+  if (kind === "squared") return 0.5 * (z * z); // z is the residual here
   if (kind === "logistic") return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
   return portableExp(-z);
 }
@@ -105,7 +116,7 @@ function fit(beta: ArrayLike<number>, data: LimitInput["data"], kind: LimitInput
     let z = 0;
     for (let j = 0; j < d; j++) z += beta[j]! * x[i * d + j]!;
     p = Math.max(p, Math.abs(z));
-    s += lossOf(kind, y[i]! * z);
+    s += lossOf(kind, kind === "squared" ? z - y[i]! : y[i]! * z);
   }
   return { loss: s / n, prediction: p };
 }
@@ -185,7 +196,7 @@ export function classifyLimit(input: LimitInput, refs: Partial<Record<"l1" | "l2
   const end = fit(input.beta, data, lossKind);
   const mid = fit(input.betaMid, data, lossKind);
   const start = fit(input.beta0, data, lossKind);
-  const l0 = lossAtZero(lossKind);
+  const l0 = lossAtZero(lossKind, data);
   let dataScale = 0;
   for (let i = 0; i < data.n; i++) {
     let s = 0;

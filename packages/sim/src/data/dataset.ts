@@ -12,6 +12,8 @@ export interface Dataset {
   y: Float64Array;
   /** For generated data: the ground truth β* (unit ℓ2 norm). */
   betaStar?: number[];
+  /** A held-out test set (never trained on): `data.test`, or the sparse-regression generator's `test` examples. */
+  test?: { n: number; x: Float64Array; y: Float64Array };
   /** For data files and named sources: how the set was loaded (labels, selection, separability). */
   info?: DataInfo;
 }

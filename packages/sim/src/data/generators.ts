@@ -3,12 +3,26 @@
  */
 import { Rng, STREAM } from "./rng.js";
 import type { Dataset } from "./dataset.js";
-import { SpecError, isLoadedData, type DataSpec, type InitSpec } from "../spec/schema.js";
+import { SpecError, isLoadedData, type DataFile, type DataSource, type DataSparseRegression, type DataSpec, type InitSpec } from "../spec/schema.js";
 
 
 /** Materializes the data of a spec; `seed` is the spec's seed (used when the generator has none). */
 export function makeDataset(data: DataSpec, seed: number): Dataset {
   if (isLoadedData(data)) throw new SpecError("data", "a data file or named source loads asynchronously: use loadDataset(spec.data, seed) (createSimulation and simulate do)");
+  if ("generator" in data && data.generator === "sparse-regression") {
+    return sparseRegression(data.n, data.d, data.k ?? Math.min(5, data.d), data.noise ?? 0, data.test ?? 0, data.seed ?? seed);
+  }
+  const ds = trainingSet(data, seed);
+  return "test" in data && data.test ? { ...ds, test: testSet(data.test, ds.d) } : ds;
+}
+
+function testSet(t: { x: number[][]; y: number[] }, d: number): NonNullable<Dataset["test"]> {
+  const x = new Float64Array(t.x.length * d);
+  t.x.forEach((row, i) => x.set(row, i * d));
+  return { n: t.x.length, x, y: Float64Array.from(t.y) };
+}
+
+function trainingSet(data: Exclude<DataSpec, DataFile | DataSource | DataSparseRegression>, seed: number): Dataset {
   if ("x" in data) {
     const n = data.x.length;
     const d = data.x[0]!.length;
@@ -27,11 +41,36 @@ export function makeDataset(data: DataSpec, seed: number): Dataset {
 }
 
 /**
- * n Gaussian points x ~ N(0, I_d) labelled by y = sign<β*, x>, where β* has k non-zero Gaussian
- * entries at seeded positions and unit ℓ2 norm; points with |<β*, x>| < minMargin are redrawn.
+ * Regression data: n + test points x ~ N(0, I_d) (the first n train, the rest test), targets
+ * y = <β*, x> + noise·N(0, 1), where β* has k non-zero Gaussian entries (|v| ≥ 0.25) at seeded
+ * positions and unit ℓ2 norm — β* drawn exactly as {@link gaussianSparse} draws it. Per example: d
+ * normals for x, then one for the noise (drawn even when noise = 0, so the noise level never shifts x).
  */
-export function gaussianSparse(n: number, d: number, k: number, minMargin: number, seed: number): Dataset {
+export function sparseRegression(n: number, d: number, k: number, noise: number, test: number, seed: number): Dataset {
   const rng = new Rng(seed, STREAM.data);
+  const betaStar = sparseDirection(rng, d, k);
+  const draw = (m: number) => {
+    const x = new Float64Array(m * d);
+    const y = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = rng.normal();
+        x[i * d + j] = v;
+        s += betaStar[j]! * v;
+      }
+      y[i] = s + noise * rng.normal();
+    }
+    return { x, y };
+  };
+  const train = draw(n);
+  const ds: Dataset = { n, d, x: train.x, y: train.y, betaStar };
+  if (test > 0) ds.test = { n: test, ...draw(test) };
+  return ds;
+}
+
+/** A k-sparse unit direction at seeded positions, entries Gaussian with |v| ≥ 0.25. */
+function sparseDirection(rng: Rng, d: number, k: number): number[] {
   const perm = Array.from({ length: d }, (_, j) => j);
   for (let j = d - 1; j > 0; j--) {
     const r = rng.below(j + 1);
@@ -47,6 +86,16 @@ export function gaussianSparse(n: number, d: number, k: number, minMargin: numbe
   }
   norm = Math.sqrt(norm);
   for (let j = 0; j < d; j++) betaStar[j] = betaStar[j]! / norm;
+  return betaStar;
+}
+
+/**
+ * n Gaussian points x ~ N(0, I_d) labelled by y = sign<β*, x>, where β* has k non-zero Gaussian
+ * entries at seeded positions and unit ℓ2 norm; points with |<β*, x>| < minMargin are redrawn.
+ */
+export function gaussianSparse(n: number, d: number, k: number, minMargin: number, seed: number): Dataset {
+  const rng = new Rng(seed, STREAM.data);
+  const betaStar = sparseDirection(rng, d, k);
   const x = new Float64Array(n * d);
   const y = new Float64Array(n);
   const row = new Float64Array(d);

@@ -27,11 +27,14 @@ export interface NetWorkspace {
   readonly g: Float64Array;
   readonly r: Float64Array;
   computeBeta(w: Float64Array): void;
+  /** z from β: margins, or the squared loss's residuals. */
+  computeMargins(): void;
   sumG(): void;
 }
 
 /** e^κ·ℓ'(z). Logistic with κ > 0 (so z ≥ κ > 0): −e^{κ−z}/(1+e^{−z}). */
 export function lossPrimeScaled(loss: Loss, z: number, kappa: number): number {
+  if (loss === "squared") return z; // κ = 0: no exponential tail
   if (loss === "logistic") {
     if (kappa === 0) return -1 / (1 + portableExp(z));
     return -portableExp(kappa - z) / (1 + portableExp(-z));
@@ -41,6 +44,7 @@ export function lossPrimeScaled(loss: Loss, z: number, kappa: number): number {
 
 /** e^κ·ℓ(z). Logistic with κ > 0: e^{κ−z}·log1p(u)/u, u = e^{−z} (the ratio → 1 as u → 0). */
 export function lossValueScaled(loss: Loss, z: number, kappa: number): number {
+  if (loss === "squared") return 0.5 * (z * z);
   if (loss === "logistic") {
     if (kappa === 0) return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
     const u = portableExp(-z);
@@ -62,7 +66,7 @@ export class ScaledGradient {
     const { n, z, loss } = this.net;
     let c = Infinity;
     for (let i = 0; i < n; i++) if (z[i]! < c) c = z[i]!;
-    if (c !== c || c === Infinity) return 0;
+    if (loss === "squared" || c !== c || c === Infinity) return 0;
     if (loss === "logistic" && c < 0) return 0;
     return c;
   }
@@ -70,13 +74,9 @@ export class ScaledGradient {
   /** G = e^κ ∇_w L(w); returns κ. Leaves β, z and the scaled g in the net. */
   eval(w: Float64Array, G: Float64Array): number {
     const net = this.net;
-    const { n, d, depth, beta, yx, z, g, r, invN, loss } = net;
+    const { n, d, depth, z, g, r, invN, loss } = net;
     net.computeBeta(w);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += beta[j]! * yx[i * d + j]!;
-      z[i] = s;
-    }
+    net.computeMargins();
     const kappa = this.scaleExponent();
     let s = 0;
     for (let i = 0; i < n; i++) {

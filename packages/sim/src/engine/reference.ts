@@ -8,13 +8,15 @@ import { portableExp, portableLog, portableLog1p } from "../math/portable-math.j
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
-/** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}. */
+/** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}; squared (z the residual <β, x> − y): z. */
 export function lossPrime(loss: Loss, z: number): number {
+  if (loss === "squared") return z;
   return loss === "logistic" ? -1 / (1 + portableExp(z)) : -portableExp(-z);
 }
 
-/** ℓ(z), the logistic one computed as a stable softplus. */
+/** ℓ(z), the logistic one computed as a stable softplus; squared ½z². */
 export function lossValue(loss: Loss, z: number): number {
+  if (loss === "squared") return 0.5 * (z * z);
   if (loss === "logistic") return z > 0 ? portableLog1p(portableExp(-z)) : -z + portableLog1p(portableExp(z));
   return portableExp(-z);
 }
@@ -32,6 +34,9 @@ export const ROW_BLOCK = 128;
 export class DiagonalNet {
   readonly LD: number;
   readonly yx: Float64Array;
+  /** x itself and y: the squared loss's rows and targets (its margin is the residual <β, x_i> − y_i). */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
   readonly beta: Float64Array;
   readonly g: Float64Array;
   readonly z: Float64Array;
@@ -52,6 +57,8 @@ export class DiagonalNet {
     this.invN = 1 / n;
     this.yx = new Float64Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) this.yx[i * d + j] = y[i]! * x[i * d + j]!;
+    this.x = Float64Array.from(x.subarray(0, n * d));
+    this.y = Float64Array.from(y.subarray(0, n));
     this.beta = new Float64Array(d);
     this.g = new Float64Array(d);
     this.gPart = new Float64Array(d);
@@ -69,9 +76,27 @@ export class DiagonalNet {
     }
   }
 
-  /** g = Σ_i r_i y_i x_i from the r_i in `this.r`, in the row blocks of ROW_BLOCK. */
+  /** The rows the margins and g use: y_i x_i, or x_i for the squared loss. */
+  get rows(): Float64Array {
+    return this.loss === "squared" ? this.x : this.yx;
+  }
+
+  /** z_i = <β, y_i x_i>, or the residual <β, x_i> − y_i for the squared loss (j ascending). Requires β. */
+  computeMargins(): void {
+    const { n, d, beta, z } = this;
+    const rows = this.rows;
+    const sq = this.loss === "squared";
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += beta[j]! * rows[i * d + j]!;
+      z[i] = sq ? s - this.y[i]! : s;
+    }
+  }
+
+  /** g = Σ_i r_i y_i x_i (Σ_i r_i x_i for the squared loss) from the r_i in `this.r`, in the row blocks of ROW_BLOCK. */
   sumG(): void {
-    const { n, d, yx, g, gPart, r } = this;
+    const { n, d, g, gPart, r } = this;
+    const yx = this.rows;
     for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
       const acc = i0 === 0 ? g : gPart;
       acc.fill(0);
@@ -86,13 +111,9 @@ export class DiagonalNet {
 
   /** Fills β, z, r, g = ∂L/∂β, and G = ∇_w L (L×d). */
   gradient(w: Float64Array, G: Float64Array): void {
-    const { n, d, depth, beta, yx, z, g, r, invN, loss } = this;
+    const { n, d, depth, z, g, r, invN, loss } = this;
     this.computeBeta(w);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += beta[j]! * yx[i * d + j]!;
-      z[i] = s;
-    }
+    this.computeMargins();
     for (let i = 0; i < n; i++) r[i] = lossPrime(loss, z[i]!) * invN;
     this.sumG();
     if (depth === 1) {
@@ -209,7 +230,7 @@ export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, 
   R[row + REC.L1] = l1;
   R[row + REC.L2] = Math.sqrt(l2);
   R[row + REC.WNORM] = Math.sqrt(sumSq(w, net.LD));
-  R[row + REC.MIN_MARGIN] = minZ;
+  R[row + REC.MIN_MARGIN] = net.loss === "squared" ? NaN : minZ; // residuals are no margins
   R[row + REC.GRAD_NORM] = gradNorm;
   R[row + REC.PERT_NORM] = pert;
   R[row + REC.DOMINANT] = dom;

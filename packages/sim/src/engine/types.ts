@@ -6,7 +6,7 @@
 export { ALGO, LOSS, REC, LR_SCHEDULE, FLOW, TIME_SCALE, FLOW_RUN } from "@samlab/core-wasm";
 
 export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam";
-export type Loss = "logistic" | "exponential";
+export type Loss = "logistic" | "exponential" | "squared";
 export type EngineName = "wasm" | "reference";
 /** Step-size schedule of a discrete run: η, η/L(w_k) (log domain), η/√(k+1). */
 export type LrSchedule = "constant" | "loss-normalized" | "inv-sqrt" | "rescaled";

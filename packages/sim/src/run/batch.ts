@@ -233,7 +233,8 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
   const limit: LimitClassification[] = [];
   const dataIn = { x: data.x, y: data.y, n, d };
   const o = spec.diagnostics;
-  const refs = (await limitReferences(dataIn, o)) ?? {};
+  // the squared loss has no margins, so no max-margin references to compare with
+  const refs = spec.loss === "squared" ? {} : ((await limitReferences(dataIn, o)) ?? {});
   const tolerances = opts.classify ?? { tolerance: o?.limitTolerance, zeroLoss: o?.zeroLoss, zeroPrediction: o?.zeroPrediction, stallLoss: o?.stallLoss, flatLoss: o?.flatLoss };
   for (let r = 0; r < R; r++) {
     const b = betaOfW(w.subarray(r * LD, (r + 1) * LD), L, d);

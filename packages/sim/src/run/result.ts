@@ -3,6 +3,7 @@
  * state, the status and the timing. Plain JSON (numbers and arrays), so it round-trips through files.
  */
 // exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (math/portable-math.ts)
+import { testMetrics } from "../analysis/testset.js";
 import { portableLog } from "../math/portable-math.js";
 import { SAMLAB_VERSION } from "../spec/version.js";
 import type { DataInfo, Dataset } from "../data/dataset.js";
@@ -44,6 +45,12 @@ export interface Trajectory {
   dominant: number[];
   /** β at each point (empty when not recorded: record.beta false, or d > 2048 with "auto"). */
   beta: number[][];
+  /**
+   * With a test set and β recorded: the test loss and (classification) the test error at each point,
+   * computed from the recorded β. Absent otherwise (`final` still has them).
+   */
+  testLoss?: number[];
+  testError?: number[];
 }
 
 export interface FinalState {
@@ -67,6 +74,9 @@ export interface FinalState {
   l1: number;
   l2: number;
   wNorm: number;
+  /** With a test set: the loss on it and (classification) the fraction misclassified, at the final β. */
+  testLoss?: number;
+  testError?: number;
 }
 
 export interface Result {
@@ -186,6 +196,17 @@ export function buildResult(b: BuildInput): Result {
 
   const dom = dominantSequence({ ...trajectory, beta0: b.initialBeta, data: b.data, magnitudes: b.magnitudes });
   const final = finalState(b);
+  const test = b.data.test;
+  if (test) {
+    const f = testMetrics(final.beta, test, spec.loss);
+    final.testLoss = f.loss;
+    if (f.error !== undefined) final.testError = f.error;
+    if (trajectory.beta.length === m) {
+      const along = trajectory.beta.map((beta) => testMetrics(beta, test, spec.loss));
+      trajectory.testLoss = along.map((a) => a.loss);
+      if (spec.loss !== "squared") trajectory.testError = along.map((a) => a.error!);
+    }
+  }
   const lookBack = b.lookBack ?? recordedLookBack(trajectory, final, b.initialBeta);
 
   return {
@@ -235,6 +256,7 @@ function finalState(b: BuildInput): FinalState {
   const beta = Array.from(net.beta);
   let minZ = Infinity;
   for (const z of net.z) minZ = Math.min(minZ, z);
+  if (net.loss === "squared") minZ = NaN; // a regression's z are residuals, not margins
   let l1 = 0;
   let l2 = 0;
   let dom = 0;

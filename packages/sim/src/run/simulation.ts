@@ -303,6 +303,7 @@ export class Simulation {
     net.gradient(w, G);
     let minZ = Infinity;
     for (const z of net.z) minZ = Math.min(minZ, z);
+    if (this.loss === "squared") minZ = NaN; // residuals, not margins
     return { step: this.run.stepCount(), t: this.run.time(), beta: Array.from(net.beta), loss: net.lossFromMargins(), minMargin: minZ };
   }
 

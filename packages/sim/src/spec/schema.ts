@@ -31,6 +31,16 @@ const fraction = () => z.number({ error: "expected a number in (0, 1)" }).gt(0, 
 const seedSchema = int(0, 4294967295, "an integer seed in [0, 2^32−1]");
 const label = z.union([z.literal(1), z.literal(-1)], { error: "expected a label −1 or +1" });
 
+/** Inline data of a regression (squared-loss) run: y any finite real numbers. */
+export const DataInlineRegressionSchema = z.strictObject({
+  x: z
+    .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), {
+      error: "expected an array of examples (arrays of numbers)",
+    })
+    .min(1, { error: "expected at least one example" }),
+  y: z.array(finite(), { error: "expected an array of finite numbers (regression targets)" }).optional(),
+});
+
 export const DataInlineSchema = z.strictObject({
   x: z
     .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), {
@@ -57,6 +67,29 @@ export const DataGaussianSchema = z.strictObject({
   /** Points with |<β*, x>| below this (β* unit ℓ2 norm) are redrawn. */
   minMargin: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).max(10, { error: "expected a number ≤ 10" }).optional(),
   seed: seedSchema.optional(),
+});
+
+/**
+ * Regression data (the squared loss): x ~ N(0, I_d), a k-sparse β* at seeded positions (unit ℓ2
+ * norm), y = <β*, x> + noise·N(0, 1); `test` more examples drawn the same way form the test set.
+ */
+export const DataSparseRegressionSchema = z.strictObject({
+  generator: z.literal("sparse-regression"),
+  n: int(1, LIMITS.maxN, "an integer n ≥ 1"),
+  d: int(1, LIMITS.maxD, "an integer d ≥ 1"),
+  k: int(1, LIMITS.maxD, "an integer sparsity k ≥ 1").optional(),
+  noise: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).max(1e6, { error: "expected a number ≤ 1e6" }).optional(),
+  /** Test examples drawn after the training ones (0: no test set). */
+  test: int(0, LIMITS.maxN, "an integer test-set size ≥ 0").optional(),
+  seed: seedSchema.optional(),
+});
+
+/** An inline test set `{ x, y }` (never trained on): labels ±1, or real targets for the squared loss. */
+const TestSetSchema = z.strictObject({
+  x: z
+    .array(z.array(finite(), { error: "expected an array of numbers (one example)" }), { error: "expected an array of examples (arrays of numbers)" })
+    .min(1, { error: "expected at least one example" }),
+  y: z.array(finite(), { error: "expected an array of numbers (one per example)" }),
 });
 
 /** Preprocessing shared by data files and named sources (docs/DATA.md). */
@@ -135,7 +168,7 @@ const TopSchema = z.strictObject({
   data: z.unknown(),
   depth: int(1, LIMITS.maxDepth, `an integer depth L in [1, ${LIMITS.maxDepth}]`).default(2),
   init: z.unknown().optional(),
-  loss: z.enum(["logistic", "exponential"], { error: 'expected "logistic" or "exponential"' }).default("logistic"),
+  loss: z.enum(["logistic", "exponential", "squared"], { error: 'expected "logistic", "exponential" or "squared"' }).default("logistic"),
   algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }).default("gd"),
   rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").default(0.05),
   lr: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).refine(Number.isFinite, "expected a finite number > 0").default(0.01),
@@ -170,12 +203,16 @@ const TopSchema = z.strictObject({
     .optional(),
 });
 
-export type DataInline = z.infer<typeof DataInlineSchema>;
+/** Inline data: labels ±1 for classification, any finite targets for the squared loss. */
+export type DataInline = z.infer<typeof DataInlineRegressionSchema>;
 export type DataSingle = z.infer<typeof DataSingleSchema>;
 export type DataGaussian = z.infer<typeof DataGaussianSchema>;
 export type DataFile = z.infer<typeof DataFileSchema>;
 export type DataSource = z.infer<typeof DataSourceSchema>;
-export type DataSpec = DataInline | DataSingle | DataGaussian | DataFile | DataSource;
+export type DataSparseRegression = z.infer<typeof DataSparseRegressionSchema>;
+/** A test set given inline (`data.test`): x rows of the training dimension, one y per row. */
+export type DataTestSet = z.infer<typeof TestSetSchema>;
+export type DataSpec = ((DataInline | DataSingle | DataGaussian) & { test?: DataTestSet }) | DataSparseRegression | DataFile | DataSource;
 export type InitSpec = z.infer<typeof InitAlphaSchema> | z.infer<typeof InitValuesSchema> | z.infer<typeof InitRandomSchema>;
 export type RecordSpec = z.infer<typeof RecordSchema>;
 
@@ -233,13 +270,42 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function parseData(v: unknown): DataSpec {
-  if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\", … }");
+function parseData(v: unknown, regression = false): DataSpec {
+  if (v === undefined) throw new SpecError("data", "required: expected { x, y } or { generator: \"single\" | \"gaussian-sparse\" | \"sparse-regression\", … }");
   if (!isObject(v)) throw new SpecError("data", "expected an object: { x, y } or { generator, … }");
+  if (v.generator === "sparse-regression") {
+    if (!regression) throw new SpecError("data.generator", '"sparse-regression" makes real-valued targets: expected "loss": "squared"');
+    const g = check(DataSparseRegressionSchema, v, "data");
+    if (g.k !== undefined && g.k > g.d) throw new SpecError("data.k", `expected k ≤ d = ${g.d}`);
+    return g;
+  }
+  if (!("test" in v)) return parseTrainingData(v, regression);
+  const { test, ...rest } = v;
+  if ("file" in rest || "source" in rest) throw new SpecError("data.test", "applies to inline data and generators only (a data file's test set would need its preprocessing)");
+  const data = parseTrainingData(rest, regression) as DataInline | DataSingle | DataGaussian;
+  return { ...data, test: parseTestSet(test, dataDimension(data), regression) };
+}
+
+function parseTestSet(v: unknown, d: number, regression: boolean): DataTestSet {
+  if (!isObject(v)) throw new SpecError("data.test", "expected an object { x, y } (the test set)");
+  precheckMatrix(v.x, "data.test.x", LIMITS.maxN, LIMITS.maxD, "examples", "coordinates");
+  const t = check(TestSetSchema, v, "data.test");
+  t.x.forEach((row, i) => {
+    if (row.length !== d) throw new SpecError(`data.test.x[${i}]`, `expected ${d} numbers (the training data's dimension), got ${row.length}`);
+  });
+  if (t.x.length * d > LIMITS.maxCells) throw new SpecError("data.test.x", `expected at most ${LIMITS.maxCells} numbers in all`);
+  if (t.y.length !== t.x.length) throw new SpecError("data.test.y", `expected ${t.x.length} targets (one per example), got ${t.y.length}`);
+  if (!regression) t.y.forEach((y, i) => {
+    if (y !== 1 && y !== -1) throw new SpecError(`data.test.y[${i}]`, "expected a label −1 or +1");
+  });
+  return t;
+}
+
+function parseTrainingData(v: Record<string, unknown>, regression: boolean): DataSpec {
   if ("generator" in v) {
     if (v.generator === "single") return check(DataSingleSchema, v, "data");
     if (v.generator === "gaussian-sparse") return check(DataGaussianSchema, v, "data");
-    throw new SpecError("data.generator", 'expected "single" or "gaussian-sparse"');
+    throw new SpecError("data.generator", 'expected "single", "gaussian-sparse" or "sparse-regression"');
   }
   if ("source" in v) return check(DataSourceSchema, v, "data");
   if ("file" in v) {
@@ -254,7 +320,7 @@ function parseData(v: unknown): DataSpec {
   }
   precheckMatrix(v.x, "data.x", LIMITS.maxN, LIMITS.maxD, "examples", "coordinates");
   if (Array.isArray(v.y) && v.y.length > LIMITS.maxN) throw new SpecError("data.y", `expected at most ${LIMITS.maxN} labels, got ${v.y.length}`);
-  const data = check(DataInlineSchema, v, "data");
+  const data: DataInline = regression ? check(DataInlineRegressionSchema, v, "data") : check(DataInlineSchema, v, "data");
   const d = data.x[0]!.length;
   if (d < 1) throw new SpecError("data.x[0]", "expected at least one coordinate");
   data.x.forEach((row, i) => {
@@ -351,7 +417,7 @@ export function parseSpec(input: unknown): Spec {
   if (!isObject(input)) throw new SpecError("spec", "expected a JSON object");
   if (input.version === undefined) throw new SpecError("version", "required: expected 1");
   const top = check(TopSchema, input, "");
-  const data = parseData(top.data);
+  const data = parseData(top.data, top.loss === "squared");
   const d = dataDimension(data);
   const n = dataCount(data);
   // a data file: its dimension is known once loaded (loadDataset checks init and the caps then)
@@ -384,6 +450,8 @@ const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxStep
 
 /** Checks the fields of continuous-time runs and fills in their defaults (docs/FLOWS.md). */
 function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopSchema>> {
+  if (top.mode === "flow" && top.loss === "squared") throw new SpecError("loss", 'expected "logistic" or "exponential" with "mode": "flow" (the squared loss is discrete-only)');
+  if (top.lrSchedule === "rescaled" && top.loss === "squared") throw new SpecError("lrSchedule", 'expected "constant", "loss-normalized" or "inv-sqrt" with "loss": "squared" (the rescaled step divides by mean −ℓ\', which is not positive for a residual)');
   if (top.mode !== "flow") {
     for (const f of FLOW_ONLY) if (top[f] !== undefined) throw new SpecError(f, 'applies to "mode": "flow" only');
     return {};

@@ -142,7 +142,7 @@ export class Controls {
     if (has("rho")) model.append(this.field("ρ (radius)", this.num("rho", { min: 0, step: "any" }, () => this.actions.applyHyper()), "rho"));
     if (has("lr")) model.append(this.field("η (step size)", this.num("lr", { min: 0, step: "any" }, () => this.actions.applyHyper()), "lr"));
     if (has("depth")) model.append(this.field("Depth L", this.num("depth", { min: 1, max: WEB_LIMITS.maxDepth, step: 1 }, apply), "depth"));
-    if (has("loss")) model.append(this.field("Loss", this.select("loss", [["logistic", "logistic"], ["exponential", "exponential"]], apply), "loss"));
+    if (has("loss")) model.append(this.field("Loss", this.select("loss", [["logistic", "logistic"], ["exponential", "exponential"], ["squared", "squared (regression)"]], apply), "loss"));
     if (has("steps")) model.append(this.field("Steps", this.num("steps", { min: 0, max: WEB_LIMITS.maxSteps, step: 1 }, apply), "steps"));
     if (has("seed")) model.append(this.field("Seed", this.num("seed", { min: 0, step: 1 }, apply), "seed"));
     if (model.children.length > 1) form.append(model);

@@ -125,6 +125,30 @@ export class MaxMarginSolver {
   }
 
   /**
+   * The minimum-ℓ1-norm interpolator of a regression, min ‖β‖₁ s.t. <β, x_i> = y_i (the LP in
+   * β = u − v, u, v ≥ 0), or undefined when no β interpolates (HiGHS reports no optimum).
+   */
+  minL1Interpolator(x: ArrayLike<number>, y: ArrayLike<number>, n: number, d: number): number[] | undefined {
+    const inf = this.highs.infinity;
+    const lp: ModelData = {
+      numCols: 2 * d,
+      numRows: n,
+      colCost: new Array<number>(2 * d).fill(1),
+      colLower: new Array<number>(2 * d).fill(0),
+      colUpper: new Array<number>(2 * d).fill(inf),
+      rowLower: Array.from(y),
+      rowUpper: Array.from(y),
+      matrix: denseToCsr(n, 2 * d, (i, j) => (j < d ? x[i * d + j]! : -x[i * d + j - d]!)),
+    };
+    try {
+      const sol = this.run(lp, "simplex", "minimum-ℓ1 interpolation LP");
+      return Array.from({ length: d }, (_, j) => Math.max(0, sol.colValue[j]!) - Math.max(0, sol.colValue[d + j]!));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Stage 1 for ℓ∞ and the separability test: max t s.t. m_i·β ≥ t, −1 ≤ β_j ≤ 1 (scaled rows).
    * Returns an exactly feasible β (HiGHS's, clipped), its exact margin and the LP duals.
    */
