@@ -209,7 +209,7 @@ export const linfPhase: Experiment = {
       checks: [
         {
           name: "ℓ∞-SAM reaches e₂, e₁ (the minor coordinate) and 0",
-          measured: `cells: e₁ ${count(sam.cells, 0)}, e₂ ${count(sam.cells, 1)}, 0 ${count(sam.cells, 2)}, other ${count(sam.cells, 3)} of ${total}`,
+          measured: `cells: e₁ ${count(sam.cells, 0)}, e₂ ${count(sam.cells, 1)}, 0 ${count(sam.cells, 2)}, stalled ${count(sam.cells, 3)}, not converged ${count(sam.cells, 4)} of ${total}`,
           criterion: "each of e₁, e₂ and 0 covers at least 5% of the grid",
           pass: [0, 1, 2].every((k) => count(sam.cells, k) >= 0.05 * total),
         },
@@ -221,7 +221,7 @@ export const linfPhase: Experiment = {
         },
         {
           name: "GD on the same grid ends at e₂ everywhere",
-          measured: `cells: e₂ ${count(gd.cells, 1)} of ${total} (e₁ ${count(gd.cells, 0)}, 0 ${count(gd.cells, 2)}, other ${count(gd.cells, 3)})`,
+          measured: `cells: e₂ ${count(gd.cells, 1)} of ${total} (e₁ ${count(gd.cells, 0)}, 0 ${count(gd.cells, 2)}, stalled ${count(gd.cells, 3)}, not converged ${count(gd.cells, 4)})`,
           criterion: "every cell e₂",
           pass: count(gd.cells, 1) === total,
         },
