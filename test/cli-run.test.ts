@@ -56,6 +56,25 @@ describe("samlab run", () => {
     expect(bad.stderr.trim()).toBe('samlab: --threads: expected 1 or 2 (threads for one run), got "4"');
   });
 
+  it("--sam-group 1 runs 1-SAM: the API's bits, on one thread and two; with gd it is a one-line error, exit 2", async () => {
+    const args = ["run", "--gen", "gaussian-sparse", "--n", "300", "--d", "12", "--algo", "usam", "--rho", "0.05", "--lr", "0.05", "--steps", "200", "--sam-group", "1", "--json"];
+    const p = run(args);
+    expect(p.status).toBe(0);
+    const one = JSON.parse(p.stdout);
+    expect(one.spec.sam).toEqual({ group: 1 });
+    const api = await simulate(one.spec);
+    expect(api.final.w).toEqual(one.final.w);
+    const nSam = await simulate({ ...one.spec, sam: undefined });
+    expect(nSam.final.w).not.toEqual(one.final.w);
+    const two = JSON.parse(run([...args, "--threads", "2"]).stdout);
+    expect(two.final.w).toEqual(one.final.w);
+    expect(two.trajectory.pertNorm).toEqual(one.trajectory.pertNorm);
+    const bad = run(["run", "--sam-group", "2", "--steps", "10"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toContain("--sam-group (spec field sam.group)");
+  });
+
   it("flags override the spec file's fields; --spec - reads stdin", () => {
     const spec = { version: 1, data: { x: [[1, 2]] }, algo: "gd", lr: 0.1, steps: 100 };
     const r = JSON.parse(run(["run", "--spec", "-", "--steps", "50", "--algo", "usam", "--json"], JSON.stringify(spec)).stdout);

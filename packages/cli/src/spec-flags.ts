@@ -52,6 +52,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam (default gd)", parse: str },
   { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y, discrete only; default logistic)", parse: str },
   { flag: "--rho <rho>", key: "rho", field: "rho", help: "SAM radius ρ (default 0.05)", parse: num },
+  { flag: "--sam-group <m>", key: "samGroup", field: "sam.group", help: "m-SAM: each group of m consecutive examples takes its own perturbation (1 = 1-SAM; default: all n, ordinary SAM)", parse: num },
   { flag: "--lr <eta>", key: "lr", field: "lr", help: "step size η (default 0.01)", parse: num },
   { flag: "--alpha <a>", key: "alpha", field: "init.alpha", help: 'initial scale: every entry = α, or one α per coordinate "a1,a2,…" (default 0.1)', parse: numList },
   { flag: "--init-values <rows>", key: "initValues", field: "init.values", help: 'explicit initialization: L rows of d numbers, "a,b;c,d"', parse: matrix },

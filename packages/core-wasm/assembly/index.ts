@@ -16,7 +16,7 @@ import { descendInto } from "./math/update";
 import {
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
-  yxPlain, buildYx, ld, st, allocModel, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
+  yxPlain, buildYx, ld, st, allocModel, allocF64, invN, setGroupM, groupsActive, groupGradient, groupM, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
@@ -52,6 +52,8 @@ export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: 
   tAcc = 0;
   lrSchedule = LR_SCHEDULE_CONSTANT;
   nonfiniteAt = -1;
+  dirPtr = 0;
+  setGroupM(0);
 }
 
 export function ptr_x(): usize { return xPtr; }
@@ -101,6 +103,17 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   if (prepared && (loss == LOSS_SQUARED) != yxPlain) prepare();
 }
 
+let dirPtr: usize = 0; // L*d, m-SAM's update direction Σ_G (|G|/n) ∇L_G(w + ε_G) (allocated on first use)
+
+/**
+ * Sets m-SAM's group size (docs/MODEL.md, "Relatives"): m < n takes the plain group path below;
+ * 0 or m ≥ n is ordinary SAM on the fast kernels. Called once after `setup`.
+ */
+export function set_group(m: i32): void {
+  setGroupM(m);
+  if (m > 0 && m < n && dirPtr == 0) dirPtr = allocF64(LD);
+}
+
 /** Sets the step-size schedule (an LR_SCHEDULE code) from the current step on; the clock continues. */
 export function set_lr_schedule(kind: i32): void {
   tBase = time_now();
@@ -143,8 +156,32 @@ export function set_clock_exact(step: f64, sBase: f64, tB: f64, tA: f64): void {
 function doStep(): bool {
   if (lrSchedule == LR_SCHEDULE_LOSS_NORMALIZED || lrSchedule == LR_SCHEDULE_RESCALED) return doStepLossNormalized();
   const lrk = lrSchedule == LR_SCHEDULE_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
+  if (groupsActive()) return doStepGroups(lrk);
   // model.ts `gradient` + `perturb` + the update, bit for bit, in the fast kernels of fast.ts
   if (!fastStep(lrk)) return false;
+  const tmp = wCur;
+  wCur = wNxt;
+  wNxt = tmp;
+  if (lrSchedule != LR_SCHEDULE_CONSTANT) tAcc += lrk;
+  return true;
+}
+
+/**
+ * m-SAM (groupM < n): each consecutive group G of examples perturbs by its own ε_G from ∇L_G(w),
+ * and the step descends along Σ_G (|G|/n) ∇L_G(w + ε_G). Plain loops (2 gradients per group);
+ * mirrored by reference.ts `ReferenceRun.doStepGroups`.
+ */
+function doStepGroups(lrk: f64): bool {
+  for (let k = 0; k < LD; k++) st(dirPtr, k, 0);
+  for (let i0 = 0; i0 < n; i0 += groupM) {
+    const i1 = min(i0 + groupM, n);
+    groupGradient(wCur, gradPtr, i0, i1);
+    perturb(wCur, gradPtr, wPert);
+    groupGradient(wPert, gradPertPtr, i0, i1);
+    const c = <f64>(i1 - i0) * invN;
+    for (let k = 0; k < LD; k++) st(dirPtr, k, ld(dirPtr, k) + c * ld(gradPertPtr, k));
+  }
+  if (!descendInto(wCur, dirPtr, wNxt, LD, lrk)) return false;
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;

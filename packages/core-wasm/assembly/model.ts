@@ -28,6 +28,11 @@ export let LD: i32 = 0;
 export let invN: f64 = 0;
 
 export let algo: i32 = 0;
+/** m-SAM's group size (docs/MODEL.md, "Relatives"); 0 or ≥ n is ordinary SAM (the fast path). */
+export let groupM: i32 = 0;
+export function setGroupM(m: i32): void {
+  groupM = m;
+}
 export let lossKind: i32 = 0;
 export let rho: f64 = 0;
 
@@ -182,6 +187,49 @@ export function gradient(W: usize, G: usize): void {
   layerGrads(W, G);
 }
 
+/**
+ * m-SAM: ∇_w L_G at W into G for the group of examples [i0, i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i
+ * (g summed in plain row order; mirrored by reference.ts `DiagonalNet.groupGradient`). Leaves β,
+ * the group's z and g. Used only when groupM < n, so the fast kernels of n-SAM are untouched.
+ */
+export function groupGradient(W: usize, G: usize, i0: i32, i1: i32): void {
+  computeBeta(W);
+  const sq = lossKind == LOSS_SQUARED;
+  const inv: f64 = 1.0 / <f64>(i1 - i0);
+  for (let j = 0; j < d; j++) st(gPtr, j, 0);
+  for (let i = i0; i < i1; i++) {
+    const row = i * d;
+    let s: f64 = 0;
+    for (let j = 0; j < d; j++) s += ld(betaPtr, j) * ld(yxPtr, row + j);
+    if (sq) s -= ld(yPtr, i);
+    st(zPtr, i, s);
+    const r = lossPrime(lossKind, s) * inv;
+    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
+  }
+  layerGrads(W, G);
+}
+
+/** Whether the discrete step takes the m-SAM path (groups smaller than the batch, a SAM rule). */
+export function groupsActive(): bool {
+  return groupM > 0 && groupM < n && algo != ALGO_GD;
+}
+
+/**
+ * m-SAM's perturbation-norm record: the root mean square of ‖ε_G‖₂ over the groups at W (G, P
+ * scratch). Overwrites β, z and g.
+ */
+export function groupPertRms(W: usize, G: usize, P: usize): f64 {
+  let s: f64 = 0;
+  let count: i32 = 0;
+  for (let i0 = 0; i0 < n; i0 += groupM) {
+    groupGradient(W, G, i0, min(i0 + groupM, n));
+    const e = perturb(W, G, P);
+    s += e * e;
+    count++;
+  }
+  return Math.sqrt(s / <f64>count);
+}
+
 /** out = w + ε(grad) (math/perturb.ts); returns ‖ε‖₂. */
 export function perturb(W: usize, G: usize, out: usize): f64 {
   return perturbInto(algo, rho, W, G, out, LD, 0);
@@ -291,5 +339,7 @@ export function writeRecord(W: usize, G: usize, P: usize, stepV: f64, tV: f64): 
   if (recBeta != 0) {
     for (let j = 0; j < d; j++) st(row, REC_FIXED + j, ld(betaPtr, j));
   }
+  // m-SAM: the RMS of the groups' ‖ε_G‖₂ (last: it overwrites β, z, g; G still holds ∇L at W)
+  if (groupsActive()) st(row, REC_PERT_NORM, groupPertRms(W, gradPertPtr, P));
   recIdx++;
 }

@@ -111,11 +111,39 @@ export class DiagonalNet {
 
   /** Fills β, z, r, g = ∂L/∂β, and G = ∇_w L (L×d). */
   gradient(w: Float64Array, G: Float64Array): void {
-    const { n, d, depth, z, g, r, invN, loss } = this;
+    const { n, z, r, invN, loss } = this;
     this.computeBeta(w);
     this.computeMargins();
     for (let i = 0; i < n; i++) r[i] = lossPrime(loss, z[i]!) * invN;
     this.sumG();
+    this.layerGrads(w, G);
+  }
+
+  /**
+   * m-SAM: ∇_w L_G for the group of examples [i0, i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i, with g summed in
+   * plain row order. Fills β, the group's z, and g.
+   */
+  groupGradient(w: Float64Array, G: Float64Array, i0: number, i1: number): void {
+    const { d, z, g, y } = this;
+    this.computeBeta(w);
+    const rows = this.rows;
+    const sq = this.loss === "squared";
+    const inv = 1 / (i1 - i0);
+    g.fill(0);
+    for (let i = i0; i < i1; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += this.beta[j]! * rows[i * d + j]!;
+      const zi = sq ? s - y[i]! : s;
+      z[i] = zi;
+      const ri = lossPrime(this.loss, zi) * inv;
+      for (let j = 0; j < d; j++) g[j] = g[j]! + ri * rows[i * d + j]!;
+    }
+    this.layerGrads(w, G);
+  }
+
+  /** G = ∂L/∂w_l = g ⊙ Π_{k≠l} w_k from the g in `this.g`. */
+  private layerGrads(w: Float64Array, G: Float64Array): void {
+    const { d, depth, g } = this;
     if (depth === 1) {
       for (let j = 0; j < d; j++) G[j] = g[j]!;
       return;
@@ -265,6 +293,9 @@ export class ReferenceRun implements EngineRun {
   private lr: number;
   private rho: number;
   private readonly recordBeta: boolean;
+  /** m-SAM's group size when smaller than n (else 0: ordinary SAM), and its update direction. */
+  private readonly group: number;
+  private readonly dir: Float64Array;
 
   constructor(init: EngineInit) {
     this.net = new DiagonalNet(init.x, init.y, init.n, init.d, init.depth, init.loss);
@@ -285,6 +316,8 @@ export class ReferenceRun implements EngineRun {
     this.lrSchedule = init.lrSchedule ?? "constant";
     this.scaled = new ScaledGradient(this.net);
     this.rho = init.rho;
+    this.group = init.group !== undefined && init.group < init.n ? init.group : 0;
+    this.dir = new Float64Array(this.group > 0 ? LD : 0);
   }
 
   configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
@@ -313,6 +346,7 @@ export class ReferenceRun implements EngineRun {
   private doStep(): boolean {
     if (this.lrSchedule === "loss-normalized" || this.lrSchedule === "rescaled") return this.doStepLossNormalized();
     const lrk = this.lrSchedule === "inv-sqrt" ? this.lr / Math.sqrt(this.step + 1) : this.lr;
+    if (this.group > 0 && this.algo !== "gd") return this.doStepGroups(lrk);
     const { net, w, grad } = this;
     net.gradient(w, grad);
     let upd = grad;
@@ -325,6 +359,33 @@ export class ReferenceRun implements EngineRun {
     let acc = 0;
     for (let k = 0; k < net.LD; k++) {
       const v = w[k]! - lrk * upd[k]!;
+      next[k] = v;
+      acc += v * 0;
+    }
+    if (acc !== acc) return false;
+    this.wNext = w;
+    this.w = next;
+    if (this.lrSchedule !== "constant") this.tAcc += lrk;
+    return true;
+  }
+
+  /** m-SAM: descend along Σ_G (|G|/n) ∇L_G(w + ε_G), each group G perturbed by its own ε_G from ∇L_G(w). */
+  private doStepGroups(lrk: number): boolean {
+    const { net, w, grad, gradPert, wPert, dir, group } = this;
+    const n = net.n;
+    dir.fill(0);
+    for (let i0 = 0; i0 < n; i0 += group) {
+      const i1 = Math.min(i0 + group, n);
+      net.groupGradient(w, grad, i0, i1);
+      perturb(this.algo, this.rho, w, grad, wPert);
+      net.groupGradient(wPert, gradPert, i0, i1);
+      const c = (i1 - i0) * net.invN;
+      for (let k = 0; k < net.LD; k++) dir[k] = dir[k]! + c * gradPert[k]!;
+    }
+    const next = this.wNext;
+    let acc = 0;
+    for (let k = 0; k < net.LD; k++) {
+      const v = w[k]! - lrk * dir[k]!;
       next[k] = v;
       acc += v * 0;
     }
@@ -366,7 +427,20 @@ export class ReferenceRun implements EngineRun {
 
   private record(): void {
     const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
-    writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
+    const row = this.recIdx * this.stride;
+    writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
+    // m-SAM: the perturbation column is the root mean square of the groups' ‖ε_G‖₂
+    if (this.group > 0 && algo !== "gd") {
+      let s = 0;
+      let count = 0;
+      for (let i0 = 0; i0 < net.n; i0 += this.group) {
+        net.groupGradient(this.w, this.gradPert, i0, Math.min(i0 + this.group, net.n));
+        const e = perturb(algo, rho, this.w, this.gradPert, wPert);
+        s += e * e;
+        count++;
+      }
+      this.records[row + REC.PERT_NORM] = Math.sqrt(s / count);
+    }
     this.recIdx++;
   }
 

@@ -32,6 +32,8 @@ export interface EngineInit {
   rho: number;
   /** Discrete runs: the step-size schedule (default "constant"). */
   lrSchedule?: LrSchedule;
+  /** m-SAM's group size (docs/MODEL.md, "Relatives"); absent or ≥ n is ordinary SAM. */
+  group?: number;
 }
 
 /**

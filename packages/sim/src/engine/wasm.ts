@@ -103,6 +103,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     this.LD = init.depth * init.d;
     loadRun(core, init, opts.xF32);
     if (init.lrSchedule && init.lrSchedule !== "constant") core.set_lr_schedule(LR_SCHEDULE[init.lrSchedule]);
+    if (init.group !== undefined && init.group < init.n) core.set_group(init.group);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
   }

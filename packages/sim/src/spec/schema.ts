@@ -171,6 +171,8 @@ const TopSchema = z.strictObject({
   loss: z.enum(["logistic", "exponential", "squared"], { error: 'expected "logistic", "exponential" or "squared"' }).default("logistic"),
   algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }).default("gd"),
   rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").default(0.05),
+  /** Options of the SAM rules: `group` = m of m-SAM (docs/MODEL.md, "Relatives"; absent = the batch, ordinary SAM). */
+  sam: z.strictObject({ group: int(1, LIMITS.maxN, "an integer group size m ≥ 1").optional() }, { error: "expected an object { group }" }).optional(),
   lr: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).refine(Number.isFinite, "expected a finite number > 0").default(0.01),
   steps: int(0, LIMITS.maxSteps, "an integer number of steps in [0, 1e15]").default(10_000),
   record: RecordSchema.default({ points: 200, spacing: "log", beta: "auto" }),
@@ -429,6 +431,7 @@ export function parseSpec(input: unknown): Spec {
   if ("k" in data && data.k !== undefined && data.k > data.d) throw new SpecError("data.k", `expected k ≤ d = ${data.d}`);
   if (dKnown && top.depth * d > LIMITS.maxCells) throw new SpecError("depth", `expected depth·d ≤ ${LIMITS.maxCells}`);
   const init = parseInit(top.init, top.depth, dKnown ? d : 0);
+  samFields(top);
   const rec = top.record;
   if (rec.every !== undefined) {
     const count = Math.floor(top.steps / rec.every) + 2;
@@ -444,6 +447,14 @@ export function parseSpec(input: unknown): Spec {
   const { init: _init, ...rest } = top;
   for (const f of FLOW_ONLY) delete (rest as Record<string, unknown>)[f];
   return { ...rest, data, init, ...flowFields(top) } as Spec;
+}
+
+/** m-SAM's group needs a SAM rule and the plain discrete step (one group path per engine). */
+function samFields(top: z.infer<typeof TopSchema>): void {
+  if (top.sam?.group === undefined) return;
+  if (top.algo === "gd") throw new SpecError("sam.group", 'applies to the SAM rules only ("sam-l2", "sam-linf", "usam"), not "gd"');
+  if (top.mode === "flow") throw new SpecError("sam.group", 'applies to "mode": "discrete" only (the flows are n-SAM)');
+  if (top.lrSchedule === "loss-normalized" || top.lrSchedule === "rescaled") throw new SpecError("sam.group", `expected "lrSchedule": "constant" or "inv-sqrt" with a group (got "${top.lrSchedule}")`);
 }
 
 const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxSteps"] as const;
