@@ -264,6 +264,10 @@ export class ReferenceRun implements EngineRun {
   private algo: Algo;
   private lr: number;
   private rho: number;
+  /** ρ as configured; under linear-decay `rho` is ρ_k = rhoBase·(1 − k/K), set before each step and record. */
+  private rhoBase: number;
+  private readonly rhoDecay: boolean;
+  private readonly rhoSteps: number;
   private readonly recordBeta: boolean;
 
   constructor(init: EngineInit) {
@@ -285,6 +289,13 @@ export class ReferenceRun implements EngineRun {
     this.lrSchedule = init.lrSchedule ?? "constant";
     this.scaled = new ScaledGradient(this.net);
     this.rho = init.rho;
+    this.rhoBase = init.rho;
+    this.rhoDecay = init.rhoSchedule === "linear-decay";
+    this.rhoSteps = init.rhoSteps ?? 0;
+  }
+
+  private syncRho(): void {
+    if (this.rhoDecay) this.rho = this.rhoBase * (1 - this.step / this.rhoSteps);
   }
 
   configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
@@ -295,6 +306,8 @@ export class ReferenceRun implements EngineRun {
     this.net.loss = loss;
     this.lr = lr;
     this.rho = rho;
+    this.rhoBase = rho;
+    this.syncRho();
   }
 
   time(): number {
@@ -365,6 +378,7 @@ export class ReferenceRun implements EngineRun {
   }
 
   private record(): void {
+    this.syncRho();
     const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
     writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
     this.recIdx++;
@@ -376,6 +390,7 @@ export class ReferenceRun implements EngineRun {
 
   run(until: number): boolean {
     while (this.step < until) {
+      this.syncRho();
       if (this.scheduledNow()) this.record();
       if (!this.doStep()) {
         this.nonfinite = this.step + 1;
