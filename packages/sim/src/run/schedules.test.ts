@@ -73,6 +73,14 @@ describe("radius schedule linear-decay", () => {
     expect((await simulate({ ...zero, rhoSchedule: "linear-decay" })).final.beta).toEqual((await simulate(zero)).final.beta);
   });
 
+  it("gives the same bits on two threads as on one", async () => {
+    const spec = base({ algo: "sam-l2", rhoSchedule: "linear-decay", data: { generator: "gaussian-sparse", n: 300, d: 8, k: 3, minMargin: 0.1 }, steps: 300, switch: { step: 100, algo: "usam" } });
+    const one = await simulate(spec);
+    const two = await simulate(spec, { threads: 2, chunkSteps: 70 });
+    expect(two.final.beta).toEqual(one.final.beta);
+    expect(two.trajectory.pertNorm).toEqual(one.trajectory.pertNorm);
+  });
+
   it('"constant" is the run without the field, to the bit', async () => {
     const spec = base({ algo: "sam-linf" });
     expect((await simulate({ ...spec, rhoSchedule: "constant" })).final.beta).toEqual((await simulate(spec)).final.beta);
