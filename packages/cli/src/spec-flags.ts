@@ -72,6 +72,10 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--atol <a>", key: "atol", field: "atol", help: "flow: absolute tolerance per step (default 1e-12)", parse: num },
   { flag: "--max-steps <k>", key: "maxSteps", field: "maxSteps", help: "flow: integrator step budget (default 1e6)", parse: num },
   { flag: "--lr-schedule <s>", key: "lrSchedule", field: "lrSchedule", help: "discrete: constant | loss-normalized | inv-sqrt (default constant)", parse: str },
+  { flag: "--rho-schedule <s>", key: "rhoSchedule", field: "rhoSchedule", help: "discrete: constant | linear-decay (ρ_k = ρ·(1 − k/steps); default constant)", parse: str },
+  { flag: "--switch-step <s>", key: "switchStep", field: "switch.step", help: "discrete: from step s on, continue with --switch-algo (0 ≤ s ≤ steps)", parse: num },
+  { flag: "--switch-algo <algo>", key: "switchAlgo", field: "switch.algo", help: "the algorithm after --switch-step: gd | sam-l2 | sam-linf | usam", parse: str },
+  { flag: "--switch-rho <rho>", key: "switchRho", field: "switch.rho", help: "the radius ρ after --switch-step (default: unchanged)", parse: num },
 ];
 
 /** Declares --spec and every spec flag on a command. */

@@ -11,7 +11,7 @@
 // this file is the discrete engine (its hot loop is `doStep`, below); flow.ts integrates the flows
 // (docs/FLOWS.md) with the same buffers and record layout.
 
-import { ALGO_GD, LOSS_SQUARED, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
+import { ALGO_GD, LOSS_SQUARED, RHO_SCHEDULE_CONSTANT, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
 import { descendInto } from "./math/update";
 import {
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
@@ -41,6 +41,12 @@ let stepBase: f64 = 0;
 let tBase: f64 = 0;
 let tAcc: f64 = 0; // Σ η_k for the non-constant schedules
 let nonfiniteAt: f64 = -1;
+// ---- radius schedules (codes.json, RHO_SCHEDULE) ----
+// constant: ρ as configured (the global `rho` is never touched, so that path is unchanged);
+// linear-decay: ρ_k = ρ·(1 − k/K), set from the step counter before each step and each record
+let rhoSchedule: i32 = RHO_SCHEDULE_CONSTANT;
+let rhoBase: f64 = 0;
+let rhoSteps: f64 = 0;
 
 /** Allocates every buffer of a run. Called once per instance, before any other export. */
 export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: i32): void {
@@ -51,6 +57,7 @@ export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: 
   tBase = 0;
   tAcc = 0;
   lrSchedule = LR_SCHEDULE_CONSTANT;
+  rhoSchedule = RHO_SCHEDULE_CONSTANT;
   nonfiniteAt = -1;
   dirPtr = 0;
   setGroupM(0);
@@ -99,6 +106,8 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   lossKind = loss;
   lr = stepSize;
   rho = radius;
+  rhoBase = radius;
+  syncRho();
   // the squared loss keeps x and y apart (model.ts buildYx): rebuild when the loss family changes
   if (prepared && (loss == LOSS_SQUARED) != yxPlain) prepare();
 }
@@ -120,6 +129,18 @@ export function set_lr_schedule(kind: i32): void {
   tAcc = tBase;
   stepBase = stepCount;
   lrSchedule = kind;
+}
+
+/** Sets the radius schedule (a RHO_SCHEDULE code) over K = `steps` steps; ρ_k follows the global step index, so resuming needs nothing else. */
+export function set_rho_schedule(kind: i32, steps: f64): void {
+  rhoSchedule = kind;
+  rhoSteps = steps;
+  syncRho();
+}
+
+/** ρ of the current step: ρ·(1 − k/K) under linear-decay (reference.ts computes the same expression). */
+@inline function syncRho(): void {
+  if (rhoSchedule != RHO_SCHEDULE_CONSTANT) rho = rhoBase * (1 - stepCount / rhoSteps);
 }
 
 /** Restores the clock (checkpoint resume): the step counter and the time at that step. */
@@ -222,6 +243,7 @@ function doStepLossNormalized(): bool {
 
 /** Writes one record row for the current state (gradient evaluated at wCur). */
 function record(): void {
+  syncRho();
   writeRecord(wCur, gradPtr, wPert, stepCount, time_now());
 }
 
@@ -232,6 +254,7 @@ function record(): void {
  */
 export function run(until: f64): i32 {
   while (stepCount < until) {
+    syncRho();
     if (recIdx < schedLen && ld(schedPtr, recIdx) == stepCount) record();
     if (!doStep()) {
       nonfiniteAt = stepCount + 1;

@@ -13,7 +13,7 @@ import type { CoreExports } from "./generated/core-exports.js";
 import { compileModule, decodeBase64, instantiateModule } from "./loader.js";
 
 /** Every code shared with the WebAssembly side (ALGO, LOSS, REC, …), generated from codes.json. */
-export { ALGO, LOSS, REC, LR_SCHEDULE, FLOW, TIME_SCALE, FLOW_RUN } from "./generated/codes.js";
+export { ALGO, LOSS, REC, LR_SCHEDULE, RHO_SCHEDULE, FLOW, TIME_SCALE, FLOW_RUN } from "./generated/codes.js";
 /** The raw exports of one core instance, as declared by the AssemblyScript compiler (assembly/index.ts). */
 export type { CoreExports };
 

@@ -292,6 +292,10 @@ export class ReferenceRun implements EngineRun {
   private algo: Algo;
   private lr: number;
   private rho: number;
+  /** ρ as configured; under linear-decay `rho` is ρ_k = rhoBase·(1 − k/K), set before each step and record. */
+  private rhoBase: number;
+  private readonly rhoDecay: boolean;
+  private readonly rhoSteps: number;
   private readonly recordBeta: boolean;
   /** m-SAM's group size when smaller than n (else 0: ordinary SAM), and its update direction. */
   private readonly group: number;
@@ -318,6 +322,13 @@ export class ReferenceRun implements EngineRun {
     this.rho = init.rho;
     this.group = init.group !== undefined && init.group < init.n ? init.group : 0;
     this.dir = new Float64Array(this.group > 0 ? LD : 0);
+    this.rhoBase = init.rho;
+    this.rhoDecay = init.rhoSchedule === "linear-decay";
+    this.rhoSteps = init.rhoSteps ?? 0;
+  }
+
+  private syncRho(): void {
+    if (this.rhoDecay) this.rho = this.rhoBase * (1 - this.step / this.rhoSteps);
   }
 
   configure(algo: Algo, loss: Loss, lr: number, rho: number): void {
@@ -328,6 +339,8 @@ export class ReferenceRun implements EngineRun {
     this.net.loss = loss;
     this.lr = lr;
     this.rho = rho;
+    this.rhoBase = rho;
+    this.syncRho();
   }
 
   time(): number {
@@ -426,6 +439,7 @@ export class ReferenceRun implements EngineRun {
   }
 
   private record(): void {
+    this.syncRho();
     const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
     const row = this.recIdx * this.stride;
     writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
@@ -450,6 +464,7 @@ export class ReferenceRun implements EngineRun {
 
   run(until: number): boolean {
     while (this.step < until) {
+      this.syncRho();
       if (this.scheduledNow()) this.record();
       if (!this.doStep()) {
         this.nonfinite = this.step + 1;

@@ -10,6 +10,7 @@ export type Loss = "logistic" | "exponential" | "squared";
 export type EngineName = "wasm" | "reference";
 /** Step-size schedule of a discrete run: η, η/L(w_k) (log domain), η/√(k+1). */
 export type LrSchedule = "constant" | "loss-normalized" | "inv-sqrt" | "rescaled";
+export type RhoSchedule = "constant" | "linear-decay";
 
 /** Everything an engine needs to start a run; arrays are copied in. */
 export interface EngineInit {
@@ -34,6 +35,9 @@ export interface EngineInit {
   lrSchedule?: LrSchedule;
   /** m-SAM's group size (docs/MODEL.md, "Relatives"); absent or ≥ n is ordinary SAM. */
   group?: number;
+  /** Discrete runs: the radius schedule (default "constant") and its K (ρ_k = ρ·(1 − k/K)). */
+  rhoSchedule?: RhoSchedule;
+  rhoSteps?: number;
 }
 
 /**

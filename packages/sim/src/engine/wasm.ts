@@ -2,7 +2,7 @@
  * The WebAssembly engine: binds one @samlab/core-wasm instance per run (compiled once per realm).
  * Views into linear memory are re-derived after every call that may allocate (only `setup`).
  */
-import { ALGO, LOSS, LR_SCHEDULE, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
+import { ALGO, LOSS, LR_SCHEDULE, RHO_SCHEDULE, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
 import { compileCoreThreaded, instantiateCoreThreaded, loadHelperSupport, sharedMemory, startHelper, type Helper } from "@samlab/core-wasm/threads";
 import type { Algo, EngineClock, EngineInit, EngineRun, Loss } from "./types.js";
 
@@ -104,6 +104,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     loadRun(core, init, opts.xF32);
     if (init.lrSchedule && init.lrSchedule !== "constant") core.set_lr_schedule(LR_SCHEDULE[init.lrSchedule]);
     if (init.group !== undefined && init.group < init.n) core.set_group(init.group);
+    if (init.rhoSchedule && init.rhoSchedule !== "constant") core.set_rho_schedule(RHO_SCHEDULE[init.rhoSchedule], init.rhoSteps ?? 0);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
   }

@@ -167,6 +167,8 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
   if (spec.mode === "flow") throw new SpecError("mode", 'expected "discrete" (batches run the discrete step)');
   if (spec.lrSchedule !== undefined && spec.lrSchedule !== "constant") throw new SpecError("lrSchedule", 'expected "constant" in a batch');
   if (spec.sam?.group !== undefined) throw new SpecError("sam.group", "expected no group in a batch (the batched kernel runs n-SAM)");
+  if (spec.rhoSchedule !== undefined && spec.rhoSchedule !== "constant") throw new SpecError("rhoSchedule", 'expected "constant" in a batch (simulateBatch has no radius schedule; use simulate)');
+  if (spec.switch !== undefined) throw new SpecError("switch", "expected no switch in a batch (simulateBatch runs one algorithm; use simulate)");
   if (opts.inits.length === 0) throw new SpecError("inits", "expected at least one initialization");
   const data = makeDataset(spec.data, spec.seed);
   const { n, d } = data;

@@ -69,9 +69,10 @@ export class Simulation {
     this.loss = spec.loss;
     this.lr = spec.lr;
     this.rho = spec.rho;
-    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule, group: spec.sam?.group };
+    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule, group: spec.sam?.group, rhoSchedule: spec.rhoSchedule, rhoSteps: spec.steps };
     if (isFlowSpec(spec)) this.flowRun = createFlowRun(spec, init);
     this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init, { threads: opts.threads, xF32 }));
+    this.maybeSwitch();
     if (!this.flowRun && this.midStep === 0) this.lookBack = { step: 0, t: 0, beta: this.initialBeta.slice() };
   }
 
@@ -94,6 +95,19 @@ export class Simulation {
     return this.run.engine;
   }
 
+  /**
+   * The spec's `switch`: at step s (< steps) the algorithm (and ρ when given) changes. Applied once the
+   * run stands at s — before the row at s is recorded, so that row shows the new algorithm's ε — and
+   * before any checkpoint there, so a checkpoint's hyper-parameters already carry it.
+   */
+  private maybeSwitch(): void {
+    const sw = this.spec.switch;
+    if (!sw || this.switched || sw.step >= this.spec.steps || this.run.stepCount() !== sw.step) return;
+    this.switched = true;
+    this.setHyper({ algo: sw.algo, ...(sw.rho !== undefined ? { rho: sw.rho } : {}) });
+  }
+  private switched = false;
+
   /** Changes η and/or ρ (or the algorithm) from the current step on. */
   setHyper(h: { lr?: number; rho?: number; algo?: Algo; loss?: Loss }): void {
     this.lr = h.lr ?? this.lr;
@@ -115,12 +129,14 @@ export class Simulation {
     if (this.flowRun) return this.advanceFlow(this.flowRun, k);
     const start = this.run.stepCount();
     const until = Math.min(this.spec.steps, start + Math.max(0, Math.floor(k)));
-    const mid = this.midStep;
-    if (start < mid && until > mid) {
-      // end a chunk at the look-back step, keep β there, then go on
-      const a = this.advance(mid - start);
-      return this.done ? a : a + this.advance(until - mid);
+    // chunks end at the look-back step (keep β there) and at the switch step (reconfigure there)
+    for (const stop of [this.midStep, this.spec.switch?.step ?? -1]) {
+      if (start < stop && until > stop) {
+        const a = this.advance(stop - start);
+        return this.done ? a : a + this.advance(until - stop);
+      }
     }
+    const mid = this.midStep;
     // the chunk's starting state (O(L·d)), to replay it if it ends with an overflowed β
     // (the previous chunk's checked end state when nothing changed since, so w is copied once per chunk)
     const cached = this.chunkEnd?.clock.step === start ? this.chunkEnd : undefined;
@@ -165,6 +181,7 @@ export class Simulation {
     if (this.status.state !== "nonfinite" && this.run.stepCount() === mid && !this.lookBack) {
       this.lookBack = { step: mid, t: this.run.time(), beta: betaOfW(this.run.readW(), this.spec.depth, this.data.d) };
     }
+    if (!this.done) this.maybeSwitch();
     if (this.done) this.release();
     return taken;
   }
@@ -367,6 +384,8 @@ export class Simulation {
     this.computeMs = s.computeMs;
     this.stepsDone = s.stepsDone;
     if (s.lookBack) this.lookBack = { ...s.lookBack, beta: s.lookBack.beta.slice() };
+    // the checkpoint's hyper-parameters already carry a switch at or before its step
+    if (this.spec.switch && s.clock.step >= this.spec.switch.step) this.switched = true;
     if (s.clock.step >= this.spec.steps) this.status = { ok: true, state: "finished" };
   }
 

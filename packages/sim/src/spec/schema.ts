@@ -183,6 +183,16 @@ const TopSchema = z.strictObject({
   // ---- continuous time and step-size schedules (docs/FLOWS.md); absent = discrete, constant η ----
   mode: z.enum(["discrete", "flow"], { error: 'expected "discrete" or "flow"' }).optional(),
   lrSchedule: z.enum(["constant", "loss-normalized", "inv-sqrt", "rescaled"], { error: 'expected "constant", "loss-normalized", "inv-sqrt" or "rescaled"' }).optional(),
+  /** Radius schedule of discrete runs: ρ, or ρ·(1 − k/K) at step k of K = steps. */
+  rhoSchedule: z.enum(["constant", "linear-decay"], { error: 'expected "constant" or "linear-decay"' }).optional(),
+  /** From step s on the run continues with `algo` (and `rho` when given). */
+  switch: z
+    .strictObject({
+      step: int(0, LIMITS.maxSteps, "an integer step s with 0 ≤ s ≤ steps"),
+      algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }),
+      rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").optional(),
+    })
+    .optional(),
   flow: z.enum(["gradient", "sam", "rescaled"], { error: 'expected "gradient", "sam" or "rescaled"' }).optional(),
   tMax: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),
   tMin: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).max(1e300, { error: "expected a number ≤ 1e300" }).optional(),
@@ -463,11 +473,14 @@ const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxStep
 function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopSchema>> {
   if (top.mode === "flow" && top.loss === "squared") throw new SpecError("loss", 'expected "logistic" or "exponential" with "mode": "flow" (the squared loss is discrete-only)');
   if (top.lrSchedule === "rescaled" && top.loss === "squared") throw new SpecError("lrSchedule", 'expected "constant", "loss-normalized" or "inv-sqrt" with "loss": "squared" (the rescaled step divides by mean −ℓ\', which is not positive for a residual)');
+  if (top.switch && top.switch.step > top.steps) throw new SpecError("switch.step", `expected an integer step s with 0 ≤ s ≤ steps = ${top.steps}`);
   if (top.mode !== "flow") {
     for (const f of FLOW_ONLY) if (top[f] !== undefined) throw new SpecError(f, 'applies to "mode": "flow" only');
     return {};
   }
   if (top.lrSchedule !== undefined && top.lrSchedule !== "constant") throw new SpecError("lrSchedule", 'applies to "mode": "discrete" only (a flow has no step size)');
+  if (top.rhoSchedule !== undefined && top.rhoSchedule !== "constant") throw new SpecError("rhoSchedule", 'applies to "mode": "discrete" only (a flow has no steps)');
+  if (top.switch !== undefined) throw new SpecError("switch", 'applies to "mode": "discrete" only');
   if (top.record.every !== undefined) throw new SpecError("record.every", 'expected no "every" with "mode": "flow" (use record.points and record.spacing)');
   const flow = top.flow ?? (top.algo === "gd" ? "gradient" : "sam");
   if (flow === "gradient" && top.algo !== "gd") throw new SpecError("flow", `expected "sam" or "rescaled" with algo "${top.algo}" ("gradient" is the flow of GD)`);
