@@ -182,3 +182,31 @@ describe("spec fields", () => {
     expect(JSON.stringify(parseSpec(p))).toBe(JSON.stringify(p));
   });
 });
+
+describe("a switch from GD to 1-SAM (Andriushchenko & Flammarion's switch run)", () => {
+  const spec = {
+    version: 1 as const,
+    data: { generator: "gaussian-sparse" as const, n: 6, d: 4, seed: 3 },
+    depth: 2,
+    init: { alpha: 0.3 },
+    algo: "gd" as const,
+    rho: 0.05,
+    lr: 0.05,
+    steps: 400,
+    sam: { group: 1 },
+    switch: { step: 150, algo: "sam-l2" as const },
+  };
+  it("is accepted with a group, runs GD then 1-SAM, and the engines agree to 1e-12", async () => {
+    const w = await simulate(spec);
+    const r = await simulate({ ...spec, engine: "reference" });
+    expect(w.status.ok).toBe(true);
+    for (let j = 0; j < w.final.beta.length; j++) expect(Math.abs(w.final.beta[j]! - r.final.beta[j]!)).toBeLessThanOrEqual(1e-12 * Math.abs(r.final.beta[j]!) + 1e-300);
+    // after the switch the run is 1-SAM, not n-SAM: the same switch without a group ends elsewhere
+    const nSam = await simulate({ ...spec, sam: undefined });
+    expect(nSam.final.beta).not.toEqual(w.final.beta);
+    // before the switch it is GD: the first 150 steps equal a plain GD run's
+    const gd = await simulate({ ...spec, steps: 150, sam: undefined, switch: undefined, record: { points: 2 } });
+    const early = await simulate({ ...spec, steps: 150, switch: { step: 150, algo: "sam-l2" as const }, record: { points: 2 } });
+    expect(early.final.beta).toEqual(gd.final.beta);
+  });
+});

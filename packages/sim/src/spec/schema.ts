@@ -459,10 +459,15 @@ export function parseSpec(input: unknown): Spec {
   return { ...rest, data, init, ...flowFields(top) } as Spec;
 }
 
-/** m-SAM's group needs a SAM rule and the plain discrete step (one group path per engine). */
+/**
+ * m-SAM's group needs a SAM rule — the run's, or the one a switch leads to (GD, then 1-SAM: the
+ * engines take ordinary GD steps until the switch) — and the plain discrete step.
+ */
 function samFields(top: z.infer<typeof TopSchema>): void {
   if (top.sam?.group === undefined) return;
-  if (top.algo === "gd") throw new SpecError("sam.group", 'applies to the SAM rules only ("sam-l2", "sam-linf", "usam"), not "gd"');
+  const switchAlgo = (top as { switch?: { algo?: string } }).switch?.algo;
+  if (top.algo === "gd" && (switchAlgo === undefined || switchAlgo === "gd"))
+    throw new SpecError("sam.group", 'applies to the SAM rules only ("sam-l2", "sam-linf", "usam"), not "gd" (unless a switch leads to one)');
   if (top.mode === "flow") throw new SpecError("sam.group", 'applies to "mode": "discrete" only (the flows are n-SAM)');
   if (top.lrSchedule === "loss-normalized" || top.lrSchedule === "rescaled") throw new SpecError("sam.group", `expected "lrSchedule": "constant" or "inv-sqrt" with a group (got "${top.lrSchedule}")`);
 }
