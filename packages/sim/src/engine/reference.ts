@@ -368,9 +368,15 @@ export class ReferenceRun implements EngineRun {
       net.gradient(this.wPert, this.gradPert);
       upd = this.gradPert;
     }
+    return this.descend(lrk, upd);
+  }
+
+  /** w ← w − η_k·u into the spare buffer, then swap; false (w untouched) when an entry is non-finite. */
+  private descend(lrk: number, upd: Float64Array): boolean {
+    const { w } = this;
     const next = this.wNext;
     let acc = 0;
-    for (let k = 0; k < net.LD; k++) {
+    for (let k = 0; k < this.net.LD; k++) {
       const v = w[k]! - lrk * upd[k]!;
       next[k] = v;
       acc += v * 0;
@@ -395,18 +401,7 @@ export class ReferenceRun implements EngineRun {
       const c = (i1 - i0) * net.invN;
       for (let k = 0; k < net.LD; k++) dir[k] = dir[k]! + c * gradPert[k]!;
     }
-    const next = this.wNext;
-    let acc = 0;
-    for (let k = 0; k < net.LD; k++) {
-      const v = w[k]! - lrk * dir[k]!;
-      next[k] = v;
-      acc += v * 0;
-    }
-    if (acc !== acc) return false;
-    this.wNext = w;
-    this.w = next;
-    if (this.lrSchedule !== "constant") this.tAcc += lrk;
-    return true;
+    return this.descend(lrk, dir);
   }
 
   /** η_k = η/L(w_k), or the rescaled η/mean|ℓ'(z̃)|, in the log domain (mirrors doStepLossNormalized in the AS core). */
