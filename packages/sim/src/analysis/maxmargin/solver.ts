@@ -129,23 +129,30 @@ export class MaxMarginSolver {
    * β = u − v, u, v ≥ 0), or undefined when no β interpolates (HiGHS reports no optimum).
    */
   minL1Interpolator(x: ArrayLike<number>, y: ArrayLike<number>, n: number, d: number): number[] | undefined {
+    const lp = this.l1SplitLp(n, d, (i, j) => x[i * d + j]!, Array.from(y), Array.from(y));
+    try {
+      return fromSplit(this.run(lp, "simplex", "minimum-ℓ1 interpolation LP").colValue, d);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The ℓ1 LP in the split β = u − v, u, v ≥ 0: min Σ(u + v) s.t. rowLower_i ≤ Σ_j a(i, j)(u_j − v_j)
+   * ≤ rowUpper_i (the max-margin rows m_i·β ≥ 1, or the interpolation rows <β, x_i> = y_i).
+   */
+  private l1SplitLp(n: number, d: number, a: (i: number, j: number) => number, rowLower: number[], rowUpper: number[]): ModelData {
     const inf = this.highs.infinity;
-    const lp: ModelData = {
+    return {
       numCols: 2 * d,
       numRows: n,
       colCost: new Array<number>(2 * d).fill(1),
       colLower: new Array<number>(2 * d).fill(0),
       colUpper: new Array<number>(2 * d).fill(inf),
-      rowLower: Array.from(y),
-      rowUpper: Array.from(y),
-      matrix: denseToCsr(n, 2 * d, (i, j) => (j < d ? x[i * d + j]! : -x[i * d + j - d]!)),
+      rowLower,
+      rowUpper,
+      matrix: denseToCsr(n, 2 * d, (i, j) => (j < d ? a(i, j) : -a(i, j - d))),
     };
-    try {
-      const sol = this.run(lp, "simplex", "minimum-ℓ1 interpolation LP");
-      return Array.from({ length: d }, (_, j) => Math.max(0, sol.colValue[j]!) - Math.max(0, sol.colValue[d + j]!));
-    } catch {
-      return undefined;
-    }
   }
 
   /**
@@ -207,18 +214,9 @@ export class MaxMarginSolver {
         C[i * 2 * d + j] = m[i * d + j]!;
         C[i * 2 * d + d + j] = -m[i * d + j]!;
       }
-    const lp: ModelData = {
-      numCols: 2 * d,
-      numRows: n,
-      colCost: new Array<number>(2 * d).fill(1),
-      colLower: new Array<number>(2 * d).fill(0),
-      colUpper: new Array<number>(2 * d).fill(inf),
-      rowLower: new Array<number>(n).fill(1),
-      rowUpper: new Array<number>(n).fill(inf),
-      matrix: denseToCsr(n, 2 * d, (i, j) => C[i * 2 * d + j]!),
-    };
+    const lp = this.l1SplitLp(n, d, (i, j) => m[i * d + j]!, new Array<number>(n).fill(1), new Array<number>(n).fill(inf));
     const sol = this.run(lp, "simplex", "ℓ1 LP");
-    const beta1 = Array.from({ length: d }, (_, j) => Math.max(0, sol.colValue[j]!) - Math.max(0, sol.colValue[d + j]!));
+    const beta1 = fromSplit(sol.colValue, d);
     const t1 = minMargin(m, n, d, beta1);
     const lam = Array.from(sol.rowDual, Math.abs);
     if (!(t1 > 0)) return finish(p, "l1", beta1, false, lam, s1.tol, false);
@@ -411,4 +409,9 @@ function denseToCsr(rows: number, cols: number, at: (i: number, j: number) => nu
     starts.push(indices.length);
   }
   return { format: "csr", numRows: rows, numCols: cols, starts, indices, values };
+}
+
+/** β = u − v from the split LP's columns (negative round-off of u, v clipped to 0). */
+function fromSplit(col: ArrayLike<number>, d: number): number[] {
+  return Array.from({ length: d }, (_, j) => Math.max(0, col[j]!) - Math.max(0, col[d + j]!));
 }
