@@ -6,3 +6,4 @@ export { EXPERIMENTS, findExperiment, runExperiment, type RunExperimentOptions }
 export type { Experiment, ExperimentContext, Outcome, Check, Figure, LineFigure, HeatmapFigure, HeatmapOverlay, ImageFigure, Sabotage } from "./types.js";
 export * as measure from "./util.js";
 export { phaseSpec, phaseClass, predictedClass, predictedLimit, predictedBoundaries, cellKind, type CellKind, PHASE_CLASSES, PHASE_RHO, PHASE_TAU, PHASE_X } from "./phase.js";
+export { SPARSE_SETTING, SPARSE_ALGOS, sparseRegressionSpec, type SparseAlgo } from "./sparse-regression.js";
