@@ -21,6 +21,7 @@ const SABOTAGE: Record<string, Sabotage> = {
   "realdata-digits": { algo: { "sam-l2": "gd" } },
   "realdata-fashion-mnist": { algo: { "sam-l2": "usam" } },
   "sparse-regression": { algo: { "sam-l2": "usam" } },
+  "sam-family": { algo: { "sam-l2": "usam" } },
 };
 
 describe.each(EXPERIMENTS.map((e) => [e.id, e] as const))("experiment %s", (id, exp) => {

@@ -9,12 +9,13 @@ import { depthLinf } from "./depth-linf.js";
 import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
 import { linfPhase } from "./phase.js";
 import { realDigits, realFashion } from "./realdata.js";
+import { samFamily } from "./sam-family.js";
 import { sparseRegression } from "./sparse-regression.js";
 import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.js";
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
 /** In the order of the paper's claims (docs/MODEL.md, "The paper's claims"). */
-export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, depthLinf, realDigits, realFashion, sparseRegression];
+export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, depthLinf, realDigits, realFashion, sparseRegression, samFamily];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
