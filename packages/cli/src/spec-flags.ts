@@ -50,7 +50,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--test-size <m>", key: "testSize", field: "data.test", help: "held-out test examples (sparse-regression; default 0)", parse: num },
   { flag: "--depth <L>", key: "depth", field: "depth", help: "network depth L ≥ 1 (default 2)", parse: num },
   { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam (default gd)", parse: str },
-  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y, discrete only; default logistic)", parse: str },
+  { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y; no rescaled flow or schedule; default logistic)", parse: str },
   { flag: "--rho <rho>", key: "rho", field: "rho", help: "SAM radius ρ (default 0.05)", parse: num },
   { flag: "--sam-group <m>", key: "samGroup", field: "sam.group", help: "m-SAM: each group of m consecutive examples takes its own perturbation (1 = 1-SAM; default: all n, ordinary SAM)", parse: num },
   { flag: "--lr <eta>", key: "lr", field: "lr", help: "step size η (default 0.01)", parse: num },

@@ -98,9 +98,9 @@ describe("squared loss in the spec", () => {
     expect(() => parseSpec({ version: 1, data: { x: [[1]], y: [Infinity] }, loss: "squared" })).toThrow(SpecError);
   });
 
-  it("refuses flows and the rescaled schedule with one line naming the field", () => {
+  it("refuses the rescaled flow and the rescaled schedule with one line naming the field", () => {
     const data = { x: [[1, 2]], y: [0.5] };
-    expect(() => parseSpec({ version: 1, data, loss: "squared", mode: "flow" })).toThrow(/^loss: expected "logistic" or "exponential" with "mode": "flow" \(the squared loss is discrete-only\)$/);
+    expect(() => parseSpec({ version: 1, data, loss: "squared", mode: "flow", algo: "sam-l2", flow: "rescaled" })).toThrow(/^flow: expected "gradient" or "sam" with "loss": "squared" /);
     expect(() => parseSpec({ version: 1, data, loss: "squared", lrSchedule: "rescaled" })).toThrow(/^lrSchedule: /);
   });
 

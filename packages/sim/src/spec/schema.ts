@@ -476,7 +476,6 @@ const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxStep
 
 /** Checks the fields of continuous-time runs and fills in their defaults (docs/FLOWS.md). */
 function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopSchema>> {
-  if (top.mode === "flow" && top.loss === "squared") throw new SpecError("loss", 'expected "logistic" or "exponential" with "mode": "flow" (the squared loss is discrete-only)');
   if (top.lrSchedule === "rescaled" && top.loss === "squared") throw new SpecError("lrSchedule", 'expected "constant", "loss-normalized" or "inv-sqrt" with "loss": "squared" (the rescaled step divides by mean −ℓ\', which is not positive for a residual)');
   if (top.switch && top.switch.step > top.steps) throw new SpecError("switch.step", `expected an integer step s with 0 ≤ s ≤ steps = ${top.steps}`);
   if (top.mode !== "flow") {
@@ -488,6 +487,8 @@ function flowFields(top: z.infer<typeof TopSchema>): Partial<z.infer<typeof TopS
   if (top.switch !== undefined) throw new SpecError("switch", 'applies to "mode": "discrete" only');
   if (top.record.every !== undefined) throw new SpecError("record.every", 'expected no "every" with "mode": "flow" (use record.points and record.spacing)');
   const flow = top.flow ?? (top.algo === "gd" ? "gradient" : "sam");
+  // the rescaled flow divides by mean −ℓ'(z̃), a residual's sign is not fixed: only the gradient and SAM flows exist for regression
+  if (flow === "rescaled" && top.loss === "squared") throw new SpecError("flow", 'expected "gradient" or "sam" with "loss": "squared" (the rescaled flow divides by mean −ℓ\', which is not positive for a residual)');
   if (flow === "gradient" && top.algo !== "gd") throw new SpecError("flow", `expected "sam" or "rescaled" with algo "${top.algo}" ("gradient" is the flow of GD)`);
   if (flow === "sam" && top.algo === "gd") throw new SpecError("flow", 'expected "gradient" or "rescaled" with algo "gd" ("sam" needs algo "sam-l2", "sam-linf" or "usam")');
   const tMax = top.tMax ?? top.lr * top.steps;
