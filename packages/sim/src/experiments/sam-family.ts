@@ -94,7 +94,7 @@ export const samFamily: Experiment = {
   id: "sam-family",
   title: "Sequential feature amplification across the SAM family (1-SAM, m-SAM; ASAM and multi-step ascent when available)",
   claim:
-    "5 (family). L = 2, ℓ2-SAM's minor-first, major-last order under per-group perturbations: with one example 1-SAM is n-SAM; with several examples m-SAM and 1-SAM differ from n-SAM, and the order survives.",
+    "5 (SAM family). L = 2, ℓ2-SAM's minor-first, major-last order under per-group perturbations: with one example 1-SAM is n-SAM; with several examples m-SAM and 1-SAM differ from n-SAM, and the order survives.",
   cost: 2,
   async execute(ctx: ExperimentContext) {
     const checks: Check[] = [];
