@@ -46,6 +46,8 @@ export interface DataInfo {
   /** Image shape [height, width] when the features are pixels. */
   shape?: [number, number];
   featureNames?: string[];
+  /** Where the test set came from (`data.test`), e.g. "40 of 200 selected rows held out (fraction 0.2, seed 1)". */
+  testOrigin?: string;
   /** Absent when the check was switched off (data.separability: false). */
   separability?: Separability;
   loadMs: number;

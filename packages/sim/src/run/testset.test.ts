@@ -78,7 +78,7 @@ describe("test sets", () => {
     [{ x: [[1, 2]], y: [1], test: { x: [[1, 2]], y: [1, 1] } }, "logistic", /^data\.test\.y: expected 1 targets \(one per example\), got 2$/],
     [{ x: [[1, 2]], y: [1], test: { x: [[1, 2]] } }, "logistic", /^data\.test\.y: required/],
     [{ x: [[1, 2]], y: [1], test: [1] }, "logistic", /^data\.test: expected an object \{ x, y \} \(the test set\)$/],
-    [{ file: "a.csv", test: { x: [[1]], y: [1] } }, "logistic", /^data\.test: applies to inline data and generators only/],
+    [{ file: "a.csv", test: { x: [[1]], y: [1] } }, "logistic", /^data\.test: expected { fraction, seed } or { file } with a data file or named source/],
   ])("refuses %j (loss %s) with one line naming the field", (data, loss, msg) => {
     expect(() => parseSpec({ version: 1, data, loss })).toThrow(msg);
   });

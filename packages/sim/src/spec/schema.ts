@@ -92,6 +92,19 @@ const TestSetSchema = z.strictObject({
   y: z.array(finite(), { error: "expected an array of numbers (one per example)" }),
 });
 
+/**
+ * The test set of a data file or named source: a seeded fraction of the selected rows held out
+ * (`fraction`), or a second file of the same format and options (`file`, plus `labels` for IDX, and
+ * an optional seeded subsample `n`). Preprocessing uses the training rows' statistics.
+ */
+const LoadedTestSchema = z.strictObject({
+  fraction: z.number({ error: "expected a number in (0, 1)" }).gt(0, { error: "expected a number in (0, 1)" }).lt(1, { error: "expected a number in (0, 1)" }).optional(),
+  file: z.string({ error: "expected a path or URL" }).min(1, { error: "expected a path or URL" }).optional(),
+  labels: z.string({ error: "expected a path or URL" }).min(1, { error: "expected a path or URL" }).optional(),
+  n: int(1, LIMITS.maxN, "an integer n ≥ 1").optional(),
+  seed: seedSchema.optional(),
+});
+
 /** Preprocessing shared by data files and named sources (docs/DATA.md). */
 const classPair = z
   .array(z.union([z.string({ error: "expected a class label" }), z.number({ error: "expected a class label" })]), { error: "expected two class labels, e.g. [0, 1]" })
@@ -224,7 +237,9 @@ export type DataSource = z.infer<typeof DataSourceSchema>;
 export type DataSparseRegression = z.infer<typeof DataSparseRegressionSchema>;
 /** A test set given inline (`data.test`): x rows of the training dimension, one y per row. */
 export type DataTestSet = z.infer<typeof TestSetSchema>;
-export type DataSpec = ((DataInline | DataSingle | DataGaussian) & { test?: DataTestSet }) | DataSparseRegression | DataFile | DataSource;
+/** The test set of a data file or named source (`data.test`): `{ fraction, seed? }` or `{ file, labels?, n?, seed? }`. */
+export type DataLoadedTest = z.infer<typeof LoadedTestSchema>;
+export type DataSpec = ((DataInline | DataSingle | DataGaussian) & { test?: DataTestSet }) | DataSparseRegression | ((DataFile | DataSource) & { test?: DataLoadedTest });
 export type InitSpec = z.infer<typeof InitAlphaSchema> | z.infer<typeof InitValuesSchema> | z.infer<typeof InitRandomSchema>;
 export type RecordSpec = z.infer<typeof RecordSchema>;
 
@@ -293,9 +308,28 @@ function parseData(v: unknown, regression = false): DataSpec {
   }
   if (!("test" in v)) return parseTrainingData(v, regression);
   const { test, ...rest } = v;
-  if ("file" in rest || "source" in rest) throw new SpecError("data.test", "applies to inline data and generators only (a data file's test set would need its preprocessing)");
+  if ("file" in rest || "source" in rest) {
+    const loaded = parseTrainingData(rest, regression) as DataFile | DataSource;
+    return { ...loaded, test: parseLoadedTest(test, loaded) };
+  }
   const data = parseTrainingData(rest, regression) as DataInline | DataSingle | DataGaussian;
   return { ...data, test: parseTestSet(test, dataDimension(data), regression) };
+}
+
+function parseLoadedTest(v: unknown, data: DataFile | DataSource): DataLoadedTest {
+  if (!isObject(v)) throw new SpecError("data.test", "expected an object { fraction, seed } or { file } (the test set)");
+  if ("x" in v || "y" in v) throw new SpecError("data.test", "expected { fraction, seed } or { file } with a data file or named source (an inline { x, y } set would skip the file's preprocessing)");
+  const t = check(LoadedTestSchema, v, "data.test");
+  if ((t.fraction === undefined) === (t.file === undefined)) throw new SpecError("data.test", "expected exactly one of fraction (held-out rows) or file (a second file)");
+  if (t.fraction !== undefined) {
+    for (const k of ["labels", "n"] as const) if (t[k] !== undefined) throw new SpecError(`data.test.${k}`, "applies to { file } only (the fraction sets the held-out rows)");
+    if ("source" in data && data.split === "test") throw new SpecError("data.test", 'expected no test set with "split": "test" (the training rows are already the test split)');
+    return t;
+  }
+  if ("source" in data) throw new SpecError("data.test.file", "applies to data files only (a named source: use { fraction })");
+  if (data.format === "idx" && t.labels === undefined) throw new SpecError("data.test.labels", "required: expected the IDX labels file of the test images (format idx)");
+  if (data.format !== "idx" && t.labels !== undefined) throw new SpecError("data.test.labels", 'applies to "format": "idx" only');
+  return t;
 }
 
 function parseTestSet(v: unknown, d: number, regression: boolean): DataTestSet {

@@ -103,3 +103,18 @@ export function mapLabels(labels: readonly string[], classes: LabelSelection | r
   }
   return { y, mapping: { negative: neg, positive: pos, rule, counts: { negative: nNeg, positive: labels.length - nNeg } } };
 }
+
+/**
+ * Test-set labels under the training set's mapping: the training classes map as they did; with
+ * labels already ±1, −1 and +1 keep their sign. Any other label is an error naming `file`.
+ */
+export function applyMapping(labels: readonly string[], mapping: LabelMapping, file: string): Float64Array {
+  const y = new Float64Array(labels.length);
+  const plain = mapping.rule === "labels are already ±1";
+  labels.forEach((l, i) => {
+    if (l === mapping.negative || (plain && l === "-1")) y[i] = -1;
+    else if (l === mapping.positive || (plain && l === "1")) y[i] = 1;
+    else throw new DataError(file, `test row ${i + 1}: label ${l} is not one of the training classes (${[mapping.negative, mapping.positive].filter((c) => c !== null).join(", ")})`);
+  });
+  return y;
+}

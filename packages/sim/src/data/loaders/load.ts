@@ -5,14 +5,14 @@
  */
 import type { DataInfo, Dataset, LoadedDataset, Separability } from "../dataset.js";
 import { maxMargin } from "../../analysis/maxmargin/solver.js";
-import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
+import { LIMITS, type DataFile, type DataLoadedTest, type DataSource } from "../../spec/schema.js";
 import { parseCsv } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
-import { canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
+import { applyMapping, canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
 import { parseLibsvm } from "./libsvm.js";
 import type { RawTable } from "./table.js";
-import { complementIndices, maxAbs, scaleInPlace, standardizeInPlace, subsampleIndices, takeRows } from "./preprocess.js";
+import { complementIndices, heldOutIndices, maxAbs, scaleInPlace, standardizeInPlace, standardizeWith, subsampleIndices, takeRows } from "./preprocess.js";
 import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
 
 export interface LoadOptions {
@@ -27,10 +27,13 @@ function now(): number {
 }
 
 /** Loads a data file or named source; `seed` is the spec's seed (used when data.seed is absent). */
-export async function loadDataset(data: DataFile | DataSource, seed: number, options: LoadOptions = {}): Promise<LoadedDataset> {
+export async function loadDataset(data: (DataFile | DataSource) & { test?: DataLoadedTest }, seed: number, options: LoadOptions = {}): Promise<LoadedDataset> {
   const t0 = now();
   const open = options.open ?? openInput;
   const s = data.seed ?? seed;
+  // data.test { fraction }: rows held out of the selection before the training subsample n is drawn
+  const holdOut = data.test?.fraction !== undefined ? { fraction: data.test.fraction, seed: data.test.seed ?? s } : undefined;
+  let testRows: number[] | undefined;
   let table: RawTable;
   let format: DataInfo["format"];
   let origin: string;
@@ -46,8 +49,7 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
     origin = data.file;
     format = data.format!;
     if (format === "idx") {
-      table = await loadIdxPair(open, data.file, data.labels!, selection, data.n, s);
-      rows = Array.from({ length: table.n }, (_, i) => i);
+      ({ table, rows, testRows } = await loadIdxPair(open, data.file, data.labels!, selection, data.n, s, holdOut));
       unit = 255;
     } else {
       const input = await open(data.file);
@@ -62,12 +64,11 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
     origin = `fashion-mnist (${data.split ?? "train"}, ${dir})`;
     format = "idx";
     try {
-      table = await loadIdxPair(open, f.images, f.labels, selection, data.n, s);
+      ({ table, rows, testRows } = await loadIdxPair(open, f.images, f.labels, selection, data.n, s, holdOut));
     } catch (e) {
       if (e instanceof DataNotFoundError) throw new DataNotFoundError(e.file, MISSING_FASHION_MNIST);
       throw e;
     }
-    rows = Array.from({ length: table.n }, (_, i) => i);
     unit = 255;
     if (data.classes) classNames = data.classes.map((c) => FASHION_MNIST_CLASSES[Number(c)] ?? String(c)) as [string, string];
   } else {
@@ -88,6 +89,12 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
 
   const file = "file" in data ? data.file : origin;
   const selected = table.selected ?? table.n;
+  if (holdOut && !rows) {
+    const held = heldOutIndices(table.n, holdOut.fraction, holdOut.seed, file);
+    const rest = complementIndices(table.n, held);
+    testRows = held;
+    rows = subsampleIndices(rest.length, data.n, s, file).map((k) => rest[k]!);
+  }
   rows ??= subsampleIndices(table.n, data.n, s, file);
   const n = rows.length;
   const d = table.d;
@@ -102,7 +109,23 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
     scale = m > 0 ? 1 / m : 1;
   } else if (typeof sc === "number") scale = sc;
   scaleInPlace(x, scale);
-  if (data.standardize) standardizeInPlace(x, n, d);
+  const standardization = data.standardize ? standardizeInPlace(x, n, d) : undefined;
+  // the test set: the same label mapping, scale factor and (training) standardization
+  let test: LoadedDataset["test"];
+  let testFrom: string | undefined;
+  if (testRows) {
+    test = { n: testRows.length, x: takeRows(table.x, d, testRows), y: applyMapping(testRows.map((i) => table.labels[i]!), mapping, file) };
+    testFrom = `${testRows.length} of ${selected} selected rows held out (fraction ${holdOut!.fraction}, seed ${holdOut!.seed})`;
+  } else if (data.test?.file !== undefined && "file" in data) {
+    const t = await loadTestFile(open, data, data.test, selection, s);
+    if (t.d !== d) throw new DataError(data.test.file, `expected ${d} features (the training file's), got ${t.d}`);
+    test = { n: t.n, x: t.x, y: applyMapping(t.labels, mapping, data.test.file) };
+    testFrom = `${t.n} rows of ${data.test.file}`;
+  }
+  if (test) {
+    scaleInPlace(test.x, scale);
+    if (standardization) standardizeWith(test.x, test.n, d, standardization);
+  }
 
   const ds: LoadedDataset = {
     n,
@@ -120,8 +143,10 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
       standardized: data.standardize === true,
       ...(table.shape ? { shape: table.shape } : {}),
       ...(table.featureNames ? { featureNames: table.featureNames } : {}),
+      ...(testFrom ? { testOrigin: testFrom } : {}),
       loadMs: 0,
     },
+    ...(test ? { test } : {}),
   };
   if (data.separability !== false && !options.skipSeparability) ds.info.separability = await checkSeparability(ds);
   ds.info.loadMs = now() - t0;
@@ -143,26 +168,69 @@ export async function checkSeparability(ds: Dataset): Promise<Separability> {
  * seeded subsample chosen from them, and then only those images are decoded from the image stream.
  * `rowsRead` counts all records, `selected` those with the selected classes.
  */
-async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string, selection: LabelSelection | undefined, n: number | undefined, seed: number): Promise<RawTable> {
+async function loadIdxPair(
+  open: Opener,
+  imagesFile: string,
+  labelsFile: string,
+  selection: LabelSelection | undefined,
+  n: number | undefined,
+  seed: number,
+  holdOut?: { fraction: number; seed: number },
+): Promise<{ table: RawTable; rows: number[]; testRows?: number[] }> {
   const lab = await parseIdx(await open(labelsFile), labelsFile, { ndims: 1 });
   const all = Array.from(lab.data, (v) => canonicalLabel(String(v)));
   const candidates: number[] = [];
   for (let i = 0; i < all.length; i++) if (!selection || selection.keep(all[i]!)) candidates.push(i);
   if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}`);
-  const chosen = subsampleIndices(candidates.length, n, seed, labelsFile).map((k) => candidates[k]!);
+  // held-out rows first (data.test.fraction), then the training subsample from the rest, as for the other formats
+  const held = holdOut ? heldOutIndices(candidates.length, holdOut.fraction, holdOut.seed, labelsFile) : [];
+  const rest = holdOut ? complementIndices(candidates.length, held) : candidates.map((_, k) => k);
+  const chosen = subsampleIndices(rest.length, n, seed, labelsFile).map((k) => candidates[rest[k]!]!);
+  const heldRecords = held.map((k) => candidates[k]!);
   const mask = new Uint8Array(all.length);
   for (const i of chosen) mask[i] = 1;
-  const img = await parseIdx(await open(imagesFile), imagesFile, { select: (i) => mask[i] === 1 });
+  for (const i of heldRecords) mask[i] = 2;
+  const img = await parseIdx(await open(imagesFile), imagesFile, { select: (i) => mask[i] !== 0 });
   if (img.dims.length < 2) throw new DataError(imagesFile, `expected an IDX file of records with at least 2 dimensions (images), got ${img.dims.length} (is this the labels file?)`, { offset: 3 });
   if (img.dims[0] !== lab.dims[0]) throw new DataError(imagesFile, `${img.dims[0]} images but ${lab.dims[0]} labels in ${labelsFile}`);
   const d = img.dims.slice(1).reduce((a, b) => a * b, 1);
-  return {
-    n: chosen.length,
+  // the decoded records in file order; training and held-out rows are positions among them
+  const decoded: number[] = [];
+  for (let i = 0; i < all.length; i++) if (mask[i] !== 0) decoded.push(i);
+  const rows: number[] = [];
+  const testRows: number[] = [];
+  decoded.forEach((i, k) => (mask[i] === 1 ? rows : testRows).push(k));
+  const table: RawTable = {
+    n: decoded.length,
     d,
     x: img.data,
-    labels: chosen.map((i) => all[i]!),
+    labels: decoded.map((i) => all[i]!),
     rowsRead: all.length,
     selected: candidates.length,
     ...(img.dims.length === 3 ? { shape: [img.dims[1]!, img.dims[2]!] as [number, number] } : {}),
   };
+  return { table, rows, ...(holdOut ? { testRows } : {}) };
+}
+
+/**
+ * `data.test.file`: a second file read with the training file's format and options (label column,
+ * header, delimiter, LIBSVM dimension; for IDX its own labels file) and class selection, then an
+ * optional seeded subsample `n`.
+ */
+async function loadTestFile(open: Opener, data: DataFile, test: DataLoadedTest, selection: LabelSelection | undefined, seed: number): Promise<{ n: number; d: number; x: Float64Array; labels: string[] }> {
+  const file = test.file!;
+  const classes = selection && [selection.negative, selection.positive];
+  const s = test.seed ?? seed;
+  if (data.format === "idx") {
+    const { table, rows } = await loadIdxPair(open, file, test.labels!, selection, test.n, s);
+    return { n: rows.length, d: table.d, x: table.x, labels: table.labels };
+  }
+  const input = await open(file);
+  const table =
+    data.format === "csv"
+      ? await parseCsv(input, file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells: LIMITS.maxCells })
+      : await parseLibsvm(input, file, { d: data.d, classes, maxCells: LIMITS.maxCells });
+  const rows = subsampleIndices(table.n, test.n, s, file);
+  const x = rows.length === table.n ? table.x : takeRows(table.x, table.d, rows);
+  return { n: rows.length, d: table.d, x, labels: rows.map((i) => table.labels[i]!) };
 }

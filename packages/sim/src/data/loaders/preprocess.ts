@@ -24,6 +24,27 @@ export function subsampleIndices(total: number, n: number | undefined, seed: num
   return p.slice(0, n).sort((a, b) => a - b);
 }
 
+/** The RNG stream of held-out test rows (`data.test.fraction`), apart from the training subsample's. */
+const TEST_STREAM = 11;
+
+/**
+ * The rows held out as a test set: round(fraction·total) of `total`, a seeded subsample on its own
+ * stream, ascending. At least one row must be held out and one left for training.
+ */
+export function heldOutIndices(total: number, fraction: number, seed: number, file: string): number[] {
+  const k = Math.round(fraction * total);
+  if (k < 1 || k > total - 1) throw new DataError(file, `test fraction ${fraction} of ${total} selected rows holds out ${k}: expected at least one test row and one training row`);
+  const rng = new Rng(seed, TEST_STREAM);
+  const p = Array.from({ length: total }, (_, i) => i);
+  for (let j = 0; j < k; j++) {
+    const r = j + rng.below(total - j);
+    const t = p[j]!;
+    p[j] = p[r]!;
+    p[r] = t;
+  }
+  return p.slice(0, k).sort((a, b) => a - b);
+}
+
 /** The complement of a subsample (the rows it leaves out), ascending. */
 export function complementIndices(total: number, chosen: readonly number[]): number[] {
   const mask = new Uint8Array(total);
@@ -73,4 +94,13 @@ export function standardizeInPlace(x: Float64Array, n: number, d: number): { mea
       x[i * d + j] = s > 0 ? (x[i * d + j]! - mean[j]!) / s : 0;
     }
   return { mean, std };
+}
+
+/** Applies a standardization computed on other rows (the training rows' means and deviations) in place. */
+export function standardizeWith(x: Float64Array, n: number, d: number, st: { mean: number[]; std: number[] }): void {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      const s = st.std[j]!;
+      x[i * d + j] = s > 0 ? (x[i * d + j]! - st.mean[j]!) / s : 0;
+    }
 }
