@@ -3,8 +3,8 @@
 # pnpm (the pinned version), the Debian packages the chosen job needs (Fashion-MNIST always,
 # Chromium with --test), the dependencies, the build.
 #
-#   bash scripts/setup.sh           # what `samlab` needs
-#   bash scripts/setup.sh --test    # plus Chromium for the browser tests
+#   bash scripts/setup.sh           # what `samlab` needs (the web page builds on `samlab web`'s first use)
+#   bash scripts/setup.sh --test    # plus Chromium and the web page for the browser tests
 #
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
@@ -19,7 +19,8 @@ for arg in "$@"; do
   esac
 done
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+t0=$SECONDS
+say() { printf '\033[1msetup:\033[0m [%3ds] %s\n' "$((SECONDS - t0))" "$*" >&2; }
 
 # 1. pnpm, exactly the version package.json pins (another version refuses the lockfile)
 if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
@@ -45,10 +46,17 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
 fi
 
-# 3. dependencies (exactly the lockfile) and the build (turbo: core-wasm → sim → cli, web)
+# 3. dependencies (exactly the lockfile) and the build (turbo: core-wasm → sim → cli, and web).
+# The main job needs the CLI and what it depends on; the web page is built for the tests (and by
+# `samlab web` itself, on first use).
 export TURBO_TELEMETRY_DISABLED=1
 say "installing dependencies"
 pnpm install --frozen-lockfile --reporter=silent
-say "building"
-pnpm build --output-logs=errors-only >&2
+if [ "$want_browser" = 1 ]; then
+  say "building every package"
+  pnpm build --output-logs=errors-only >&2
+else
+  say "building the CLI (core-wasm → sim → cli)"
+  pnpm turbo run build --filter "@samlab/cli..." --output-logs=errors-only >&2
+fi
 say "ready"

@@ -114,12 +114,23 @@ describe("samlab run", () => {
     [["run", "--spec", "/nonexistent/spec.json"], /cannot read spec file .*no such file/],
     [["run", "--out", "result.txt"], /--out result.txt: expected a file name ending in .json/],
     [["frobnicate"], /unknown command 'frobnicate'/],
+    [["run", "--x", "1,2", "--y", "2"], /^samlab: invalid spec: --y \(spec field data\.y\[0\]\): expected a label −1 or \+1$/],
+    [["run", "--lr", "1e400"], /^samlab: --lr: 1e400 is out of range/],
+    [["run", "--algo", "sam_l2"], /--algo \(spec field algo\): expected one of .*, got "sam_l2" \(did you mean "sam-l2"\?\)$/],
+    [["run", "--lr-schedule", "rescale"], /--lr-schedule \(spec field lrSchedule\): .*\(did you mean "rescaled"\?\)$/],
   ])("bad input %j exits 2 with one line naming the problem", (args, message) => {
     const p = run(args as string[]);
     expect(p.status).toBe(2);
     expect(p.stderr.split("\n")[0]).toMatch(message);
     expect(p.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(p.stdout).toBe("");
+  });
+
+  it("--help lists every value of each enum flag the spec accepts", () => {
+    const help = run(["run", "--help"]).stdout.replace(/\s+/g, " ");
+    const lrHelp = help.slice(help.indexOf("--lr-schedule <s>"), help.indexOf(" --", help.indexOf("--lr-schedule <s>") + 2));
+    for (const v of ["constant", "loss-normalized", "inv-sqrt", "rescaled"]) expect(lrHelp).toMatch(new RegExp(`\\b${v}\\b`));
+    for (const v of ["gd", "sam-l2", "sam-linf", "usam"]) expect(help).toContain(v);
   });
 
   it("a malformed spec file names the file, line and column", () => {

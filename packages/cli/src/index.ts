@@ -9,12 +9,14 @@ import { resumeCommand } from "./commands/resume.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { mergeCommand } from "./commands/merge.js";
 import { maxmarginCommand } from "./commands/maxmargin.js";
+import { webCommand } from "./commands/web.js";
 import { EXIT, reportError } from "./errors.js";
 
 export { EXIT, CliError } from "./errors.js";
 export { writeFileAtomic, readJsonFile } from "./io.js";
 export { specFromOptions, SPEC_FLAGS } from "./spec-flags.js";
 export { humanSummary } from "./summary.js";
+export { serveStatic, type StaticServer, type ServeOptions } from "./static-server.js";
 
 export const VERSION = SAMLAB_VERSION;
 
@@ -30,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(sweepCommand());
   program.addCommand(mergeCommand());
   program.addCommand(maxmarginCommand());
+  program.addCommand(webCommand());
   return program;
 }
 

@@ -19,8 +19,11 @@ interface FlagDef {
 }
 
 function num(text: string, flag: string): number {
-  const v = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a number, got "${text}"`);
+  const t = text.trim();
+  const v = Number(t);
+  // a well-formed decimal beyond ±1.8e308 is Infinity in JavaScript: say so, not "not a number"
+  if (Number.isNaN(v) === false && !Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`${flag}: ${t} is out of range (a double holds magnitudes up to 1.8e308)`);
+  if (t === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a number, got "${text}"`);
   return v;
 }
 
@@ -71,7 +74,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--rtol <r>", key: "rtol", field: "rtol", help: "flow: relative tolerance per step (default 1e-8)", parse: num },
   { flag: "--atol <a>", key: "atol", field: "atol", help: "flow: absolute tolerance per step (default 1e-12)", parse: num },
   { flag: "--max-steps <k>", key: "maxSteps", field: "maxSteps", help: "flow: integrator step budget (default 1e6)", parse: num },
-  { flag: "--lr-schedule <s>", key: "lrSchedule", field: "lrSchedule", help: "discrete: constant | loss-normalized | inv-sqrt (default constant)", parse: str },
+  { flag: "--lr-schedule <s>", key: "lrSchedule", field: "lrSchedule", help: "discrete: constant | loss-normalized | inv-sqrt | rescaled (default constant; docs/FLOWS.md)", parse: str },
   { flag: "--rho-schedule <s>", key: "rhoSchedule", field: "rhoSchedule", help: "discrete: constant | linear-decay (ρ_k = ρ·(1 − k/steps); default constant)", parse: str },
   { flag: "--switch-step <s>", key: "switchStep", field: "switch.step", help: "discrete: from step s on, continue with --switch-algo (0 ≤ s ≤ steps)", parse: num },
   { flag: "--switch-algo <algo>", key: "switchAlgo", field: "switch.algo", help: "the algorithm after --switch-step: gd | sam-l2 | sam-linf | usam", parse: str },
@@ -115,6 +118,7 @@ export function specFromOptions(opts: Record<string, string | undefined>, defaul
   const flagName = (key: string) => SPEC_FLAGS.find((f) => f.key === key)!.flag.split(" ")[0]!;
 
   // data: inline x/y, or a generator
+  if (values.has("y")) setBy.set("data.y", "--y");
   if (values.has("x")) {
     spec.data = { x: values.get("x"), ...(values.has("y") ? { y: values.get("y") } : {}) };
     setBy.set("data", "--x");

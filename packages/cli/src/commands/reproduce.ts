@@ -9,12 +9,31 @@ import { availableParallelism } from "node:os";
 import { Tinypool } from "tinypool";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { verdict, writeReport } from "../report.js";
+import { terminalWidth, wrap } from "../wrap.js";
 
 export const EXIT_CLAIM_FAILED = 4;
 
 function pad(s: string, n: number): string {
   const chars = [...s];
   return chars.length > n ? chars.slice(0, n - 1).join("") + "…" : s + " ".repeat(n - chars.length);
+}
+
+/**
+ * The checks for a terminal `width` columns wide: per experiment a heading, then per check its
+ * verdict and name, and what was measured below, wrapped at words (nothing cut off). The report
+ * files hold the same table with the criteria (report.html, REPRODUCTION.md).
+ */
+export function checkTable(outcomes: readonly Outcome[], width: number): string {
+  let out = "";
+  for (const o of outcomes) {
+    out += `\n${o.id}\n`;
+    for (const c of o.checks) {
+      const v = pad(verdict(c), 5);
+      out += wrap(c.name, width, `  ${v} `, "        ").join("\n") + "\n";
+      out += wrap(c.measured, width, "        → ", "          ").join("\n") + "\n";
+    }
+  }
+  return out;
 }
 
 export function reproduceCommand(): Command {
@@ -55,9 +74,7 @@ export function reproduceCommand(): Command {
         );
         await pool.destroy();
         const ordered = EXPERIMENTS.map((e) => outcomes.find((o) => o.id === e.id)).filter((o): o is Outcome => o !== undefined);
-        process.stdout.write(`\n${pad("experiment / check", 58)} ${pad("measured", 60)} result\n`);
-        for (const o of ordered)
-          for (const c of o.checks) process.stdout.write(`${pad(`${o.id}: ${c.name}`, 58)} ${pad(c.measured, 60)} ${verdict(c)}\n`);
+        process.stdout.write(checkTable(ordered, terminalWidth()));
         const command = `samlab reproduce${ids.length ? " " + ids.join(" ") : ""}${quick ? " --quick" : ""}`;
         const files = await writeReport(ordered, { dir: String(opts.out), formats: formats as ("png" | "svg")[], markdown: opts.markdown as string | undefined, quick, command });
         const passed = ordered.filter((o) => o.pass).length;

@@ -58,7 +58,7 @@ describe("parseSpec", () => {
     ["init values cols", { ...example, init: { values: [[1, 2], [1]] } }, "init.values[1]", /expected 2 numbers/],
     ["init alpha length", { ...example, init: { alpha: [1, 2, 3] } }, "init.alpha", /2 numbers/],
     ["init alpha string", { ...example, init: { alpha: "big" } }, "init.alpha", /number or an array/],
-    ["init unknown form", { ...example, init: { beta: 1 } }, "init", /alpha/],
+    ["init unknown form", { ...example, init: { beta: 1 } }, "init.beta", /unknown field: expected { alpha }, { values } or { random, alpha }/],
     ["init random kind", { ...example, init: { random: "cauchy", alpha: 1 } }, "init.random", /abs-gaussian/],
     ["loss", { ...example, loss: "hinge" }, "loss", /logistic/],
     ["algo", { ...example, algo: "sam" }, "algo", /sam-l2/],

@@ -4,6 +4,7 @@
  * and what was expected. docs/SPEC.md documents each field.
  */
 import { z } from "zod";
+import { didYouMean } from "./suggest.js";
 
 export const SPEC_VERSION = 1;
 
@@ -279,13 +280,55 @@ function hasPath(v: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
+/** zod's internal definition of a schema (zod 4: `schema._zod.def`), enough to walk to a path's object keys. */
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, { _zod: { def: ZodDefLike } }>;
+  innerType?: { _zod: { def: ZodDefLike } };
+  in?: { _zod: { def: ZodDefLike } };
+  element?: { _zod: { def: ZodDefLike } };
+  options?: { _zod: { def: ZodDefLike } }[];
+}
+
+/** The field names an object schema at `path` accepts (unions: every option's), for "did you mean". */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const walk = (def: ZodDefLike, i: number): string[] => {
+    if (def.innerType) return walk(def.innerType._zod.def, i);
+    if (def.type === "pipe" && def.in) return walk(def.in._zod.def, i);
+    if (def.type === "union" && def.options) return [...new Set(def.options.flatMap((o) => walk(o._zod.def, i)))];
+    if (def.type === "array" && def.element && typeof path[i] === "number") return walk(def.element._zod.def, i + 1);
+    if (def.type === "object" && def.shape) {
+      if (i === path.length) return Object.keys(def.shape);
+      const next = def.shape[String(path[i])];
+      return next ? walk(next._zod.def, i + 1) : [];
+    }
+    return [];
+  };
+  return walk((schema as unknown as { _zod: { def: ZodDefLike } })._zod.def, 0);
+}
+
+/** The value at `path` in `v` (undefined when absent). */
+function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
+  let o = v;
+  for (const p of path) {
+    if (typeof o !== "object" || o === null) return undefined;
+    o = (o as Record<PropertyKey, unknown>)[p];
+  }
+  return o;
+}
+
 function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   if (issue.code === "unrecognized_keys") {
     const keys = (issue as { keys: string[] }).keys;
-    throw new SpecError(pathString(prefix, [...issue.path, keys[0]!]), `unknown field (check its spelling)`);
+    throw new SpecError(pathString(prefix, [...issue.path, keys[0]!]), `unknown field${didYouMean(keys[0]!, knownKeys(schema, issue.path)) || " (check its spelling)"}`);
+  }
+  if (issue.code === "invalid_value") {
+    const got = valueAt(value, issue.path);
+    const values = ((issue as { values?: unknown[] }).values ?? []).filter((x): x is string => typeof x === "string");
+    if (typeof got === "string" && values.length > 0) throw new SpecError(pathString(prefix, issue.path), `${issue.message}, got ${JSON.stringify(got)}${didYouMean(got, values)}`);
   }
   if (issue.code === "invalid_type" && issue.path.length > 0 && !hasPath(value, issue.path)) {
     throw new SpecError(pathString(prefix, issue.path), `required: ${issue.message.replace(/^expected /, "expected ")}`);
@@ -351,7 +394,8 @@ function parseTrainingData(v: Record<string, unknown>, regression: boolean): Dat
   if ("generator" in v) {
     if (v.generator === "single") return check(DataSingleSchema, v, "data");
     if (v.generator === "gaussian-sparse") return check(DataGaussianSchema, v, "data");
-    throw new SpecError("data.generator", 'expected "single", "gaussian-sparse" or "sparse-regression"');
+    const hint = typeof v.generator === "string" ? `, got ${JSON.stringify(v.generator)}${didYouMean(v.generator, ["single", "gaussian-sparse", "sparse-regression"])}` : "";
+    throw new SpecError("data.generator", `expected "single", "gaussian-sparse" or "sparse-regression"${hint}`);
   }
   if ("source" in v) return check(DataSourceSchema, v, "data");
   if ("file" in v) {
@@ -417,6 +461,11 @@ function parseInit(v: unknown, depth: number, d: number): InitSpec {
       throw new SpecError("init.alpha", `expected a number or ${d} numbers (the data dimension), got ${init.alpha.length}`);
     }
     return init;
+  }
+  const unknown = Object.keys(v)[0];
+  if (unknown !== undefined) {
+    const hint = didYouMean(unknown, ["alpha", "values", "random", "seed"]);
+    throw new SpecError(`init.${unknown}`, `unknown field${hint}: expected { alpha }, { values } or { random, alpha }`);
   }
   throw new SpecError("init", "expected { alpha }, { values } or { random, alpha }");
 }
