@@ -13,11 +13,11 @@
 import { ROW_BLOCK } from "./order";
 import {
   REC_STEP, REC_T, REC_LOSS, REC_L1, REC_L2, REC_WNORM, REC_MIN_MARGIN, REC_GRAD_NORM, REC_PERT_NORM, REC_DOMINANT,
-  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, LOSS_SQUARED,
+  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, ALGO_ASAM, LOSS_SQUARED,
 } from "./generated/codes";
 import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
-import { betaInto, layerGradsInto } from "./math/layers";
-import { perturbInto, sumSq } from "./math/perturb";
+import { betaInto, layerGradsInto, timesQInto } from "./math/layers";
+import { perturbAsamInto, perturbInto, sumSq } from "./math/perturb";
 export { sumSq };
 
 // ---- state (one run per instance; set by `setup` in index.ts) ----
@@ -32,6 +32,11 @@ export let algo: i32 = 0;
 export let groupM: i32 = 0;
 export function setGroupM(m: i32): void {
   groupM = m;
+}
+/** ASAM's ξ (sam.xi): T = |w| + ξ. */
+export let xi: f64 = 0.01;
+export function setXi(v: f64): void {
+  xi = v;
 }
 export let lossKind: i32 = 0;
 export let rho: f64 = 0;
@@ -52,6 +57,7 @@ export let gPtr: usize = 0; // d, ∂L/∂beta (scaled by e^κ after gradientSca
 export let gPartPtr: usize = 0; // d, the sum over one row block (order.ts)
 export let zPtr: usize = 0; // n, margins
 export let rPtr: usize = 0; // n, ℓ'(z_i)/n
+let identityPtr: usize = 0; // n i32: 0, 1, …, n − 1 (allocated on first use)
 
 export let schedPtr: usize = 0; // maxRecords f64 steps (discrete) or times (flows), strictly increasing
 export let schedLen: i32 = 0;
@@ -110,6 +116,9 @@ export function allocModel(nEx: i32, dim: i32, depth: i32, records: i32, recordB
   recPtr = allocF64(records * recStride);
   schedLen = 0;
   recIdx = 0;
+  identityPtr = 0;
+  groupM = 0;
+  xi = 0.01;
 }
 
 // ---- the math (discrete path: operation order mirrored by reference.ts) ----
@@ -188,25 +197,42 @@ export function gradient(W: usize, G: usize): void {
 }
 
 /**
- * m-SAM: ∇_w L_G at W into G for the group of examples [i0, i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i
- * (g summed in plain row order; mirrored by reference.ts `DiagonalNet.groupGradient`). Leaves β,
- * the group's z and g. Used only when groupM < n, so the fast kernels of n-SAM are untouched.
+ * g = ∂L_G/∂β = Σ_{i∈G} (ℓ'(z_i)/|G|) y_i x_i over the rows R[i0], …, R[i1−1] (R: i32 row indices;
+ * the identity, or an epoch's permutation), at the β in B, margins over j ascending, g summed in the
+ * order of R (no row blocks: this path runs on one thread). Mirrored by reference.ts `rowsGradient`.
  */
-export function groupGradient(W: usize, G: usize, i0: i32, i1: i32): void {
-  computeBeta(W);
+function rowsG(B: usize, R: usize, i0: i32, i1: i32): void {
   const sq = lossKind == LOSS_SQUARED;
   const inv: f64 = 1.0 / <f64>(i1 - i0);
   for (let j = 0; j < d; j++) st(gPtr, j, 0);
-  for (let i = i0; i < i1; i++) {
+  for (let q = i0; q < i1; q++) {
+    const i = load<i32>(R + (<usize>q << 2));
     const row = i * d;
     let s: f64 = 0;
-    for (let j = 0; j < d; j++) s += ld(betaPtr, j) * ld(yxPtr, row + j);
+    for (let j = 0; j < d; j++) s += ld(B, j) * ld(yxPtr, row + j);
     if (sq) s -= ld(yPtr, i);
-    st(zPtr, i, s);
     const r = lossPrime(lossKind, s) * inv;
     for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
   }
+}
+
+/**
+ * ∇_w L_G at W into G for the group of rows R[i0 … i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i (m-SAM groups,
+ * mini-batches). Leaves β and g.
+ */
+export function rowsGradient(W: usize, G: usize, R: usize, i0: i32, i1: i32): void {
+  computeBeta(W);
+  rowsG(betaPtr, R, i0, i1);
   layerGrads(W, G);
+}
+
+/**
+ * The same at a W whose β (in B) and Π_{k≠l} w_k (in Q, math/layers.ts `prodsExceptInto`) were
+ * computed once for all groups of a step: G = g ⊙ Q, the same bits as `rowsGradient`.
+ */
+export function rowsGradientQ(B: usize, Q: usize, G: usize, R: usize, i0: i32, i1: i32): void {
+  rowsG(B, R, i0, i1);
+  timesQInto(gPtr, Q, G, d, L);
 }
 
 /** Whether the discrete step takes the m-SAM path (groups smaller than the batch, a SAM rule). */
@@ -222,7 +248,7 @@ export function groupPertRms(W: usize, G: usize, P: usize): f64 {
   let s: f64 = 0;
   let count: i32 = 0;
   for (let i0 = 0; i0 < n; i0 += groupM) {
-    groupGradient(W, G, i0, min(i0 + groupM, n));
+    rowsGradient(W, G, rowsIdentity(), i0, min(i0 + groupM, n));
     const e = perturb(W, G, P);
     s += e * e;
     count++;
@@ -230,9 +256,19 @@ export function groupPertRms(W: usize, G: usize, P: usize): f64 {
   return Math.sqrt(s / <f64>count);
 }
 
-/** out = w + ε(grad) (math/perturb.ts); returns ‖ε‖₂. */
+/** out = w + ε(grad) (math/perturb.ts; ASAM with ξ = `xi`); returns ‖ε‖₂. */
 export function perturb(W: usize, G: usize, out: usize): f64 {
+  if (algo == ALGO_ASAM) return perturbAsamInto(rho, xi, W, G, out, LD);
   return perturbInto(algo, rho, W, G, out, LD, 0);
+}
+
+/** The rows 0 … n − 1 in order, as an R for `rowsGradient`. */
+export function rowsIdentity(): usize {
+  if (identityPtr == 0) {
+    identityPtr = allocF64((n + 1) >> 1);
+    for (let i = 0; i < n; i++) store<i32>(identityPtr + (<usize>i << 2), i);
+  }
+  return identityPtr;
 }
 
 // ---- the log domain (flows, loss-normalized steps, the log columns of records; math/loss.ts) ----
