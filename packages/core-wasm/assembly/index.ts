@@ -18,7 +18,7 @@ import {
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
   yxPlain, buildYx, ld, st, allocModel, setGroupM, setXi, gradient, sumSq, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
-import { plainActive, plainReset, plainStep, setAscentSteps, setBatch, permutationOf } from "./plain";
+import { plainActive, plainReset, plainStep, setAscentSteps, setBatch, setForced, permutationOf } from "./plain";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
 import { ROW_BLOCK } from "./order";
@@ -129,6 +129,11 @@ export function set_family(b: i32, seed: f64, xiValue: f64, ascentSteps: i32): v
   setBatch(b, <u64>seed);
   setXi(xiValue);
   setAscentSteps(ascentSteps);
+}
+
+/** Tests only: 1 sends every step through the general plain step (which must give the fast kernels' bits where both apply). */
+export function set_plain_forced(on: i32): void {
+  setForced(on != 0);
 }
 
 /** The permutation of epoch e (n i32 at the returned pointer): for tests and docs that reproduce the batches. */

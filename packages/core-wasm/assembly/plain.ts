@@ -21,6 +21,7 @@ import {
 let batchB: i32 = 0; // b of `batch` (0 or ≥ n: the full batch)
 let batchSeed: u64 = 0;
 let ascentK: i32 = 1;
+let forced = false; // tests: the plain step even where the fast kernels apply (the same bits, see plainActive)
 let permPtr: usize = 0; // n i32: the permutation of epoch permEpoch
 let permEpoch: f64 = -1;
 let epsPtr: usize = 0; // L*d, ε of the ascent
@@ -33,6 +34,7 @@ export function plainReset(): void {
   batchB = 0;
   batchSeed = 0;
   ascentK = 1;
+  forced = false;
   permPtr = 0;
   permEpoch = -1;
   epsPtr = 0;
@@ -57,9 +59,14 @@ function batchOn(): bool {
   return batchB > 0 && batchB < n;
 }
 
-/** Whether the discrete step takes this path (else the fast kernels; mirrored by plain-reference.ts `plainActive`). */
+/** Tests only: take this path for every step (full batch, one group, k = 1 give the fast kernels' bits). */
+export function setForced(on: bool): void {
+  forced = on;
+}
+
+/** Whether the discrete step takes this path (else the fast kernels; mirrored by plain-reference.ts `PlainStep.active`). */
 export function plainActive(): bool {
-  if (batchOn()) return true;
+  if (batchOn() || forced) return true;
   if (algo == ALGO_GD) return false;
   return (groupM > 0 && groupM < n) || ascentK > 1 || algo == ALGO_ASAM; // no kernel of fast.ts knows ASAM
 }

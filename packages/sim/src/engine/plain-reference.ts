@@ -27,6 +27,7 @@ export class PlainStep {
   private readonly k: number;
   private readonly xi: number;
   private readonly group: number;
+  private readonly forced: boolean;
   private readonly identity: Int32Array;
   private readonly perm: Int32Array;
   private permEpoch = -1;
@@ -46,6 +47,7 @@ export class PlainStep {
     this.k = Math.max(1, init.ascentSteps ?? 1);
     this.xi = init.xi ?? 0.01;
     this.group = init.group !== undefined && init.group < n ? init.group : 0;
+    this.forced = init.forcePlain === true;
     this.identity = Int32Array.from({ length: n }, (_, i) => i);
     this.perm = new Int32Array(n);
     this.eps = new Float64Array(LD);
@@ -57,7 +59,7 @@ export class PlainStep {
 
   /** Whether a step with `algo` takes this path (else the ordinary full-batch step of reference.ts). */
   active(algo: Algo): boolean {
-    if (this.batch > 0) return true;
+    if (this.batch > 0 || this.forced) return true;
     if (algo === "gd") return false;
     return this.group > 0 || this.k > 1 || algo === "asam";
   }

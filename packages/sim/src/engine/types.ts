@@ -46,6 +46,8 @@ export interface EngineInit {
   xi?: number;
   /** The k of the k-step ascent (default 1). */
   ascentSteps?: number;
+  /** Tests only: every step takes the general plain step (full batch, one group, k = 1: the ordinary step's bits). */
+  forcePlain?: boolean;
 }
 
 /**
