@@ -49,10 +49,13 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--noise <s>", key: "noise", field: "data.noise", help: "target noise: y = <β*,x> + s·N(0,1) (sparse-regression; default 0)", parse: num },
   { flag: "--test-size <m>", key: "testSize", field: "data.test", help: "held-out test examples (sparse-regression; default 0)", parse: num },
   { flag: "--depth <L>", key: "depth", field: "depth", help: "network depth L ≥ 1 (default 2)", parse: num },
-  { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam (default gd)", parse: str },
+  { flag: "--algo <algo>", key: "algo", field: "algo", help: "gd | sam-l2 | sam-linf | usam | asam (adaptive SAM, discrete only; default gd)", parse: str },
   { flag: "--loss <loss>", key: "loss", field: "loss", help: "logistic | exponential | squared (regression: real-valued y, discrete only; default logistic)", parse: str },
   { flag: "--rho <rho>", key: "rho", field: "rho", help: "SAM radius ρ (default 0.05)", parse: num },
   { flag: "--sam-group <m>", key: "samGroup", field: "sam.group", help: "m-SAM: each group of m consecutive examples takes its own perturbation (1 = 1-SAM; default: all n, ordinary SAM)", parse: num },
+  { flag: "--sam-xi <xi>", key: "samXi", field: "sam.xi", help: "ASAM: ξ ≥ 0 in T = |w| + ξ (--algo asam; default 0.01)", parse: num },
+  { flag: "--ascent-steps <k>", key: "ascentSteps", field: "sam.ascentSteps", help: "SAM rules: k ascent steps of radius ρ/k each (1–1000; k + 1 gradients per step; default 1)", parse: num },
+  { flag: "--batch <b>", key: "batch", field: "batch", help: "discrete: mini-batches of b examples from a seeded permutation per epoch, one step per batch (default: all n)", parse: num },
   { flag: "--lr <eta>", key: "lr", field: "lr", help: "step size η (default 0.01)", parse: num },
   { flag: "--alpha <a>", key: "alpha", field: "init.alpha", help: 'initial scale: every entry = α, or one α per coordinate "a1,a2,…" (default 0.1)', parse: numList },
   { flag: "--init-values <rows>", key: "initValues", field: "init.values", help: 'explicit initialization: L rows of d numbers, "a,b;c,d"', parse: matrix },
@@ -74,7 +77,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--lr-schedule <s>", key: "lrSchedule", field: "lrSchedule", help: "discrete: constant | loss-normalized | inv-sqrt (default constant)", parse: str },
   { flag: "--rho-schedule <s>", key: "rhoSchedule", field: "rhoSchedule", help: "discrete: constant | linear-decay (ρ_k = ρ·(1 − k/steps); default constant)", parse: str },
   { flag: "--switch-step <s>", key: "switchStep", field: "switch.step", help: "discrete: from step s on, continue with --switch-algo (0 ≤ s ≤ steps)", parse: num },
-  { flag: "--switch-algo <algo>", key: "switchAlgo", field: "switch.algo", help: "the algorithm after --switch-step: gd | sam-l2 | sam-linf | usam", parse: str },
+  { flag: "--switch-algo <algo>", key: "switchAlgo", field: "switch.algo", help: "the algorithm after --switch-step: gd | sam-l2 | sam-linf | usam | asam", parse: str },
   { flag: "--switch-rho <rho>", key: "switchRho", field: "switch.rho", help: "the radius ρ after --switch-step (default: unchanged)", parse: num },
 ];
 
