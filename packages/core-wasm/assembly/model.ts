@@ -16,7 +16,7 @@ import {
   REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, ALGO_ASAM, LOSS_SQUARED,
 } from "./generated/codes";
 import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
-import { betaInto, layerGradsInto, timesQInto } from "./math/layers";
+import { betaInto, layerGradsInto } from "./math/layers";
 import { perturbAsamInto, perturbInto, sumSq } from "./math/perturb";
 export { sumSq };
 
@@ -202,18 +202,90 @@ export function gradient(W: usize, G: usize): void {
  * order of R (no row blocks: this path runs on one thread). Mirrored by reference.ts `rowsGradient`.
  */
 function rowsG(B: usize, R: usize, i0: i32, i1: i32): void {
-  const sq = lossKind == LOSS_SQUARED;
   const inv: f64 = 1.0 / <f64>(i1 - i0);
-  for (let j = 0; j < d; j++) st(gPtr, j, 0);
   for (let q = i0; q < i1; q++) {
     const i = load<i32>(R + (<usize>q << 2));
-    const row = i * d;
-    let s: f64 = 0;
-    for (let j = 0; j < d; j++) s += ld(B, j) * ld(yxPtr, row + j);
-    if (sq) s -= ld(yPtr, i);
-    const r = lossPrime(lossKind, s) * inv;
-    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
+    addRowInto(gPtr, i, lossPrime(lossKind, rowMargin(B, i)) * inv, q == i0);
   }
+}
+
+/**
+ * The plain step's margin of row i at the β in B: `dot4` of β and y_i x_i (minus y_i for the squared
+ * loss). Mirrored by reference.ts `DiagonalNet.rowMargin`.
+ */
+// @ts-ignore: decorator
+@inline export function rowMargin(B: usize, i: i32): f64 {
+  const s = dot4(B, yxPtr + (<usize>(i * d) << 3), d);
+  return lossKind == LOSS_SQUARED ? s - ld(yPtr, i) : s;
+}
+
+/**
+ * g += r·y_i x_i, or g = 0 + r·y_i x_i for the first row of a sum (`first`: no zeroing pass; 0 + v
+ * is what a zeroed g gives). Elementwise, two at a time: the same bits as one at a time.
+ */
+// @ts-ignore: decorator
+@inline export function addRowInto(g: usize, i: i32, r: f64, first: bool): void {
+  const dd = d;
+  const X = yxPtr + (<usize>(i * dd) << 3);
+  const rv = f64x2.splat(r);
+  const dEven = dd & ~1;
+  let j = 0;
+  if (first) {
+    const zero = f64x2.splat(0);
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(g + o, f64x2.add(zero, f64x2.mul(rv, v128.load(X + o))));
+    }
+    if (j < dd) st(g, j, 0 + r * ld(X, j));
+    return;
+  }
+  for (; j < dEven; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(rv, v128.load(X + o))));
+  }
+  if (j < dd) st(g, j, ld(g, j) + r * ld(X, j));
+}
+
+/**
+ * Σ_j a_j b_j over `count` entries in four interleaved partial sums (docs/MODEL.md, "Summation
+ * order"): s_k = Σ_{j ≡ k mod 4, j < count & ~3} a_j b_j (j ascending, each from 0), then
+ * ((s_0 + s_1) + (s_2 + s_3)), then the last count mod 4 terms in order. Four chains instead of one:
+ * the plain step's dot products are latency-bound otherwise. Mirrored by reference.ts `dot4`.
+ */
+export function dot4(A: usize, B: usize, count: i32): f64 {
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = count & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    a01 = f64x2.add(a01, f64x2.mul(v128.load(A + o), v128.load(B + o)));
+    a23 = f64x2.add(a23, f64x2.mul(v128.load(A + o + 16), v128.load(B + o + 16)));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < count; j++) s += ld(A, j) * ld(B, j);
+  return s;
+}
+
+/** dot4 of (a_j·a_j) and b_j: the same sums as `dot4` on the squares, without storing them. */
+export function dot4Sq(A: usize, B: usize, count: i32): f64 {
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = count & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    const x = v128.load(A + o);
+    const y = v128.load(A + o + 16);
+    a01 = f64x2.add(a01, f64x2.mul(f64x2.mul(x, x), v128.load(B + o)));
+    a23 = f64x2.add(a23, f64x2.mul(f64x2.mul(y, y), v128.load(B + o + 16)));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < count; j++) {
+    const a = ld(A, j);
+    s += (a * a) * ld(B, j);
+  }
+  return s;
 }
 
 /**
@@ -224,15 +296,6 @@ export function rowsGradient(W: usize, G: usize, R: usize, i0: i32, i1: i32): vo
   computeBeta(W);
   rowsG(betaPtr, R, i0, i1);
   layerGrads(W, G);
-}
-
-/**
- * The same at a W whose β (in B) and Π_{k≠l} w_k (in Q, math/layers.ts `prodsExceptInto`) were
- * computed once for all groups of a step: G = g ⊙ Q, the same bits as `rowsGradient`.
- */
-export function rowsGradientQ(B: usize, Q: usize, G: usize, R: usize, i0: i32, i1: i32): void {
-  rowsG(B, R, i0, i1);
-  timesQInto(gPtr, Q, G, d, L);
 }
 
 /** Whether the discrete step takes the m-SAM path (groups smaller than the batch, a SAM rule). */

@@ -11,12 +11,14 @@
 // The epoch permutation is stateless (a function of the seed and the epoch number), so a resumed run
 // needs nothing but its step counter: epoch e = ⌊step / ⌈n/b⌉⌋, batch ⌊step mod ⌈n/b⌉⌋ of it.
 
-import { ALGO_ASAM, ALGO_GD } from "./generated/codes";
-import { ascendInto, ascentInto } from "./math/perturb";
-import { betaInto, prodsExceptInto } from "./math/layers";
+import { ALGO_ASAM, ALGO_GD, ALGO_SAM_L2, ALGO_SAM_LINF } from "./generated/codes";
+import { lossPrime } from "./math/loss";
+import { ascendInto, ascentInto, asamDir, asamT, l2Coef, linfEps, linfEpsV } from "./math/perturb";
+import { betaInto, layerGradsInto, prodsExceptInto } from "./math/layers";
 import {
-  n, d, L, LD, algo, rho, xi, groupM, wPert, gradPtr, gradPertPtr, allocF64, gradient, rowsGradient, rowsGradientQ, rowsIdentity,
+  n, d, L, LD, algo, lossKind, rho, xi, groupM, wPert, gradPtr, gradPertPtr, gPtr, betaPtr, allocF64, rowsGradient, rowsIdentity, rowMargin, addRowInto, dot4Sq,
 } from "./model";
+import { fullGradient } from "./fast";
 
 let batchB: i32 = 0; // b of `batch` (0 or ≥ n: the full batch)
 let batchSeed: u64 = 0;
@@ -28,6 +30,9 @@ let epsPtr: usize = 0; // L*d, ε of the ascent
 let dirPtr: usize = 0; // L*d, Σ_G (|G|/b) ∇L_G(w̃_G)
 let qPtr: usize = 0; // L*d, Π_{k≠l} w_k at w (shared by a step's groups)
 let betaWPtr: usize = 0; // d, β at w (shared by a step's groups)
+let normWPtr: usize = 0; // d, Σ_l Q_lj² (ℓ2) or Σ_l (T_lj Q_lj)² (ASAM) at w: ‖G‖² = Σ_j g_j²·this_j for G = g ⊙ Q
+let zWPtr: usize = 0; // n, the margins of the step's batch at w
+let betaTilde = false; // whether betaPtr holds β at wPert (set by the fused first ascent step)
 
 /** Forgets every option (a new run); called by `setup`. */
 export function plainReset(): void {
@@ -41,6 +46,8 @@ export function plainReset(): void {
   dirPtr = 0;
   qPtr = 0;
   betaWPtr = 0;
+  normWPtr = 0;
+  zWPtr = 0;
 }
 
 /** Mini-batches of b rows (b ≥ n or 0: the full batch), permuted each epoch from `seed`. */
@@ -115,6 +122,8 @@ function ensureBuffers(): void {
   dirPtr = allocF64(LD);
   qPtr = allocF64(LD);
   betaWPtr = allocF64(d);
+  normWPtr = allocF64(d);
+  zWPtr = allocF64(n);
   permPtr = allocF64((n + 1) >> 1);
 }
 
@@ -123,28 +132,160 @@ function ensureBuffers(): void {
 /** ∇L_B at W over the rows R[i0 … i1): the full gradient (row blocks) when the batch is all of the data. */
 // @ts-ignore: decorator
 @inline function batchGradient(W: usize, G: usize, R: usize, i0: i32, i1: i32, full: bool): void {
-  if (full) gradient(W, G);
+  if (full) fullGradient(W, G);
   else rowsGradient(W, G, R, i0, i1);
 }
 
 /**
- * The k-step ascent of the group R[i0 … i1) from wCur into wPert (math/perturb.ts `ascentInto`);
- * `shared`: the gradient at w from the step's β and Q (several groups). w̃ = w exactly when the first
- * direction is 0 (ℓ2, ASAM), like `perturbInto`.
+ * The k-step ascent of the group R[i0 … i1) from W into wPert (math/perturb.ts `ascentInto`). w̃ = w
+ * exactly when the first direction is 0 (ℓ2, ASAM), like `perturbInto`. `shared`: the first step
+ * from the step's shared quantities at w (`firstAscentShared`).
  */
 function ascend(W: usize, R: usize, i0: i32, i1: i32, full: bool, shared: bool): void {
   const rhoK = rho / <f64>ascentK;
   let have = false;
+  betaTilde = false;
   for (let j = 0; j < ascentK; j++) {
-    if (!have) {
-      if (shared) rowsGradientQ(betaWPtr, qPtr, gradPtr, R, i0, i1);
-      else batchGradient(W, gradPtr, R, i0, i1, full);
-    } else batchGradient(wPert, gradPtr, R, i0, i1, full);
+    if (j == 0 && shared) {
+      if (!firstAscentShared(W, R, i0, i1, rhoK)) break;
+      have = true;
+      continue;
+    }
+    batchGradient(have ? wPert : W, gradPtr, R, i0, i1, full);
     if (!ascentInto(algo, rhoK, xi, W, gradPtr, epsPtr, LD, !have)) break;
     have = true;
+    betaTilde = false;
     ascendInto(W, epsPtr, wPert, LD, 1.0); // w + ε_{j+1} (1·ε = ε exactly)
   }
   if (!have) memory.copy(wPert, W, <usize>LD << 3);
+}
+
+/**
+ * The first ascent step of a group when a step has several (docs/MODEL.md, "m-SAM"): g_G from the
+ * margins at w computed once per step, G = g ⊙ Q with Q = Π_{k≠l} w_k of the step, the norm
+ * ‖G‖₂² = dot4(g², Σ_l Q_l²) (ASAM: ‖TG‖₂² = dot4(g², Σ_l (T_l Q_l)²)), then ε_1 and w̃ = w + ε_1
+ * in one pass (ε_1 kept in epsPtr when k > 1). Returns false, writing nothing, on a zero ℓ2/ASAM norm.
+ * Mirrored by plain-reference.ts `firstAscentShared`.
+ */
+function firstAscentShared(W: usize, R: usize, i0: i32, i1: i32, rhoK: f64): bool {
+  const inv: f64 = 1.0 / <f64>(i1 - i0);
+  for (let q = i0; q < i1; q++) addRowInto(gPtr, load<i32>(R + (<usize>q << 2)), lossPrime(lossKind, load<f64>(zWPtr + (<usize>q << 3))) * inv, q == i0);
+  const al = algo;
+  const asam = al == ALGO_ASAM;
+  let c: f64 = rhoK;
+  if (al == ALGO_SAM_L2 || asam) {
+    const norm = Math.sqrt(dot4Sq(gPtr, normWPtr, d));
+    if (norm == 0) return false;
+    c = l2Coef(rhoK, norm);
+  }
+  // ε_1 = c·dir(G), w̃ = w + ε_1 (G_lj = g_j·Q_lj) and β̃ = Π_l w̃_l (left to right) in one pass over
+  // the coordinates, two at a time (elementwise: the same bits as one at a time and as betaInto)
+  // the buffers in locals: the loops below read no globals
+  const keep = ascentK > 1;
+  const dd = d, LL = L, gP = gPtr, qP = qPtr, eP = epsPtr, wP = wPert, bP = betaPtr;
+  const dEven = dd & ~1;
+  const cv = f64x2.splat(c);
+  const negC = f64x2.splat(-c);
+  const xiV = f64x2.splat(xi);
+  const stride = <usize>dd << 3;
+  let j = 0;
+  for (; j < dEven; j += 2) {
+    const oj = <usize>j << 3;
+    const g = v128.load(gP + oj);
+    let prod = f64x2.splat(1);
+    for (let l = 0; l < LL; l++) {
+      const o = <usize>l * stride + oj;
+      const w = v128.load(W + o);
+      const G = f64x2.mul(g, v128.load(qP + o));
+      let e: v128;
+      if (asam) {
+        const t = f64x2.add(f64x2.abs(w), xiV);
+        e = f64x2.mul(cv, f64x2.mul(t, f64x2.mul(t, G)));
+      } else if (al == ALGO_SAM_LINF) e = linfEpsV(G, cv, negC);
+      else e = f64x2.mul(cv, G);
+      if (keep) v128.store(eP + o, e);
+      const wt = f64x2.add(w, e);
+      v128.store(wP + o, wt);
+      prod = l == 0 ? wt : f64x2.mul(prod, wt);
+    }
+    v128.store(bP + oj, prod);
+  }
+  if (j < dd) {
+    const oj = <usize>j << 3;
+    const g = load<f64>(gP + oj);
+    let prod: f64 = 1;
+    for (let l = 0; l < LL; l++) {
+      const o = <usize>l * stride + oj;
+      const w = load<f64>(W + o);
+      const G = g * load<f64>(qP + o);
+      const e = asam ? c * asamDir(asamT(w, xi), G) : al == ALGO_SAM_LINF ? linfEps(G, c) : c * G;
+      if (keep) store<f64>(eP + o, e);
+      const wt = w + e;
+      store<f64>(wP + o, wt);
+      prod = l == 0 ? wt : prod * wt;
+    }
+    store<f64>(bP + oj, prod);
+  }
+  betaTilde = true;
+  return true;
+}
+
+/**
+ * dir += c·∇L_G(w̃) for the group R[i0 … i1) at w̃ = wPert (model.ts `rowsGradient` then
+ * dir + c·G, fused: the same operations in the same order). β̃ comes from the first ascent step when
+ * that was the last one (`betaTilde`).
+ */
+function accumulateAtTilde(R: usize, i0: i32, i1: i32, c: f64): void {
+  if (!betaTilde) betaInto(wPert, betaPtr, d, L);
+  const inv: f64 = 1.0 / <f64>(i1 - i0);
+  for (let q = i0; q < i1; q++) {
+    const i = load<i32>(R + (<usize>q << 2));
+    addRowInto(gPtr, i, lossPrime(lossKind, rowMargin(betaPtr, i)) * inv, q == i0);
+  }
+  if (L != 2) {
+    layerGradsInto(wPert, gPtr, gradPertPtr, d, L);
+    ascendInto(dirPtr, gradPertPtr, dirPtr, LD, c);
+    return;
+  }
+  // L = 2: ∂/∂w_1 = g ⊙ w̃_2, ∂/∂w_2 = g ⊙ w̃_1 (math/layers.ts), accumulated at once
+  const dd = d, gP = gPtr, dP = dirPtr, wP = wPert;
+  const stride = <usize>dd << 3;
+  const cv = f64x2.splat(c);
+  const dEven = dd & ~1;
+  let j = 0;
+  for (; j < dEven; j += 2) {
+    const o = <usize>j << 3;
+    const g = v128.load(gP + o);
+    const a = dP + o;
+    const b = a + stride;
+    v128.store(a, f64x2.add(v128.load(a), f64x2.mul(cv, f64x2.mul(g, v128.load(wP + stride + o)))));
+    v128.store(b, f64x2.add(v128.load(b), f64x2.mul(cv, f64x2.mul(g, v128.load(wP + o)))));
+  }
+  if (j < dd) {
+    const o = <usize>j << 3;
+    const g = load<f64>(gP + o);
+    store<f64>(dP + o, load<f64>(dP + o) + c * (g * load<f64>(wP + stride + o)));
+    store<f64>(dP + stride + o, load<f64>(dP + stride + o) + c * (g * load<f64>(wP + o)));
+  }
+}
+
+/** The shared quantities of a step with several groups: β and Q at w, the norm weights, the batch's margins at w. */
+function shareAtW(W: usize, R: usize, b: i32): void {
+  betaInto(W, betaWPtr, d, L);
+  prodsExceptInto(W, qPtr, d, L);
+  const asam = algo == ALGO_ASAM;
+  if (algo == ALGO_SAM_L2 || asam) {
+    for (let j = 0; j < d; j++) {
+      let s: f64 = 0;
+      for (let l = 0; l < L; l++) {
+        const o = <usize>(l * d + j) << 3;
+        const v = asam ? asamT(load<f64>(W + o), xi) * load<f64>(qPtr + o) : load<f64>(qPtr + o);
+        s += v * v;
+      }
+      store<f64>(normWPtr + (<usize>j << 3), s);
+    }
+  }
+  for (let q = 0; q < b; q++) store<f64>(zWPtr + (<usize>q << 3), rowMargin(betaWPtr, load<i32>(R + (<usize>q << 2))));
 }
 
 /**
@@ -178,20 +319,14 @@ export function plainStep(W: usize, step: f64): usize {
     batchGradient(wPert, gradPertPtr, R, 0, b, full);
     return gradPertPtr;
   }
-  // several groups: β and Π_{k≠l} w_k at w once per step
-  betaInto(W, betaWPtr, d, L);
-  prodsExceptInto(W, qPtr, d, L);
+  // several groups: what depends on w alone, once per step
+  shareAtW(W, R, b);
   memory.fill(dirPtr, 0, <usize>LD << 3);
   const invB: f64 = 1.0 / <f64>b;
   for (let i0 = 0; i0 < b; i0 += m) {
     const i1 = min(i0 + m, b);
     ascend(W, R, i0, i1, false, true);
-    rowsGradient(wPert, gradPertPtr, R, i0, i1);
-    const c = <f64>(i1 - i0) * invB;
-    for (let k = 0; k < LD; k++) {
-      const o = <usize>k << 3;
-      store<f64>(dirPtr + o, load<f64>(dirPtr + o) + c * load<f64>(gradPertPtr + o));
-    }
+    accumulateAtTilde(R, i0, i1, <f64>(i1 - i0) * invB); // dir += (|G|/b)·∇L_G(w̃_G)
   }
   return dirPtr;
 }

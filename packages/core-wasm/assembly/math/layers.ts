@@ -109,8 +109,8 @@ export function layerGradsInto(W: usize, g: usize, G: usize, d: i32, L: i32): vo
 
 /**
  * Q_l = P_l·S_l = Π_{k≠l} w_k for every layer (prefix times suffix, in the order of `layerGrad`), so
- * that G = g ⊙ Q (`timesQInto`) gives exactly the bits of `layerGradsInto` at the same W. The m-SAM
- * step computes Q once at w and shares it among its groups.
+ * that G = g ⊙ Q gives exactly the bits of `layerGradsInto` at the same W. The m-SAM step computes Q
+ * once at w and shares it among its groups (plain.ts).
  */
 export function prodsExceptInto(W: usize, Q: usize, d: i32, L: i32): void {
   const stride = <usize>d << 3;
@@ -126,23 +126,6 @@ export function prodsExceptInto(W: usize, Q: usize, d: i32, L: i32): void {
       const a = Q + o + <usize>l * stride;
       store<f64>(a, load<f64>(a) * s);
       s *= load<f64>(W + o + <usize>l * stride);
-    }
-  }
-}
-
-/** G_l = g ⊙ Q_l for every layer (elementwise, two at a time: the same bits as one at a time). */
-export function timesQInto(g: usize, Q: usize, G: usize, d: i32, L: i32): void {
-  const dEven = d & ~1;
-  for (let l = 0; l < L; l++) {
-    const base = <usize>(l * d) << 3;
-    let j = 0;
-    for (; j < dEven; j += 2) {
-      const o = <usize>j << 3;
-      v128.store(G + base + o, f64x2.mul(v128.load(g + o), v128.load(Q + base + o)));
-    }
-    if (j < d) {
-      const o = <usize>j << 3;
-      store<f64>(G + base + o, load<f64>(g + o) * load<f64>(Q + base + o));
     }
   }
 }

@@ -9,12 +9,20 @@
  * and the step's direction is Σ_G (|G|/b) ∇L_G(w̃_G) (one group: ∇L_B(w̃) itself); GD's is the batch gradient.
  */
 import { batchOfStep, epochPermutation } from "./permutation.js";
+import { dot4 } from "./dot4.js";
 import type { Algo, EngineInit } from "./types.js";
 
 /** What the step needs of a network (reference.ts `DiagonalNet`). */
 export interface RowsNet {
   readonly n: number;
+  readonly d: number;
+  readonly depth: number;
   readonly LD: number;
+  /** y_i x_i (x_i for the squared loss), row-major. */
+  readonly rows: Float64Array;
+  /** dot4(β, row i), minus y_i for the squared loss. */
+  rowMargin(beta: Float64Array, i: number): number;
+  lossPrimeAt(z: number): number;
   /** ∇L over all examples (row blocks). */
   gradient(w: Float64Array, G: Float64Array): void;
   /** ∇L_G over rows R[i0 … i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i. */
@@ -36,6 +44,12 @@ export class PlainStep {
   private readonly grad: Float64Array;
   private readonly gradPert: Float64Array;
   private readonly dir: Float64Array;
+  // shared by the groups of one step (at w): β, Q_l = Π_{k≠l} w_k, the norm weights, the batch's margins, g_G
+  private readonly betaW: Float64Array;
+  private readonly Q: Float64Array;
+  private readonly normW: Float64Array;
+  private readonly zW: Float64Array;
+  private readonly gG: Float64Array;
 
   constructor(
     private readonly net: RowsNet,
@@ -55,6 +69,11 @@ export class PlainStep {
     this.grad = new Float64Array(LD);
     this.gradPert = new Float64Array(LD);
     this.dir = new Float64Array(LD);
+    this.betaW = new Float64Array(net.d);
+    this.Q = new Float64Array(LD);
+    this.normW = new Float64Array(net.d);
+    this.zW = new Float64Array(n);
+    this.gG = new Float64Array(net.d);
   }
 
   /** Whether a step with `algo` takes this path (else the ordinary full-batch step of reference.ts). */
@@ -94,11 +113,12 @@ export class PlainStep {
       return this.gradPert;
     }
     const { dir, gradPert } = this;
+    this.shareAtW(w, rows, b, algo);
     dir.fill(0);
     const invB = 1 / b;
     for (let i0 = 0; i0 < b; i0 += m) {
       const i1 = Math.min(i0 + m, b);
-      this.ascend(w, rows, i0, i1, false, algo, rho);
+      this.ascend(w, rows, i0, i1, false, algo, rho, true);
       net.rowsGradient(this.wPert, gradPert, rows, i0, i1);
       const c = (i1 - i0) * invB;
       for (let q = 0; q < net.LD; q++) dir[q] = dir[q]! + c * gradPert[q]!;
@@ -113,18 +133,87 @@ export class PlainStep {
   }
 
   /** The k-step ascent of one group into this.wPert (w̃ = w exactly when the first ℓ2/ASAM direction is 0). */
-  private ascend(w: Float64Array, rows: Int32Array, i0: number, i1: number, full: boolean, algo: Algo, rho: number): void {
+  private ascend(w: Float64Array, rows: Int32Array, i0: number, i1: number, full: boolean, algo: Algo, rho: number, shared = false): void {
     const { eps, wPert, grad, xi } = this;
     const LD = this.net.LD;
     const rhoK = rho / this.k;
     let have = false;
     for (let j = 0; j < this.k; j++) {
+      if (j === 0 && shared) {
+        if (!this.firstAscentShared(w, rows, i0, i1, algo, rhoK)) break;
+        have = true;
+        continue;
+      }
       this.gradientOf(have ? wPert : w, grad, rows, i0, i1, full);
       if (!ascentStep(algo, rhoK, xi, w, grad, eps, !have)) break;
       have = true;
       for (let q = 0; q < LD; q++) wPert[q] = w[q]! + eps[q]!;
     }
     if (!have) wPert.set(w);
+  }
+
+  /** What depends on w alone in a step with several groups: β, Q, the norm weights, the batch's margins. */
+  private shareAtW(w: Float64Array, rows: Int32Array, b: number, algo: Algo): void {
+    const { net, betaW, Q, normW, xi } = this;
+    const { d, depth } = net;
+    for (let j = 0; j < d; j++) {
+      let p = w[j]!;
+      for (let l = 1; l < depth; l++) p *= w[l * d + j]!;
+      betaW[j] = p;
+      // Q_l = (Π_{k<l} w_k)·(Π_{k>l} w_k), the prefix from the left and the suffix from the right
+      let pre = 1;
+      for (let l = 0; l < depth; l++) {
+        Q[l * d + j] = pre;
+        pre *= w[l * d + j]!;
+      }
+      let suf = 1;
+      for (let l = depth - 1; l >= 0; l--) {
+        Q[l * d + j] = Q[l * d + j]! * suf;
+        suf *= w[l * d + j]!;
+      }
+      if (algo === "sam-l2" || algo === "asam") {
+        let s = 0;
+        for (let l = 0; l < depth; l++) {
+          const v = algo === "asam" ? (Math.abs(w[l * d + j]!) + xi) * Q[l * d + j]! : Q[l * d + j]!;
+          s += v * v;
+        }
+        normW[j] = s;
+      }
+    }
+    for (let q = 0; q < b; q++) this.zW[q] = net.rowMargin(betaW, rows[q]!);
+  }
+
+  /**
+   * The first ascent step of a group from the step's shared quantities: g_G from the margins at w,
+   * G = g ⊙ Q, ‖G‖² = dot4(g², normW), then ε_1 and w̃ = w + ε_1. False on a zero ℓ2/ASAM norm.
+   */
+  private firstAscentShared(w: Float64Array, rows: Int32Array, i0: number, i1: number, algo: Algo, rhoK: number): boolean {
+    const { net, gG, Q, eps, wPert, xi } = this;
+    const { d, depth } = net;
+    const inv = 1 / (i1 - i0);
+    gG.fill(0);
+    for (let q = i0; q < i1; q++) {
+      const i = rows[q]!;
+      const r = net.lossPrimeAt(this.zW[q]!) * inv;
+      for (let j = 0; j < d; j++) gG[j] = gG[j]! + r * net.rows[i * d + j]!;
+    }
+    let c = rhoK;
+    if (algo === "sam-l2" || algo === "asam") {
+      const g2 = gG.map((g) => g * g);
+      const norm = Math.sqrt(dot4(g2, this.normW, 0, d));
+      if (norm === 0) return false;
+      c = rhoK / norm;
+    }
+    for (let l = 0; l < depth; l++)
+      for (let j = 0; j < d; j++) {
+        const k = l * d + j;
+        const G = gG[j]! * Q[k]!;
+        const t = Math.abs(w[k]!) + xi;
+        const e = algo === "asam" ? c * (t * (t * G)) : algo === "sam-linf" ? (G > 0 ? c : G < 0 ? -c : 0) : c * G;
+        eps[k] = e;
+        wPert[k] = w[k]! + e;
+      }
+    return true;
   }
 }
 

@@ -6,6 +6,7 @@
 // exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
 import { portableExp, portableLog, portableLog1p } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
+import { dot4 } from "./dot4.js";
 import { PlainStep } from "./plain-reference.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
@@ -125,21 +126,28 @@ export class DiagonalNet {
    * L_G = (1/|G|) Σ_{i∈G} ℓ_i, with g summed in the order of R. Fills β and g (m-SAM, mini-batches).
    */
   rowsGradient(w: Float64Array, G: Float64Array, R: Int32Array, i0: number, i1: number): void {
-    const { d, g, y } = this;
+    const { d, g } = this;
     this.computeBeta(w);
     const rows = this.rows;
-    const sq = this.loss === "squared";
     const inv = 1 / (i1 - i0);
     g.fill(0);
     for (let q = i0; q < i1; q++) {
       const i = R[q]!;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += this.beta[j]! * rows[i * d + j]!;
-      const zi = sq ? s - y[i]! : s;
-      const ri = lossPrime(this.loss, zi) * inv;
+      const ri = lossPrime(this.loss, this.rowMargin(this.beta, i)) * inv;
       for (let j = 0; j < d; j++) g[j] = g[j]! + ri * rows[i * d + j]!;
     }
     this.layerGrads(w, G);
+  }
+
+  /** ℓ'(z) of this net's loss. */
+  lossPrimeAt(z: number): number {
+    return lossPrime(this.loss, z);
+  }
+
+  /** The plain step's margin of row i at β: dot4(β, y_i x_i), minus y_i for the squared loss (the residual). */
+  rowMargin(beta: Float64Array, i: number): number {
+    const s = dot4(beta, this.rows, i * this.d, this.d);
+    return this.loss === "squared" ? s - this.y[i]! : s;
   }
 
   /** G = ∂L/∂w_l = g ⊙ Π_{k≠l} w_k from the g in `this.g`. */
