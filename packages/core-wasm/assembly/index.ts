@@ -1,5 +1,6 @@
 // samlab core: discrete training of an L-layer diagonal linear network, beta = w_1 ⊙ … ⊙ w_L,
-// on the loss L(w) = (1/n) Σ_i ℓ(y_i <beta, x_i>) with GD, ℓ2-SAM, ℓ∞-SAM and USAM
+// on the loss L(w) = (1/n) Σ_i ℓ(y_i <beta, x_i>) with GD, ℓ2-SAM, ℓ∞-SAM, USAM and ASAM, and their
+// relatives (mini-batches, m-SAM groups, the k-step ascent: plain.ts)
 // (docs/MODEL.md is the contract; README.md says where each formula lives).
 //
 // The boundary is deliberately tiny: JS calls `setup` once per run, writes x, y, w and the record
