@@ -16,7 +16,7 @@ import { lossPrime } from "./math/loss";
 import { ascendInto, ascentInto, asamDir, asamT, l2Coef, linfEps, linfEpsV } from "./math/perturb";
 import { betaInto, layerGradsInto, prodsExceptInto } from "./math/layers";
 import {
-  n, d, L, LD, algo, lossKind, rho, xi, groupM, wPert, gradPtr, gradPertPtr, gPtr, betaPtr, allocF64, rowsGradient, rowsIdentity, rowMargin, addRowInto, dot4Sq,
+  n, d, L, LD, algo, lossKind, rho, xi, groupM, wPert, gradPtr, gradPertPtr, gPtr, betaPtr, yxPtr, allocF64, rowsGradient, rowsIdentity, rowMargin, addRowInto, dot4Sq,
 } from "./model";
 import { fullGradient } from "./fast";
 
@@ -169,12 +169,20 @@ function ascend(W: usize, R: usize, i0: i32, i1: i32, full: bool, shared: bool):
  */
 function firstAscentShared(W: usize, R: usize, i0: i32, i1: i32, rhoK: f64): bool {
   const inv: f64 = 1.0 / <f64>(i1 - i0);
-  for (let q = i0; q < i1; q++) addRowInto(gPtr, load<i32>(R + (<usize>q << 2)), lossPrime(lossKind, load<f64>(zWPtr + (<usize>q << 3))) * inv, q == i0);
   const al = algo;
   const asam = al == ALGO_ASAM;
+  const normed = al == ALGO_SAM_L2 || asam;
   let c: f64 = rhoK;
-  if (al == ALGO_SAM_L2 || asam) {
-    const norm = Math.sqrt(dot4Sq(gPtr, normWPtr, d));
+  let normSq: f64 = 0;
+  if (i1 - i0 == 1 && normed) {
+    // one row (1-SAM): g = 0 + r·y_i x_i and dot4(g², ν) in one pass (the same operations as below)
+    normSq = gAndNormOneRow(load<i32>(R + (<usize>i0 << 2)), lossPrime(lossKind, load<f64>(zWPtr + (<usize>i0 << 3))) * inv);
+  } else {
+    for (let q = i0; q < i1; q++) addRowInto(gPtr, load<i32>(R + (<usize>q << 2)), lossPrime(lossKind, load<f64>(zWPtr + (<usize>q << 3))) * inv, q == i0);
+    if (normed) normSq = dot4Sq(gPtr, normWPtr, d);
+  }
+  if (normed) {
+    const norm = Math.sqrt(normSq);
     if (norm == 0) return false;
     c = l2Coef(rhoK, norm);
   }
@@ -230,6 +238,35 @@ function firstAscentShared(W: usize, R: usize, i0: i32, i1: i32, rhoK: f64): boo
   return true;
 }
 
+/** g = 0 + r·y_i x_i into gPtr and returns dot4Sq(g, ν): `addRowInto` (first row) and `dot4Sq` fused. */
+function gAndNormOneRow(i: i32, r: f64): f64 {
+  const dd = d, gP = gPtr, nP = normWPtr;
+  const X = yxPtr + (<usize>(i * dd) << 3);
+  const rv = f64x2.splat(r);
+  const zero = f64x2.splat(0);
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = dd & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    const g01 = f64x2.add(zero, f64x2.mul(rv, v128.load(X + o)));
+    const g23 = f64x2.add(zero, f64x2.mul(rv, v128.load(X + o + 16)));
+    v128.store(gP + o, g01);
+    v128.store(gP + o + 16, g23);
+    a01 = f64x2.add(a01, f64x2.mul(f64x2.mul(g01, g01), v128.load(nP + o)));
+    a23 = f64x2.add(a23, f64x2.mul(f64x2.mul(g23, g23), v128.load(nP + o + 16)));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < dd; j++) {
+    const o = <usize>j << 3;
+    const g = 0 + r * load<f64>(X + o);
+    store<f64>(gP + o, g);
+    s += (g * g) * load<f64>(nP + o);
+  }
+  return s;
+}
+
 /**
  * dir += c·∇L_G(w̃) for the group R[i0 … i1) at w̃ = wPert (model.ts `rowsGradient` then
  * dir + c·G, fused: the same operations in the same order). β̃ comes from the first ascent step when
@@ -238,6 +275,12 @@ function firstAscentShared(W: usize, R: usize, i0: i32, i1: i32, rhoK: f64): boo
 function accumulateAtTilde(R: usize, i0: i32, i1: i32, c: f64): void {
   if (!betaTilde) betaInto(wPert, betaPtr, d, L);
   const inv: f64 = 1.0 / <f64>(i1 - i0);
+  if (i1 - i0 == 1 && L == 2) {
+    // one row (1-SAM): g̃ = 0 + r̃·y_i x_i computed in the accumulation itself (the same operations)
+    const i = load<i32>(R + (<usize>i0 << 2));
+    accumulateOneRowL2(i, lossPrime(lossKind, rowMargin(betaPtr, i)) * inv, c);
+    return;
+  }
   for (let q = i0; q < i1; q++) {
     const i = load<i32>(R + (<usize>q << 2));
     addRowInto(gPtr, i, lossPrime(lossKind, rowMargin(betaPtr, i)) * inv, q == i0);
@@ -264,6 +307,32 @@ function accumulateAtTilde(R: usize, i0: i32, i1: i32, c: f64): void {
   if (j < dd) {
     const o = <usize>j << 3;
     const g = load<f64>(gP + o);
+    store<f64>(dP + o, load<f64>(dP + o) + c * (g * load<f64>(wP + stride + o)));
+    store<f64>(dP + stride + o, load<f64>(dP + stride + o) + c * (g * load<f64>(wP + o)));
+  }
+}
+
+/** L = 2, one row: dir_1 += c·(g̃ ⊙ w̃_2), dir_2 += c·(g̃ ⊙ w̃_1) with g̃ = 0 + r·y_i x_i formed on the way. */
+function accumulateOneRowL2(i: i32, r: f64, c: f64): void {
+  const dd = d, dP = dirPtr, wP = wPert;
+  const X = yxPtr + (<usize>(i * dd) << 3);
+  const stride = <usize>dd << 3;
+  const rv = f64x2.splat(r);
+  const cv = f64x2.splat(c);
+  const zero = f64x2.splat(0);
+  const dEven = dd & ~1;
+  let j = 0;
+  for (; j < dEven; j += 2) {
+    const o = <usize>j << 3;
+    const g = f64x2.add(zero, f64x2.mul(rv, v128.load(X + o)));
+    const a = dP + o;
+    const b = a + stride;
+    v128.store(a, f64x2.add(v128.load(a), f64x2.mul(cv, f64x2.mul(g, v128.load(wP + stride + o)))));
+    v128.store(b, f64x2.add(v128.load(b), f64x2.mul(cv, f64x2.mul(g, v128.load(wP + o)))));
+  }
+  if (j < dd) {
+    const o = <usize>j << 3;
+    const g = 0 + r * load<f64>(X + o);
     store<f64>(dP + o, load<f64>(dP + o) + c * (g * load<f64>(wP + stride + o)));
     store<f64>(dP + stride + o, load<f64>(dP + stride + o) + c * (g * load<f64>(wP + o)));
   }
