@@ -7,7 +7,7 @@
 //
 //   pnpm bench                 full run (a few minutes on 2 cores)
 //   pnpm bench --quick         1/20 of the steps, 2 repetitions (a smoke test, ~15 s)
-//   pnpm bench --only W1,B1    a subset of the workloads
+//   pnpm bench --only W1,B1    a subset of the workloads ("family": the SAM family's table, bench/family.mjs)
 //   pnpm bench --reps 7        repetitions per engine (default 5)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -172,6 +172,16 @@ for (const w of workloads(quick)) {
   }
   lines.push("");
 }
+// the SAM family's costs at W2's size (bench/family.mjs), in its own process
+let family;
+if (!only || only.includes("family")) {
+  const out = sh(process.execPath, [join(here, "family.mjs"), ...(quick ? ["--quick"] : [])]).trim().split("\n");
+  family = JSON.parse(out.pop()).family;
+  console.log(out.join("\n"));
+  lines.push("### SAM family at W2's size (bench/family.mjs; CPU time, steps 0–1999 of each run)", "", "| variant | µs/step | × ℓ2-SAM |", "|---|---:|---:|");
+  for (const r of family) lines.push(`| ${r.name} | ${(r.ns / 1000).toFixed(2)} | ${r.ratio.toFixed(2)} |`);
+  lines.push("");
+}
 machine.loadAfter = loadavg().map((v) => v.toFixed(2)).join(" ");
 const md = [
   `# samlab bench${quick ? " (--quick)" : ""}`,
@@ -185,5 +195,5 @@ const md = [
 ].join("\n");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "latest.md"), md + "\n");
-writeFileSync(join(outDir, "latest.json"), JSON.stringify({ machine, quick, results }, null, 2) + "\n");
+writeFileSync(join(outDir, "latest.json"), JSON.stringify({ machine, quick, results, family }, null, 2) + "\n");
 console.log(`\nwrote ${join(outDir, "latest.md")}`);

@@ -75,6 +75,32 @@ describe("samlab run", () => {
     expect(bad.stderr).toContain("--sam-group (spec field sam.group)");
   });
 
+  it("--batch, --algo asam, --sam-xi, --ascent-steps: the API's bits on one thread and two; bad values are one line, exit 2", async () => {
+    const args = ["run", "--gen", "gaussian-sparse", "--n", "300", "--d", "12", "--algo", "asam", "--sam-xi", "0.05", "--ascent-steps", "2", "--batch", "40", "--rho", "0.05", "--lr", "0.05", "--steps", "200", "--seed", "4", "--json"];
+    const p = run(args);
+    expect(p.status, p.stderr).toBe(0);
+    const one = JSON.parse(p.stdout);
+    expect(one.spec).toMatchObject({ algo: "asam", batch: 40, sam: { xi: 0.05, ascentSteps: 2 } });
+    const api = await simulate(one.spec);
+    expect(api.final.w).toEqual(one.final.w);
+    const two = JSON.parse(run([...args, "--threads", "2"]).stdout);
+    expect(two.final.w).toEqual(one.final.w);
+    expect(two.trajectory.loss).toEqual(one.trajectory.loss);
+    for (const [flag, value, field] of [
+      ["--batch", "0", "batch"],
+      ["--sam-xi", "-1", "sam.xi"],
+      ["--ascent-steps", "0", "sam.ascentSteps"],
+    ] as const) {
+      const bad = run(["run", "--algo", "asam", flag, value, "--steps", "10"]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toContain(`${flag} (spec field ${field})`);
+    }
+    const help = run(["run", "--help"]).stdout;
+    for (const flag of ["--batch <b>", "--sam-xi <xi>", "--ascent-steps <k>"]) expect(help).toContain(flag);
+    expect(help).toContain("asam");
+  });
+
   it("flags override the spec file's fields; --spec - reads stdin", () => {
     const spec = { version: 1, data: { x: [[1, 2]] }, algo: "gd", lr: 0.1, steps: 100 };
     const r = JSON.parse(run(["run", "--spec", "-", "--steps", "50", "--algo", "usam", "--json"], JSON.stringify(spec)).stdout);

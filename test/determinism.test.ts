@@ -1,6 +1,7 @@
 /**
  * Determinism: the same spec gives bit-identical results run after run, from the CLI
  * (`samlab run --json`), the API (`simulate()` in Node, twice, and with two threads) and a browser
+ * — for the fast kernels and for the general plain step (mini-batches, ASAM, k-step ascent, 1-SAM) —
  * (the built explorer page in headless Chromium, `window.samlab.result`). Compared by SHA-256 of
  * the little-endian Float64 bytes of the final state (w, β, t, loss) and of the whole trajectory
  * (every column), each hash computed where the numbers live (the page hashes with crypto.subtle).
@@ -54,6 +55,10 @@ const SPECS = [
   { version: 1, name: "det: GD, gaussian-sparse (seeded data and init)", data: { generator: "gaussian-sparse", n: 30, d: 10, k: 3, seed: 11 }, depth: 3, algo: "gd", lr: 0.05, steps: 8000, init: { random: "abs-gaussian", alpha: 0.2, seed: 5 } },
   { version: 1, name: "det: ℓ∞-SAM, per-coordinate init", data: { x: [[1, 2], [2, -1]], y: [1, -1] }, depth: 2, algo: "sam-linf", rho: 0.1, lr: 0.01, steps: 10_000, init: { alpha: [0.05, 0.3] } },
   { version: 1, name: "det: USAM, exponential loss, inv-sqrt", data: { x: [[1, -2, 0.5], [0.3, 1, -1]], y: [1, -1] }, depth: 2, loss: "exponential", algo: "usam", rho: 0.02, lr: 0.05, lrSchedule: "inv-sqrt", steps: 6000 },
+  // the general plain step (one thread whatever `threads` says): a mini-batch run and a 1-SAM run
+  // (n > 128: two row blocks, so `threads: 2` would split a full-batch gradient; no LP diagnostics, to keep the test short)
+  { version: 1, name: "det: mini-batch ASAM, 2-step ascent", data: { generator: "gaussian-sparse", n: 300, d: 20, k: 3, seed: 4 }, depth: 2, algo: "asam", batch: 32, sam: { ascentSteps: 2, xi: 0.05 }, rho: 0.05, lr: 0.05, steps: 2000, init: { alpha: 0.1 }, diagnostics: { maxMargin: false } },
+  { version: 1, name: "det: 1-SAM, gaussian-sparse", data: { generator: "gaussian-sparse", n: 160, d: 10, k: 3, seed: 6 }, depth: 2, algo: "sam-l2", sam: { group: 1 }, rho: 0.05, lr: 0.05, steps: 600, init: { alpha: 0.1 }, diagnostics: { maxMargin: false } },
   { version: 1, name: "det: reference engine", data: { generator: "single", d: 5, scale: 0.5 }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 3000, engine: "reference" },
 ];
 
@@ -104,5 +109,5 @@ describe("determinism: CLI, API and browser give the same bits", () => {
     }
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 240_000); // seven specs × five routes (a busy machine needs more than the default two minutes)
 });

@@ -272,6 +272,39 @@ describe("web explorer (built page in Chromium)", () => {
     clean();
   });
 
+  it("shows the SAM family's options (group, batch, ascent steps, ξ, ρ schedule, switch) and edits them from the keyboard into the URL", async () => {
+    const spec = { version: 1, name: "family", data: { x: [[1, 2], [2, -1], [0.5, 1], [-1, 0.3]], y: [1, -1, 1, -1] }, depth: 2, loss: "squared", algo: "asam", rho: 0.05, lr: 0.01, steps: 2000, batch: 3, sam: { group: 1, ascentSteps: 2, xi: 0.05 }, rhoSchedule: "linear-decay", switch: { step: 500, algo: "sam-l2", rho: 0.02 }, init: { alpha: 0.2 } };
+    const page = await open(specUrl(spec));
+    await page.waitForFunction(() => window.samlab?.result?.status.state === "finished", undefined, { timeout: 60_000 });
+    const api = await simulate(spec as Parameters<typeof simulate>[0]);
+    expect(await page.evaluate(() => window.samlab.result!.final.w)).toEqual(api.final.w);
+    const value = (label: string) => page.getByLabel(label, { exact: true }).inputValue();
+    await page.locator("samlab-explorer summary", { hasText: "mini-batches" }).focus();
+    await page.keyboard.press("Enter"); // opens the details from the keyboard
+    expect(await value("Algorithm")).toBe("asam");
+    expect(await value("Loss")).toBe("squared");
+    expect(await value("m-SAM group m")).toBe("1");
+    expect(await value("Mini-batch b")).toBe("3");
+    expect(await value("Ascent steps k")).toBe("2");
+    expect(await value("ASAM ξ")).toBe("0.05");
+    expect(await value("ρ schedule")).toBe("linear-decay");
+    expect(await value("Switch at step")).toBe("500");
+    expect(await value("Switch to")).toBe("sam-l2");
+    expect(await value("ρ after the switch")).toBe("0.02");
+    await page.getByLabel("Mini-batch b", { exact: true }).fill("2");
+    await page.getByLabel("Mini-batch b", { exact: true }).press("Enter");
+    await page.getByLabel("Ascent steps k", { exact: true }).fill("");
+    await page.getByLabel("Ascent steps k", { exact: true }).press("Tab");
+    await page.waitForFunction(() => {
+      const s = new URL(location.href).searchParams.get("spec");
+      return s !== null && JSON.parse(s).batch === 2 && JSON.parse(s).sam?.ascentSteps === undefined;
+    });
+    const urlSpec = JSON.parse(new URL(await page.evaluate(() => location.href)).searchParams.get("spec")!);
+    expect(urlSpec).toMatchObject({ algo: "asam", batch: 2, sam: { group: 1, xi: 0.05 }, rhoSchedule: "linear-decay", switch: { step: 500, algo: "sam-l2", rho: 0.02 } });
+    await page.close();
+    clean();
+  });
+
   it("exports PNG, CSV and JSON, and the copied `samlab run` command reproduces β", async () => {
     const spec = { version: 1, name: "export me", data: { x: [[1, 2, 3]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.01, steps: 3000, init: { alpha: 0.1 } };
     const page = await open(specUrl(spec));

@@ -103,6 +103,19 @@ function gradientFast(W: usize, G: usize): void {
   layerGradsInto(W, gPtr, G, d, L);
 }
 
+/**
+ * ∇_w L at W into G over all n examples with the fast data pass (the bits of model.ts `gradient`; two
+ * threads when turned on): the general plain step's full-batch gradient (plain.ts).
+ */
+export function fullGradient(W: usize, G: usize): void {
+  if (!fastOn) {
+    gradient(W, G);
+    return;
+  }
+  if (pairFor != yxPtr || pairN != n || pairD != d || pairF32 != xF32) fastPrepare();
+  gradientFast(W, G);
+}
+
 /** n = 1, d = 2, L = 2 in registers (gradient, perturbation, update); same bits as the general path. */
 function tinyStep(lrk: f64): bool {
   const W = wCur;

@@ -1,5 +1,6 @@
 // samlab core: discrete training of an L-layer diagonal linear network, beta = w_1 ⊙ … ⊙ w_L,
-// on the loss L(w) = (1/n) Σ_i ℓ(y_i <beta, x_i>) with GD, ℓ2-SAM, ℓ∞-SAM and USAM
+// on the loss L(w) = (1/n) Σ_i ℓ(y_i <beta, x_i>) with GD, ℓ2-SAM, ℓ∞-SAM, USAM and ASAM, and their
+// relatives (mini-batches, m-SAM groups, the k-step ascent: plain.ts)
 // (docs/MODEL.md is the contract; README.md says where each formula lives).
 //
 // The boundary is deliberately tiny: JS calls `setup` once per run, writes x, y, w and the record
@@ -16,8 +17,9 @@ import { descendInto } from "./math/update";
 import {
   n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
-  yxPlain, buildYx, ld, st, allocModel, allocF64, invN, setGroupM, groupsActive, groupGradient, groupM, gradient, sumSq, perturb, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
+  yxPlain, buildYx, ld, st, allocModel, setGroupM, setXi, gradient, sumSq, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
+import { plainActive, plainReset, plainStep, setAscentSteps, setBatch, setForced, permutationOf } from "./plain";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
 import { ROW_BLOCK } from "./order";
@@ -59,8 +61,8 @@ export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: 
   lrSchedule = LR_SCHEDULE_CONSTANT;
   rhoSchedule = RHO_SCHEDULE_CONSTANT;
   nonfiniteAt = -1;
-  dirPtr = 0;
   setGroupM(0);
+  plainReset();
 }
 
 export function ptr_x(): usize { return xPtr; }
@@ -112,15 +114,32 @@ export function configure(algorithm: i32, loss: i32, stepSize: f64, radius: f64)
   if (prepared && (loss == LOSS_SQUARED) != yxPlain) prepare();
 }
 
-let dirPtr: usize = 0; // L*d, m-SAM's update direction Σ_G (|G|/n) ∇L_G(w + ε_G) (allocated on first use)
-
 /**
- * Sets m-SAM's group size (docs/MODEL.md, "Relatives"): m < n takes the plain group path below;
- * 0 or m ≥ n is ordinary SAM on the fast kernels. Called once after `setup`.
+ * Sets m-SAM's group size (docs/MODEL.md, "Relatives"): m smaller than the batch takes the general
+ * plain step (plain.ts); 0 or m ≥ n is ordinary SAM on the fast kernels. Called once after `setup`.
  */
 export function set_group(m: i32): void {
   setGroupM(m);
-  if (m > 0 && m < n && dirPtr == 0) dirPtr = allocF64(LD);
+}
+
+/**
+ * Mini-batches of b rows (0 or b ≥ n: the full batch), each epoch's permutation drawn from `seed`
+ * (an integer in [0, 2^32)); ASAM's ξ; the k of the k-step ascent. Called once after `setup`.
+ */
+export function set_family(b: i32, seed: f64, xiValue: f64, ascentSteps: i32): void {
+  setBatch(b, <u64>seed);
+  setXi(xiValue);
+  setAscentSteps(ascentSteps);
+}
+
+/** Tests only: 1 sends every step through the general plain step (which must give the fast kernels' bits where both apply). */
+export function set_plain_forced(on: i32): void {
+  setForced(on != 0);
+}
+
+/** The permutation of epoch e (n i32 at the returned pointer): for tests and docs that reproduce the batches. */
+export function epoch_permutation(e: f64): usize {
+  return permutationOf(e);
 }
 
 /** Sets the step-size schedule (an LR_SCHEDULE code) from the current step on; the clock continues. */
@@ -177,7 +196,7 @@ export function set_clock_exact(step: f64, sBase: f64, tB: f64, tA: f64): void {
 function doStep(): bool {
   if (lrSchedule == LR_SCHEDULE_LOSS_NORMALIZED || lrSchedule == LR_SCHEDULE_RESCALED) return doStepLossNormalized();
   const lrk = lrSchedule == LR_SCHEDULE_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
-  if (groupsActive()) return doStepGroups(lrk);
+  if (plainActive()) return doStepPlain(lrk);
   // model.ts `gradient` + `perturb` + the update, bit for bit, in the fast kernels of fast.ts
   if (!fastStep(lrk)) return false;
   const tmp = wCur;
@@ -188,21 +207,12 @@ function doStep(): bool {
 }
 
 /**
- * m-SAM (groupM < n): each consecutive group G of examples perturbs by its own ε_G from ∇L_G(w),
- * and the step descends along Σ_G (|G|/n) ∇L_G(w + ε_G). Plain loops (2 gradients per group);
- * mirrored by reference.ts `ReferenceRun.doStepGroups`.
+ * The general plain step (plain.ts): mini-batches, m-SAM groups, ASAM, the k-step ascent — the
+ * direction from plainStep, then the same descent as every step.
  */
-function doStepGroups(lrk: f64): bool {
-  for (let k = 0; k < LD; k++) st(dirPtr, k, 0);
-  for (let i0 = 0; i0 < n; i0 += groupM) {
-    const i1 = min(i0 + groupM, n);
-    groupGradient(wCur, gradPtr, i0, i1);
-    perturb(wCur, gradPtr, wPert);
-    groupGradient(wPert, gradPertPtr, i0, i1);
-    const c = <f64>(i1 - i0) * invN;
-    for (let k = 0; k < LD; k++) st(dirPtr, k, ld(dirPtr, k) + c * ld(gradPertPtr, k));
-  }
-  if (!descendInto(wCur, dirPtr, wNxt, LD, lrk)) return false;
+function doStepPlain(lrk: f64): bool {
+  const upd = plainStep(wCur, stepCount);
+  if (!descendInto(wCur, upd, wNxt, LD, lrk)) return false;
   const tmp = wCur;
   wCur = wNxt;
   wNxt = tmp;

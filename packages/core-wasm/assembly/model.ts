@@ -13,11 +13,11 @@
 import { ROW_BLOCK } from "./order";
 import {
   REC_STEP, REC_T, REC_LOSS, REC_L1, REC_L2, REC_WNORM, REC_MIN_MARGIN, REC_GRAD_NORM, REC_PERT_NORM, REC_DOMINANT,
-  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, LOSS_SQUARED,
+  REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, ALGO_ASAM, LOSS_SQUARED,
 } from "./generated/codes";
 import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
 import { betaInto, layerGradsInto } from "./math/layers";
-import { perturbInto, sumSq } from "./math/perturb";
+import { perturbAsamInto, perturbInto, sumSq } from "./math/perturb";
 export { sumSq };
 
 // ---- state (one run per instance; set by `setup` in index.ts) ----
@@ -32,6 +32,11 @@ export let algo: i32 = 0;
 export let groupM: i32 = 0;
 export function setGroupM(m: i32): void {
   groupM = m;
+}
+/** ASAM's ξ (sam.xi): T = |w| + ξ. */
+export let xi: f64 = 0.01;
+export function setXi(v: f64): void {
+  xi = v;
 }
 export let lossKind: i32 = 0;
 export let rho: f64 = 0;
@@ -52,6 +57,7 @@ export let gPtr: usize = 0; // d, ∂L/∂beta (scaled by e^κ after gradientSca
 export let gPartPtr: usize = 0; // d, the sum over one row block (order.ts)
 export let zPtr: usize = 0; // n, margins
 export let rPtr: usize = 0; // n, ℓ'(z_i)/n
+let identityPtr: usize = 0; // n i32: 0, 1, …, n − 1 (allocated on first use)
 
 export let schedPtr: usize = 0; // maxRecords f64 steps (discrete) or times (flows), strictly increasing
 export let schedLen: i32 = 0;
@@ -110,6 +116,9 @@ export function allocModel(nEx: i32, dim: i32, depth: i32, records: i32, recordB
   recPtr = allocF64(records * recStride);
   schedLen = 0;
   recIdx = 0;
+  identityPtr = 0;
+  groupM = 0;
+  xi = 0.01;
 }
 
 // ---- the math (discrete path: operation order mirrored by reference.ts) ----
@@ -188,24 +197,104 @@ export function gradient(W: usize, G: usize): void {
 }
 
 /**
- * m-SAM: ∇_w L_G at W into G for the group of examples [i0, i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i
- * (g summed in plain row order; mirrored by reference.ts `DiagonalNet.groupGradient`). Leaves β,
- * the group's z and g. Used only when groupM < n, so the fast kernels of n-SAM are untouched.
+ * g = ∂L_G/∂β = Σ_{i∈G} (ℓ'(z_i)/|G|) y_i x_i over the rows R[i0], …, R[i1−1] (R: i32 row indices;
+ * the identity, or an epoch's permutation), at the β in B, margins over j ascending, g summed in the
+ * order of R (no row blocks: this path runs on one thread). Mirrored by reference.ts `rowsGradient`.
  */
-export function groupGradient(W: usize, G: usize, i0: i32, i1: i32): void {
-  computeBeta(W);
-  const sq = lossKind == LOSS_SQUARED;
+function rowsG(B: usize, R: usize, i0: i32, i1: i32): void {
   const inv: f64 = 1.0 / <f64>(i1 - i0);
-  for (let j = 0; j < d; j++) st(gPtr, j, 0);
-  for (let i = i0; i < i1; i++) {
-    const row = i * d;
-    let s: f64 = 0;
-    for (let j = 0; j < d; j++) s += ld(betaPtr, j) * ld(yxPtr, row + j);
-    if (sq) s -= ld(yPtr, i);
-    st(zPtr, i, s);
-    const r = lossPrime(lossKind, s) * inv;
-    for (let j = 0; j < d; j++) st(gPtr, j, ld(gPtr, j) + r * ld(yxPtr, row + j));
+  for (let q = i0; q < i1; q++) {
+    const i = load<i32>(R + (<usize>q << 2));
+    addRowInto(gPtr, i, lossPrime(lossKind, rowMargin(B, i)) * inv, q == i0);
   }
+}
+
+/**
+ * The plain step's margin of row i at the β in B: `dot4` of β and y_i x_i (minus y_i for the squared
+ * loss). Mirrored by reference.ts `DiagonalNet.rowMargin`.
+ */
+// @ts-ignore: decorator
+@inline export function rowMargin(B: usize, i: i32): f64 {
+  const s = dot4(B, yxPtr + (<usize>(i * d) << 3), d);
+  return lossKind == LOSS_SQUARED ? s - ld(yPtr, i) : s;
+}
+
+/**
+ * g += r·y_i x_i, or g = 0 + r·y_i x_i for the first row of a sum (`first`: no zeroing pass; 0 + v
+ * is what a zeroed g gives). Elementwise, two at a time: the same bits as one at a time.
+ */
+// @ts-ignore: decorator
+@inline export function addRowInto(g: usize, i: i32, r: f64, first: bool): void {
+  const dd = d;
+  const X = yxPtr + (<usize>(i * dd) << 3);
+  const rv = f64x2.splat(r);
+  const dEven = dd & ~1;
+  let j = 0;
+  if (first) {
+    const zero = f64x2.splat(0);
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(g + o, f64x2.add(zero, f64x2.mul(rv, v128.load(X + o))));
+    }
+    if (j < dd) st(g, j, 0 + r * ld(X, j));
+    return;
+  }
+  for (; j < dEven; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(rv, v128.load(X + o))));
+  }
+  if (j < dd) st(g, j, ld(g, j) + r * ld(X, j));
+}
+
+/**
+ * Σ_j a_j b_j over `count` entries in four interleaved partial sums (docs/MODEL.md, "Summation
+ * order"): s_k = Σ_{j ≡ k mod 4, j < count & ~3} a_j b_j (j ascending, each from 0), then
+ * ((s_0 + s_1) + (s_2 + s_3)), then the last count mod 4 terms in order. Four chains instead of one:
+ * the plain step's dot products are latency-bound otherwise. Mirrored by reference.ts `dot4`.
+ */
+export function dot4(A: usize, B: usize, count: i32): f64 {
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = count & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    a01 = f64x2.add(a01, f64x2.mul(v128.load(A + o), v128.load(B + o)));
+    a23 = f64x2.add(a23, f64x2.mul(v128.load(A + o + 16), v128.load(B + o + 16)));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < count; j++) s += ld(A, j) * ld(B, j);
+  return s;
+}
+
+/** dot4 of (a_j·a_j) and b_j: the same sums as `dot4` on the squares, without storing them. */
+export function dot4Sq(A: usize, B: usize, count: i32): f64 {
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = count & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    const x = v128.load(A + o);
+    const y = v128.load(A + o + 16);
+    a01 = f64x2.add(a01, f64x2.mul(f64x2.mul(x, x), v128.load(B + o)));
+    a23 = f64x2.add(a23, f64x2.mul(f64x2.mul(y, y), v128.load(B + o + 16)));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < count; j++) {
+    const a = ld(A, j);
+    s += (a * a) * ld(B, j);
+  }
+  return s;
+}
+
+/**
+ * ∇_w L_G at W into G for the group of rows R[i0 … i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i (m-SAM groups,
+ * mini-batches). Leaves β and g.
+ */
+export function rowsGradient(W: usize, G: usize, R: usize, i0: i32, i1: i32): void {
+  computeBeta(W);
+  rowsG(betaPtr, R, i0, i1);
   layerGrads(W, G);
 }
 
@@ -222,7 +311,7 @@ export function groupPertRms(W: usize, G: usize, P: usize): f64 {
   let s: f64 = 0;
   let count: i32 = 0;
   for (let i0 = 0; i0 < n; i0 += groupM) {
-    groupGradient(W, G, i0, min(i0 + groupM, n));
+    rowsGradient(W, G, rowsIdentity(), i0, min(i0 + groupM, n));
     const e = perturb(W, G, P);
     s += e * e;
     count++;
@@ -230,9 +319,19 @@ export function groupPertRms(W: usize, G: usize, P: usize): f64 {
   return Math.sqrt(s / <f64>count);
 }
 
-/** out = w + ε(grad) (math/perturb.ts); returns ‖ε‖₂. */
+/** out = w + ε(grad) (math/perturb.ts; ASAM with ξ = `xi`); returns ‖ε‖₂. */
 export function perturb(W: usize, G: usize, out: usize): f64 {
+  if (algo == ALGO_ASAM) return perturbAsamInto(rho, xi, W, G, out, LD);
   return perturbInto(algo, rho, W, G, out, LD, 0);
+}
+
+/** The rows 0 … n − 1 in order, as an R for `rowsGradient`. */
+export function rowsIdentity(): usize {
+  if (identityPtr == 0) {
+    identityPtr = allocF64((n + 1) >> 1);
+    for (let i = 0; i < n; i++) store<i32>(identityPtr + (<usize>i << 2), i);
+  }
+  return identityPtr;
 }
 
 // ---- the log domain (flows, loss-normalized steps, the log columns of records; math/loss.ts) ----

@@ -106,3 +106,26 @@ export function layerGradsInto(W: usize, g: usize, G: usize, d: i32, L: i32): vo
     layerGrad(W + o, G + o, stride, L, load<f64>(g + o));
   }
 }
+
+/**
+ * Q_l = P_l·S_l = Π_{k≠l} w_k for every layer (prefix times suffix, in the order of `layerGrad`), so
+ * that G = g ⊙ Q gives exactly the bits of `layerGradsInto` at the same W. The m-SAM step computes Q
+ * once at w and shares it among its groups (plain.ts).
+ */
+export function prodsExceptInto(W: usize, Q: usize, d: i32, L: i32): void {
+  const stride = <usize>d << 3;
+  for (let j = 0; j < d; j++) {
+    const o = <usize>j << 3;
+    let p: f64 = 1;
+    for (let l = 0; l < L; l++) {
+      store<f64>(Q + o + <usize>l * stride, p);
+      p *= load<f64>(W + o + <usize>l * stride);
+    }
+    let s: f64 = 1;
+    for (let l = L - 1; l >= 0; l--) {
+      const a = Q + o + <usize>l * stride;
+      store<f64>(a, load<f64>(a) * s);
+      s *= load<f64>(W + o + <usize>l * stride);
+    }
+  }
+}

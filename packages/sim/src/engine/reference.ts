@@ -6,6 +6,8 @@
 // exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
 import { portableExp, portableLog, portableLog1p } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
+import { dot4 } from "./dot4.js";
+import { PlainStep } from "./plain-reference.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}; squared (z the residual <β, x> − y): z. */
@@ -120,25 +122,32 @@ export class DiagonalNet {
   }
 
   /**
-   * m-SAM: ∇_w L_G for the group of examples [i0, i1), L_G = (1/|G|) Σ_{i∈G} ℓ_i, with g summed in
-   * plain row order. Fills β, the group's z, and g.
+   * ∇_w L_G for the group of rows R[i0], …, R[i1−1] (the identity, or an epoch's permutation),
+   * L_G = (1/|G|) Σ_{i∈G} ℓ_i, with g summed in the order of R. Fills β and g (m-SAM, mini-batches).
    */
-  groupGradient(w: Float64Array, G: Float64Array, i0: number, i1: number): void {
-    const { d, z, g, y } = this;
+  rowsGradient(w: Float64Array, G: Float64Array, R: Int32Array, i0: number, i1: number): void {
+    const { d, g } = this;
     this.computeBeta(w);
     const rows = this.rows;
-    const sq = this.loss === "squared";
     const inv = 1 / (i1 - i0);
     g.fill(0);
-    for (let i = i0; i < i1; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += this.beta[j]! * rows[i * d + j]!;
-      const zi = sq ? s - y[i]! : s;
-      z[i] = zi;
-      const ri = lossPrime(this.loss, zi) * inv;
+    for (let q = i0; q < i1; q++) {
+      const i = R[q]!;
+      const ri = lossPrime(this.loss, this.rowMargin(this.beta, i)) * inv;
       for (let j = 0; j < d; j++) g[j] = g[j]! + ri * rows[i * d + j]!;
     }
     this.layerGrads(w, G);
+  }
+
+  /** ℓ'(z) of this net's loss. */
+  lossPrimeAt(z: number): number {
+    return lossPrime(this.loss, z);
+  }
+
+  /** The plain step's margin of row i at β: dot4(β, y_i x_i), minus y_i for the squared loss (the residual). */
+  rowMargin(beta: Float64Array, i: number): number {
+    const s = dot4(beta, this.rows, i * this.d, this.d);
+    return this.loss === "squared" ? s - this.y[i]! : s;
   }
 
   /** G = ∂L/∂w_l = g ⊙ Π_{k≠l} w_k from the g in `this.g`. */
@@ -177,9 +186,31 @@ export function sumSq(a: Float64Array, count: number): number {
   return s;
 }
 
-/** w̃ = w + ε(G) per docs/MODEL.md, "Algorithms"; returns ‖ε‖₂. */
-export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array): number {
+/** w̃ = w + ε(G) per docs/MODEL.md, "Algorithms" (ASAM with ξ = `xi`); returns ‖ε‖₂. */
+export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array, xi = 0.01): number {
   const LD = w.length;
+  if (algo === "asam") {
+    // T = |w| + ξ; ε = ρ T²G/‖TG‖₂ (0 when TG = 0)
+    let s = 0;
+    for (let k = 0; k < LD; k++) {
+      const u = (Math.abs(w[k]!) + xi) * G[k]!;
+      s += u * u;
+    }
+    const norm = Math.sqrt(s);
+    if (norm === 0) {
+      out.set(w);
+      return 0;
+    }
+    const c = rho / norm;
+    let e2 = 0;
+    for (let k = 0; k < LD; k++) {
+      const t = Math.abs(w[k]!) + xi;
+      const e = c * (t * (t * G[k]!));
+      e2 += e * e;
+      out[k] = w[k]! + e;
+    }
+    return Math.sqrt(e2);
+  }
   if (algo === "sam-l2") {
     const norm = Math.sqrt(sumSq(G, LD));
     if (norm === 0) {
@@ -220,6 +251,8 @@ export interface RecordSource {
   algo: Algo;
   rho: number;
   recordBeta: boolean;
+  /** ASAM's ξ (default 0.01). */
+  xi?: number;
 }
 
 /**
@@ -251,7 +284,7 @@ export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, 
     }
   }
   const gradNorm = Math.sqrt(sumSq(grad, net.LD));
-  const pert = src.algo === "gd" ? 0 : perturb(src.algo, src.rho, w, grad, src.wPert);
+  const pert = src.algo === "gd" ? 0 : perturb(src.algo, src.rho, w, grad, src.wPert, src.xi);
   R[row + REC.STEP] = step;
   R[row + REC.T] = t;
   R[row + REC.LOSS] = net.lossFromMargins();
@@ -297,9 +330,11 @@ export class ReferenceRun implements EngineRun {
   private readonly rhoDecay: boolean;
   private readonly rhoSteps: number;
   private readonly recordBeta: boolean;
-  /** m-SAM's group size when smaller than n (else 0: ordinary SAM), and its update direction. */
+  /** m-SAM's group size when smaller than n (else 0: ordinary SAM), for the records. */
   private readonly group: number;
-  private readonly dir: Float64Array;
+  /** The general plain step: mini-batches, m-SAM groups, ASAM, the k-step ascent (plain-reference.ts). */
+  private readonly plain: PlainStep;
+  private readonly xi: number;
 
   constructor(init: EngineInit) {
     this.net = new DiagonalNet(init.x, init.y, init.n, init.d, init.depth, init.loss);
@@ -321,7 +356,8 @@ export class ReferenceRun implements EngineRun {
     this.scaled = new ScaledGradient(this.net);
     this.rho = init.rho;
     this.group = init.group !== undefined && init.group < init.n ? init.group : 0;
-    this.dir = new Float64Array(this.group > 0 ? LD : 0);
+    this.plain = new PlainStep(this.net, init);
+    this.xi = init.xi ?? 0.01;
     this.rhoBase = init.rho;
     this.rhoDecay = init.rhoSchedule === "linear-decay";
     this.rhoSteps = init.rhoSteps ?? 0;
@@ -359,7 +395,7 @@ export class ReferenceRun implements EngineRun {
   private doStep(): boolean {
     if (this.lrSchedule === "loss-normalized" || this.lrSchedule === "rescaled") return this.doStepLossNormalized();
     const lrk = this.lrSchedule === "inv-sqrt" ? this.lr / Math.sqrt(this.step + 1) : this.lr;
-    if (this.group > 0 && this.algo !== "gd") return this.doStepGroups(lrk);
+    if (this.plain.active(this.algo)) return this.descend(lrk, this.plain.direction(this.w, this.step, this.algo, this.rho));
     const { net, w, grad } = this;
     net.gradient(w, grad);
     let upd = grad;
@@ -386,22 +422,6 @@ export class ReferenceRun implements EngineRun {
     this.w = next;
     if (this.lrSchedule !== "constant") this.tAcc += lrk;
     return true;
-  }
-
-  /** m-SAM: descend along Σ_G (|G|/n) ∇L_G(w + ε_G), each group G perturbed by its own ε_G from ∇L_G(w). */
-  private doStepGroups(lrk: number): boolean {
-    const { net, w, grad, gradPert, wPert, dir, group } = this;
-    const n = net.n;
-    dir.fill(0);
-    for (let i0 = 0; i0 < n; i0 += group) {
-      const i1 = Math.min(i0 + group, n);
-      net.groupGradient(w, grad, i0, i1);
-      perturb(this.algo, this.rho, w, grad, wPert);
-      net.groupGradient(wPert, gradPert, i0, i1);
-      const c = (i1 - i0) * net.invN;
-      for (let k = 0; k < net.LD; k++) dir[k] = dir[k]! + c * gradPert[k]!;
-    }
-    return this.descend(lrk, dir);
   }
 
   /** η_k = η/L(w_k), or the rescaled η/mean|ℓ'(z̃)|, in the log domain (mirrors doStepLossNormalized in the AS core). */
@@ -437,14 +457,15 @@ export class ReferenceRun implements EngineRun {
     this.syncRho();
     const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
     const row = this.recIdx * this.stride;
-    writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.step, this.time());
+    writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta, xi: this.xi }, this.w, this.step, this.time());
     // m-SAM: the perturbation column is the root mean square of the groups' ‖ε_G‖₂
     if (this.group > 0 && algo !== "gd") {
       let s = 0;
       let count = 0;
+      const identity = Int32Array.from({ length: net.n }, (_, i) => i);
       for (let i0 = 0; i0 < net.n; i0 += this.group) {
-        net.groupGradient(this.w, this.gradPert, i0, Math.min(i0 + this.group, net.n));
-        const e = perturb(algo, rho, this.w, this.gradPert, wPert);
+        net.rowsGradient(this.w, this.gradPert, identity, i0, Math.min(i0 + this.group, net.n));
+        const e = perturb(algo, rho, this.w, this.gradPert, wPert, this.xi);
         s += e * e;
         count++;
       }

@@ -5,7 +5,7 @@
  */
 export { ALGO, LOSS, REC, LR_SCHEDULE, FLOW, TIME_SCALE, FLOW_RUN } from "@samlab/core-wasm";
 
-export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam";
+export type Algo = "gd" | "sam-l2" | "sam-linf" | "usam" | "asam";
 export type Loss = "logistic" | "exponential" | "squared";
 export type EngineName = "wasm" | "reference";
 /** Step-size schedule of a discrete run: η, η/L(w_k) (log domain), η/√(k+1). */
@@ -38,6 +38,16 @@ export interface EngineInit {
   /** Discrete runs: the radius schedule (default "constant") and its K (ρ_k = ρ·(1 − k/K)). */
   rhoSchedule?: RhoSchedule;
   rhoSteps?: number;
+  /** Mini-batch size b (docs/MODEL.md, "Relatives"); absent or ≥ n is the full batch. */
+  batch?: number;
+  /** The seed of the epoch permutations (the spec's seed, an integer in [0, 2^32)). */
+  batchSeed?: number;
+  /** ASAM's ξ (default 0.01). */
+  xi?: number;
+  /** The k of the k-step ascent (default 1). */
+  ascentSteps?: number;
+  /** Tests only: every step takes the general plain step (full batch, one group, k = 1: the ordinary step's bits). */
+  forcePlain?: boolean;
 }
 
 /**

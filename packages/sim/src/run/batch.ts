@@ -167,6 +167,9 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
   if (spec.mode === "flow") throw new SpecError("mode", 'expected "discrete" (batches run the discrete step)');
   if (spec.lrSchedule !== undefined && spec.lrSchedule !== "constant") throw new SpecError("lrSchedule", 'expected "constant" in a batch');
   if (spec.sam?.group !== undefined) throw new SpecError("sam.group", "expected no group in a batch (the batched kernel runs n-SAM)");
+  if (spec.sam?.ascentSteps !== undefined) throw new SpecError("sam.ascentSteps", "expected no k-step ascent in a batch (the batched kernel ascends once; use simulate)");
+  if (spec.algo === "asam") throw new SpecError("algo", 'expected "gd", "sam-l2", "sam-linf" or "usam" in a batch (the batched kernel has no ASAM; use simulate)');
+  if (spec.batch !== undefined) throw new SpecError("batch", "expected no mini-batches in simulateBatch (its kernel takes full-batch steps; use simulate)");
   if (spec.rhoSchedule !== undefined && spec.rhoSchedule !== "constant") throw new SpecError("rhoSchedule", 'expected "constant" in a batch (simulateBatch has no radius schedule; use simulate)');
   if (spec.switch !== undefined) throw new SpecError("switch", "expected no switch in a batch (simulateBatch runs one algorithm; use simulate)");
   if (opts.inits.length === 0) throw new SpecError("inits", "expected at least one initialization");

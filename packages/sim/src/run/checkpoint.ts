@@ -201,7 +201,7 @@ export function parseCheckpoint(value: unknown): SimulationState {
   if (!(lr > 0)) throw new CheckpointError("hyper.lr", "expected a number > 0");
   const rho = finiteNum(h.rho, "hyper.rho");
   if (!(rho >= 0)) throw new CheckpointError("hyper.rho", "expected a number ≥ 0");
-  const hyper = { algo: oneOf(h.algo, "hyper.algo", ["gd", "sam-l2", "sam-linf", "usam"] as const), loss: oneOf(h.loss, "hyper.loss", ["logistic", "exponential", "squared"] as const), lr, rho };
+  const hyper = { algo: oneOf(h.algo, "hyper.algo", ["gd", "sam-l2", "sam-linf", "usam", "asam"] as const), loss: oneOf(h.loss, "hyper.loss", ["logistic", "exponential", "squared"] as const), lr, rho };
 
   const L = spec.depth;
   if (!Array.isArray(doc.w) || doc.w.length !== L) throw new CheckpointError("w", `expected ${L} rows (one per layer)`);

@@ -183,10 +183,24 @@ const TopSchema = z.strictObject({
   depth: int(1, LIMITS.maxDepth, `an integer depth L in [1, ${LIMITS.maxDepth}]`).default(2),
   init: z.unknown().optional(),
   loss: z.enum(["logistic", "exponential", "squared"], { error: 'expected "logistic", "exponential" or "squared"' }).default("logistic"),
-  algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }).default("gd"),
+  algo: z.enum(["gd", "sam-l2", "sam-linf", "usam", "asam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam", "asam"' }).default("gd"),
   rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").default(0.05),
-  /** Options of the SAM rules: `group` = m of m-SAM (docs/MODEL.md, "Relatives"; absent = the batch, ordinary SAM). */
-  sam: z.strictObject({ group: int(1, LIMITS.maxN, "an integer group size m ≥ 1").optional() }, { error: "expected an object { group }" }).optional(),
+  /**
+   * Options of the SAM rules (docs/MODEL.md, "Relatives"): `group` = m of m-SAM (absent = the batch,
+   * ordinary SAM), `xi` = ASAM's ξ (default 0.01), `ascentSteps` = k of the k-step ascent (default 1).
+   */
+  sam: z
+    .strictObject(
+      {
+        group: int(1, LIMITS.maxN, "an integer group size m ≥ 1").optional(),
+        xi: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").optional(),
+        ascentSteps: int(1, 1000, "an integer number of ascent steps in [1, 1000]").optional(),
+      },
+      { error: "expected an object { group, xi, ascentSteps }" },
+    )
+    .optional(),
+  /** Mini-batch size b: each epoch a seeded permutation cut into batches of b, one step per batch (b ≥ n: the full batch). */
+  batch: int(1, LIMITS.maxN, "an integer batch size b ≥ 1").optional(),
   lr: z.number({ error: "expected a number > 0" }).gt(0, { error: "expected a number > 0" }).refine(Number.isFinite, "expected a finite number > 0").default(0.01),
   steps: int(0, LIMITS.maxSteps, "an integer number of steps in [0, 1e15]").default(10_000),
   record: RecordSchema.default({ points: 200, spacing: "log", beta: "auto" }),
@@ -203,7 +217,7 @@ const TopSchema = z.strictObject({
   switch: z
     .strictObject({
       step: int(0, LIMITS.maxSteps, "an integer step s with 0 ≤ s ≤ steps"),
-      algo: z.enum(["gd", "sam-l2", "sam-linf", "usam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam"' }),
+      algo: z.enum(["gd", "sam-l2", "sam-linf", "usam", "asam"], { error: 'expected one of "gd", "sam-l2", "sam-linf", "usam", "asam"' }),
       rho: z.number({ error: "expected a number ≥ 0" }).min(0, { error: "expected a number ≥ 0" }).refine(Number.isFinite, "expected a finite number ≥ 0").optional(),
     })
     .optional(),
@@ -543,16 +557,29 @@ export function parseSpec(input: unknown): Spec {
 }
 
 /**
- * m-SAM's group needs a SAM rule — the run's, or the one a switch leads to (GD, then 1-SAM: the
- * engines take ordinary GD steps until the switch) — and the plain discrete step.
+ * The SAM family's options (docs/MODEL.md, "Relatives"). A group and the k-step ascent need a SAM
+ * rule — the run's, or the one a switch leads to (GD, then 1-SAM: the engines take ordinary GD steps
+ * until the switch) — ξ needs ASAM; all of them, ASAM and mini-batches need the plain discrete step
+ * (no flow, no loss-normalized or rescaled step size: those are defined for the full-batch rules only).
  */
 function samFields(top: z.infer<typeof TopSchema>): void {
-  if (top.sam?.group === undefined) return;
   const switchAlgo = (top as { switch?: { algo?: string } }).switch?.algo;
-  if (top.algo === "gd" && (switchAlgo === undefined || switchAlgo === "gd"))
-    throw new SpecError("sam.group", 'applies to the SAM rules only ("sam-l2", "sam-linf", "usam"), not "gd" (unless a switch leads to one)');
-  if (top.mode === "flow") throw new SpecError("sam.group", 'applies to "mode": "discrete" only (the flows are n-SAM)');
-  if (top.lrSchedule === "loss-normalized" || top.lrSchedule === "rescaled") throw new SpecError("sam.group", `expected "lrSchedule": "constant" or "inv-sqrt" with a group (got "${top.lrSchedule}")`);
+  const algos = [top.algo, ...(switchAlgo !== undefined ? [switchAlgo] : [])];
+  const sam = top.sam ?? {};
+  const lossNormalized = top.lrSchedule === "loss-normalized" || top.lrSchedule === "rescaled";
+  const plainOnly = (field: string, what: string): void => {
+    if (top.mode === "flow") throw new SpecError(field, `applies to "mode": "discrete" only (${what})`);
+    if (lossNormalized) throw new SpecError(field, `expected "lrSchedule": "constant" or "inv-sqrt" with ${what} (got "${top.lrSchedule}")`);
+  };
+  for (const f of ["group", "ascentSteps"] as const) {
+    if (sam[f] === undefined) continue;
+    if (algos.every((a) => a === "gd")) throw new SpecError(`sam.${f}`, 'applies to the SAM rules only ("sam-l2", "sam-linf", "usam", "asam"), not "gd" (unless a switch leads to one)');
+    plainOnly(`sam.${f}`, f === "group" ? "a group (the flows are n-SAM)" : "a k-step ascent");
+  }
+  if (sam.xi !== undefined && !algos.includes("asam")) throw new SpecError("sam.xi", 'applies to "algo": "asam" only (or a switch to it)');
+  if (top.algo === "asam") plainOnly("algo", '"asam"');
+  if (switchAlgo === "asam") plainOnly("switch.algo", '"asam"');
+  if (top.batch !== undefined) plainOnly("batch", "mini-batches");
 }
 
 const FLOW_ONLY = ["flow", "tMax", "tMin", "timeScale", "rtol", "atol", "maxSteps"] as const;

@@ -63,6 +63,19 @@ describe("expandSweep", () => {
     expect(b).toEqual(base);
   });
 
+  it("varies the SAM family's fields: batch, sam.group, sam.ascentSteps, sam.xi and algo asam", () => {
+    const data = { x: [[1, 2], [2, -1], [0.5, 1], [-1, 0.3]], y: [1, -1, 1, -1] };
+    const s = expandSweep({ version: 1, base: { ...base, data }, list: [{ algo: "sam-l2" }, { algo: "asam", "sam.xi": 0.1 }], grid: { batch: [2, 4], "sam.group": [1, 2], "sam.ascentSteps": [1, 3] } });
+    expect(s.runs).toHaveLength(16);
+    expect(s.keys).toEqual(["batch", "sam.group", "sam.ascentSteps", "algo", "sam.xi"]);
+    const last = s.runs.at(-1)!.spec;
+    expect(last).toMatchObject({ algo: "asam", batch: 4, sam: { group: 2, ascentSteps: 3, xi: 0.1 } });
+    expect(s.runs[0]!.spec).toMatchObject({ algo: "sam-l2", batch: 2, sam: { group: 1, ascentSteps: 1 } });
+    // a value the spec refuses names the run and the field
+    const e = err(() => expandSweep({ version: 1, base: { ...base, data }, grid: { "sam.ascentSteps": [1, 0] } }));
+    expect(e.message).toContain("sam.ascentSteps");
+  });
+
   it("is deterministic: the same file gives the same runs and the same canonical text", () => {
     const f = { version: 1, base, grid: { seed: [1, 2, 3], rho: [0.1, 0.2] } };
     expect(canonicalJson(expandSweep(f).runs.map((r) => r.spec))).toBe(canonicalJson(expandSweep(structuredClone(f)).runs.map((r) => r.spec)));

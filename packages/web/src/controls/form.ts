@@ -11,7 +11,7 @@ import { h } from "../ui/dom.js";
 import { ALGO_LABEL } from "../ui/format.js";
 import { DataEditor } from "./data-editor.js";
 
-export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "playback", "speed", "share", "export"] as const;
+export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "family", "playback", "speed", "share", "export"] as const;
 export type ControlId = (typeof CONTROL_IDS)[number];
 
 const SPEEDS = ["auto", "1", "10", "100", "1000", "10000", "100000"];
@@ -146,6 +146,7 @@ export class Controls {
     if (has("steps")) model.append(this.field("Steps", this.num("steps", { min: 0, max: WEB_LIMITS.maxSteps, step: 1 }, apply), "steps"));
     if (has("seed")) model.append(this.field("Seed", this.num("seed", { min: 0, step: 1 }, apply), "seed"));
     if (model.children.length > 1) form.append(model);
+    if (has("family")) form.append(this.familyFields(apply));
     if (has("init")) {
       const fs = h("fieldset", {}, h("legend", {}, "Initialization"));
       const mode = this.select(
@@ -231,6 +232,31 @@ export class Controls {
     }
   }
 
+  /**
+   * The SAM family's options (docs/SPEC.md): m-SAM group, mini-batch, ascent steps, ASAM's ξ, the ρ
+   * schedule and a switch. An empty box is the option's absence (its default).
+   */
+  private familyFields(apply: () => void): HTMLElement {
+    const box = h("details", {}, h("summary", {}, "groups, mini-batches, ASAM, ρ schedule, switch"));
+    const fs = h("fieldset", {}, h("legend", {}, "SAM family"), box);
+    const opt = (id: string, label: string, attrs: Record<string, string | number>, placeholder: string) => {
+      const i = this.num(id, attrs, apply);
+      i.placeholder = placeholder;
+      return this.field(label, i, id);
+    };
+    box.append(
+      opt("samGroup", "m-SAM group m", { min: 1, step: 1 }, "all (n-SAM)"),
+      opt("batch", "Mini-batch b", { min: 1, step: 1 }, "all n"),
+      opt("ascentSteps", "Ascent steps k", { min: 1, max: 1000, step: 1 }, "1"),
+      opt("samXi", "ASAM ξ", { min: 0, step: "any" }, "0.01"),
+      this.field("ρ schedule", this.select("rhoSchedule", [["constant", "constant"], ["linear-decay", "linear decay to 0"]], apply), "rhoSchedule"),
+      opt("switchStep", "Switch at step", { min: 0, step: 1 }, "none"),
+      this.field("Switch to", this.select("switchAlgo", Object.entries(ALGO_LABEL), apply), "switchAlgo"),
+      opt("switchRho", "ρ after the switch", { min: 0, step: "any" }, "unchanged"),
+    );
+    return fs;
+  }
+
   /** Shows `spec` in the form (and in the spec JSON box). Called once per (re)start. */
   fill(spec: Spec, presetId: string | undefined): void {
     const set = (id: string, v: string | number) => {
@@ -245,6 +271,14 @@ export class Controls {
     set("loss", spec.loss);
     set("steps", spec.steps);
     set("seed", spec.seed);
+    set("samGroup", spec.sam?.group ?? "");
+    set("batch", spec.batch ?? "");
+    set("ascentSteps", spec.sam?.ascentSteps ?? "");
+    set("samXi", spec.sam?.xi ?? "");
+    set("rhoSchedule", spec.rhoSchedule ?? "constant");
+    set("switchStep", spec.switch?.step ?? "");
+    set("switchAlgo", spec.switch?.algo ?? "sam-l2");
+    set("switchRho", spec.switch?.rho ?? "");
     const init = spec.init;
     if ("values" in init) {
       set("initMode", "values");
@@ -303,6 +337,33 @@ export class Controls {
     this.rows.genSeed!.hidden = kind !== "gaussian-sparse";
   }
 
+  /** The family's boxes into `spec`: an empty box removes the field (the spec's default applies). */
+  private familyFromForm(spec: Record<string, unknown>): void {
+    const opt = (id: string): number | undefined => {
+      const v = this.fields[id]?.value.trim();
+      return v === undefined || v === "" ? undefined : Number(v);
+    };
+    const sam: Record<string, number> = {};
+    const put = (key: string, v: number | undefined) => {
+      if (v !== undefined) sam[key] = v;
+    };
+    put("group", opt("samGroup"));
+    put("ascentSteps", opt("ascentSteps"));
+    put("xi", opt("samXi"));
+    if (Object.keys(sam).length > 0) spec.sam = sam;
+    else delete spec.sam;
+    const b = opt("batch");
+    if (b !== undefined) spec.batch = b;
+    else delete spec.batch;
+    const rs = this.fields.rhoSchedule?.value;
+    if (rs && rs !== "constant") spec.rhoSchedule = rs;
+    else delete spec.rhoSchedule;
+    const at = opt("switchStep");
+    const rho = opt("switchRho");
+    if (at !== undefined) spec.switch = { step: at, algo: this.fields.switchAlgo?.value ?? "sam-l2", ...(rho !== undefined ? { rho } : {}) };
+    else delete spec.switch;
+  }
+
   /** The spec the form describes (fields without a control keep `cur`'s values). */
   specFromForm(cur: Spec): Record<string, unknown> {
     const val = (id: string) => this.fields[id]?.value;
@@ -320,6 +381,7 @@ export class Controls {
     spec.loss = val("loss") ?? cur.loss;
     spec.steps = numOr("steps", cur.steps);
     spec.seed = numOr("seed", cur.seed);
+    if (this.fields.samGroup) this.familyFromForm(spec);
     const kind = val("dataKind");
     if (kind === "inline") spec.data = { x: edit.x.map((r) => [...r]), y: [...edit.y] };
     else if (kind === "single") spec.data = { generator: "single", d: numOr("genD", 5), scale: numOr("genScale", 1) };

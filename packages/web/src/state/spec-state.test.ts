@@ -20,6 +20,14 @@ describe("URL state", () => {
     expect(queryFor(back.spec)).toBe(q);
   });
 
+  it("round-trips the SAM family's fields through the URL (batch, sam.group/xi/ascentSteps, asam, rhoSchedule, switch)", () => {
+    const spec = parseSpec({ ...base, data: { x: [[1, 2], [2, 1]], y: [1, -1] }, algo: "asam", batch: 1, sam: { group: 1, xi: 0.2, ascentSteps: 3 }, rhoSchedule: "linear-decay", switch: { step: 5, algo: "usam", rho: 0.1 } });
+    const back = loadFromQuery(queryFor(spec));
+    expect(back.messages).toEqual([]);
+    expect(back.spec).toEqual(spec);
+    expect(back.spec).toMatchObject({ batch: 1, sam: { group: 1, xi: 0.2, ascentSteps: 3 } });
+  });
+
   it("also reads a ?spec= whose JSON has a literal '+' (percent-encoding without form encoding)", () => {
     const l = loadFromQuery(`?spec=${encodeURIComponent('{"version":1,"data":{"x":[[1,2]]},"steps":1e+3,"rho":0.05}')}`.replace("%2B", "+"));
     expect(l.error).toBeUndefined();

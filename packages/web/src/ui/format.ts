@@ -15,4 +15,4 @@ export function fmtInt(v: number): string {
 }
 
 /** Display names of the algorithms (the spec's `algo` values). */
-export const ALGO_LABEL: Record<string, string> = { gd: "GD", "sam-l2": "ℓ2-SAM", "sam-linf": "ℓ∞-SAM", usam: "USAM" };
+export const ALGO_LABEL: Record<string, string> = { gd: "GD", "sam-l2": "ℓ2-SAM", "sam-linf": "ℓ∞-SAM", usam: "USAM", asam: "ASAM" };
