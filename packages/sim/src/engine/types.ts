@@ -38,6 +38,8 @@ export interface EngineInit {
   /** Discrete runs: the radius schedule (default "constant") and its K (ρ_k = ρ·(1 − k/K)). */
   rhoSchedule?: RhoSchedule;
   rhoSteps?: number;
+  /** Record λ_max, λ_min (with residuals) and tr H at every point (docs/MODEL.md, "Curvature and balance"). */
+  sharpness?: boolean;
 }
 
 /**

@@ -53,6 +53,7 @@ export function loadRun(core: CoreExports, init: EngineInit, xF32 = false): void
   core.prepare();
   core.set_schedule_len(init.schedule.length);
   core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+  if (init.sharpness) core.set_sharpness();
 }
 
 /** What every core-backed engine reads the same way: records, parameters, the gradient. */
