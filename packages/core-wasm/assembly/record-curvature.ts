@@ -1,12 +1,12 @@
 // The curvature columns of a record row (codes.json REC_BALANCE … REC_EDGE_SAM; docs/MODEL.md,
 // "Curvature and balance"): the layer balance (always), λ_max, λ_min, their residuals and tr H (when
-// the run records sharpness, else NaN), and the edges of stability 2/η_k and ℓ2-SAM's (discrete runs).
+// the run records sharpness, else NaN), and the edges of stability 2/η_k and ℓ2-SAM's at the run's ρ (discrete runs).
 // Called by model.ts `writeRecord` after every older column is written, so those keep their bits.
 // TS mirror: packages/sim/src/engine/curvature.ts `writeCurvatureRow`.
 
 import {
   REC_BALANCE, REC_LAMBDA_MAX, REC_LAMBDA_MAX_RES, REC_LAMBDA_MIN, REC_LAMBDA_MIN_RES, REC_TRACE_H, REC_EDGE_GD, REC_EDGE_SAM,
-  ALGO_SAM_L2,
+  ALGO_GD,
 } from "./generated/codes";
 import { balanceOf, samEdge } from "./math/curvature";
 import { sharpnessAt, sharpnessOut, sharpnessReady } from "./sharpness";
@@ -56,5 +56,6 @@ export function writeCurvatureColumns(
   }
   const eta = edgePerLoss ? edgeEta / loss : edgeEta;
   stf(row, REC_EDGE_GD, 2.0 / eta);
-  stf(row, REC_EDGE_SAM, algo == ALGO_SAM_L2 ? samEdge(eta, rho, gradNorm) : NaN);
+  // ℓ2-SAM's edge at the run's ρ; GD is ℓ2-SAM with ρ = 0 (edge 2/η). Other rules get ℓ2-SAM's line for reference.
+  stf(row, REC_EDGE_SAM, samEdge(eta, algo == ALGO_GD ? 0 : rho, gradNorm));
 }

@@ -240,9 +240,9 @@ describe("balance and the edges of stability", () => {
     for (const c of ["balance", "lambdaMax", "lambdaMin", "traceH"] as const) {
       a.trajectory[c]!.forEach((v, i) => expect(Math.abs(v - b.trajectory[c]![i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v))));
     }
-    // GD: no SAM edge; flows: no edges; without record.sharpness: no λ columns
+    // GD: the SAM edge at ρ = 0 is 2/η; flows: no edges; without record.sharpness: no λ columns
     const gd = await simulate({ ...spec, algo: "gd", record: { points: 10 } });
-    expect(gd.trajectory.edgeSAM!.every(Number.isNaN)).toBe(true);
+    expect(gd.trajectory.edgeSAM!.every((e) => e === 2 / 0.1)).toBe(true);
     expect(gd.trajectory.lambdaMax).toBeUndefined();
     expect(gd.final.lambdaMax).toBeUndefined();
     const flow = await simulate({ version: 1, mode: "flow", flow: "gradient", data: { x: [[1, 2]], y: [1] }, depth: 2, init: { alpha: 0.1 }, tMax: 10, record: { points: 5, sharpness: true } });

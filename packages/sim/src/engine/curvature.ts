@@ -389,5 +389,6 @@ export function writeCurvatureRow(R: Float64Array, row: number, net: CurvatureNe
   }
   const eta = edge.perLoss ? edge.eta / portableExp(R[row + REC.LOG_LOSS]!) : edge.eta;
   R[row + REC.EDGE_GD] = 2 / eta;
-  R[row + REC.EDGE_SAM] = edge.algo === "sam-l2" ? samEdge(eta, edge.rho, R[row + REC.GRAD_NORM]!) : NaN;
+  // ℓ2-SAM's edge at the run's ρ; GD is ℓ2-SAM with ρ = 0 (edge 2/η); other rules get ℓ2-SAM's line for reference
+  R[row + REC.EDGE_SAM] = samEdge(eta, edge.algo === "gd" ? 0 : edge.rho, R[row + REC.GRAD_NORM]!);
 }

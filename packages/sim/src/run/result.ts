@@ -66,7 +66,8 @@ export interface Trajectory {
   traceH?: number[];
   /**
    * Discrete runs (not the rescaled schedule): the edges of stability 2/η_k of the step leaving each
-   * point, and ℓ2-SAM's (4/η_k)/(1 + √(1 + 8ρ/(η_k‖∇L‖))) (NaN at points where the rule is not ℓ2-SAM).
+   * point, and ℓ2-SAM's (4/η_k)/(1 + √(1 + 8ρ/(η_k‖∇L‖))) at the run's ρ (ρ = 0 at GD points, where it
+   * equals 2/η_k; the other SAM rules get ℓ2-SAM's line for reference).
    */
   edgeGD?: number[];
   edgeSAM?: number[];
