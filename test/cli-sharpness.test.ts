@@ -3,10 +3,11 @@
  * Result and the CSV trajectory carry the curvature columns, and they equal the API's.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simulate } from "@samlab/sim";
+import { parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
 
 const CLI = new URL("../packages/cli/dist/cli.js", import.meta.url).pathname;
@@ -40,5 +41,34 @@ describe("samlab run --sharpness", () => {
     const last = rows.at(-1)!.split(",");
     expect(Number(last[cols.indexOf("lambdaMax")])).toBe(api.trajectory.lambdaMax!.at(-1));
     expect(Number(last[cols.indexOf("balance")])).toBe(api.trajectory.balance.at(-1));
+  });
+});
+
+describe("samlab sweep with record.sharpness", () => {
+  it("runs.csv and runs.parquet carry the final balance, λ_max, its residual, λ_min and tr H of each run", async () => {
+    const sweep = {
+      version: 1,
+      base: { version: 1, data: { generator: "gaussian-sparse", n: 10, d: 4, seed: 3 }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.05, steps: 500, record: { points: 10, sharpness: true } },
+      grid: { "init.alpha": [0.1, 0.4] },
+    };
+    const file = join(tmp, "sweep.json");
+    writeFileSync(file, JSON.stringify(sweep));
+    const out = join(tmp, "sweep-out");
+    const p = spawnSync(process.execPath, [CLI, "sweep", file, "--out", out, "--workers", "1"], { encoding: "utf8" });
+    expect(p.status, p.stderr).toBe(0);
+    const [header, ...rows] = readFileSync(join(out, "runs.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    const col = (name: string) => header!.indexOf(name);
+    const buf = readFileSync(join(out, "runs.parquet"));
+    const pq = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) });
+    for (const [k, alpha] of [0.1, 0.4].entries()) {
+      const r = await simulate({ ...sweep.base, init: { alpha } });
+      expect(Number(rows[k]![col("lambdaMax")])).toBe(r.final.lambdaMax);
+      expect(Number(rows[k]![col("lambdaMaxRes")])).toBe(r.final.lambdaMaxRes);
+      expect(Number(rows[k]![col("lambdaMin")])).toBe(r.final.lambdaMin);
+      expect(Number(rows[k]![col("traceH")])).toBe(r.final.traceH);
+      expect(Number(rows[k]![col("balance")])).toBe(r.final.balance);
+      expect(pq[k]!.lambdaMax).toBe(r.final.lambdaMax);
+      expect(pq[k]!.traceH).toBe(r.final.traceH);
+    }
   });
 });
