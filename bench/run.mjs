@@ -7,7 +7,7 @@
 //
 //   pnpm bench                 full run (a few minutes on 2 cores)
 //   pnpm bench --quick         1/20 of the steps, 2 repetitions (a smoke test, ~15 s)
-//   pnpm bench --only W1,B1    a subset of the workloads
+//   pnpm bench --only W1,B1    a subset of the workloads ("sharpness": the cost of recording λ_max)
 //   pnpm bench --reps 7        repetitions per engine (default 5)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -171,6 +171,12 @@ for (const w of workloads(quick)) {
     lines.push(`| ${r.engine} | ${r.steps.toExponential(0)} × ${r.reps} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} | ${r.vsNative.toFixed(2)} | ${r.vsO3.toFixed(2)} | ${fmt(r.cpu)} | ${r.agreeText} |`);
   }
   lines.push("");
+}
+// the cost of recording sharpness (bench/sharpness.mjs: its own process, printed, never asserted)
+if (!only || only.includes("sharpness")) {
+  const text = sh(process.execPath, [join(here, "sharpness.mjs"), ...(quick ? ["--quick"] : [])]);
+  process.stdout.write(text);
+  lines.push("### Sharpness", "", "```", text.trim(), "```", "");
 }
 machine.loadAfter = loadavg().map((v) => v.toFixed(2)).join(" ");
 const md = [

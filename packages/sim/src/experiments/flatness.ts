@@ -93,10 +93,10 @@ export const flatness: Experiment = {
         kind: "line",
         id: "flatness-lambda-max",
         title: `λ_max of the Hessian, α = ${trios[0]!.alpha}, data seed ${trios[0]!.seed}`,
-        caption: `λ_max(∇²L) along the runs (η = ${FLAT_LR}, ρ = ${FLAT_RHO}). Dashed: ℓ2-SAM's edge of stability for the n-SAM run, (4/η)/(1 + √(1 + 8ρ/(η‖∇L‖))), which moves with ‖∇L‖. Once the loss is small, n-SAM's λ_max and its edge stay in the same range (SAM runs near its edge of stability) and λ_max settles below GD's; GD's own edge 2/η = ${fmt(2 / FLAT_LR)} is far above every curve.`,
+        caption: `λ_max(∇²L) along the runs (η = ${FLAT_LR}, ρ = ${FLAT_RHO}). Dashed: ℓ2-SAM's edge of stability for the n-SAM run, (4/η)/(1 + √(1 + 8ρ/(η‖∇L‖))), which moves with ‖∇L‖, and GD's edge 2/η = ${fmt(2 / FLAT_LR)}. Once the loss is small, n-SAM's λ_max and its edge stay in the same range (SAM runs near its edge of stability) while GD sits far below 2/η; n-SAM's λ_max ends below GD's (log axis).`,
         x: { label: "t = η·step", log: true },
-        y: { label: "λ_max" },
-        series: [...FLAT_ALGOS.map((a) => series(main[a], "lambdaMax", a)), series(main["n-SAM"], "edgeSAM", "ℓ2-SAM edge (n-SAM run)", true)],
+        y: { label: "λ_max", log: true },
+        series: [...FLAT_ALGOS.map((a) => series(main[a], "lambdaMax", a)), series(main["n-SAM"], "edgeSAM", "ℓ2-SAM edge (n-SAM run)", true), series(main.GD, "edgeGD", "2/η (GD edge)", true)],
         specs: FLAT_ALGOS.map((a) => main[a].spec),
       },
       {
