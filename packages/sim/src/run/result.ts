@@ -184,7 +184,7 @@ function powInt(x: number, L: number): number {
  * The trajectory columns of a block of record rows (`stride`-long rows in the REC layout). Called
  * once per Result, and once per chunk by streaming writers, so both give the same numbers.
  */
-export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean): Trajectory {
+export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean, columns?: { sharpness: boolean; edges: boolean }): Trajectory {
   const m = Math.floor(rows.length / stride);
   const col = (c: number) => {
     const out = new Array<number>(m);
@@ -192,10 +192,10 @@ export function trajectoryFromRows(rows: Float64Array, stride: number, depth: nu
     return out;
   };
   const L = depth;
-  // the optional columns are there when the run wrote them (sharpness: λ_max is never NaN at a
-  // recorded point; edges: discrete runs), which is the same for every row of a run
-  const sharp = m > 0 && !Number.isNaN(rows[REC.LAMBDA_MAX]!);
-  const edges = m > 0 && !Number.isNaN(rows[REC.EDGE_GD]!);
+  // the optional columns: as the spec says (`columns`), else when the block's first row has them
+  // (sharpness: λ_max is NaN only without it; edges: discrete runs but the rescaled schedule)
+  const sharp = m > 0 && (columns ? columns.sharpness : !Number.isNaN(rows[REC.LAMBDA_MAX]!));
+  const edges = m > 0 && (columns ? columns.edges : !Number.isNaN(rows[REC.EDGE_GD]!));
   const minMargin = col(REC.MIN_MARGIN);
   const l1 = col(REC.L1);
   const l2 = col(REC.L2);
@@ -228,7 +228,8 @@ export function trajectoryFromRows(rows: Float64Array, stride: number, depth: nu
 
 export function buildResult(b: BuildInput): Result {
   const { rows, stride, spec } = b;
-  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta);
+  const columns = { sharpness: spec.record.sharpness === true, edges: spec.mode !== "flow" && spec.lrSchedule !== "rescaled" };
+  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta, columns);
   const m = trajectory.step.length;
 
   const dom = dominantSequence({ ...trajectory, beta0: b.initialBeta, data: b.data, magnitudes: b.magnitudes });
