@@ -7,7 +7,8 @@
 //
 //   pnpm bench                 full run (a few minutes on 2 cores)
 //   pnpm bench --quick         1/20 of the steps, 2 repetitions (a smoke test, ~15 s)
-//   pnpm bench --only W1,B1    a subset of the workloads ("family": the SAM family's table, bench/family.mjs)
+//   pnpm bench --only W1,B1    a subset of the workloads ("family": the SAM family's table, bench/family.mjs;
+//                              "sharpness": the cost of recording λ_max, bench/sharpness.mjs)
 //   pnpm bench --reps 7        repetitions per engine (default 5)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -181,6 +182,12 @@ if (!only || only.includes("family")) {
   lines.push("### SAM family at W2's size (bench/family.mjs; CPU time, steps 0–1999 of each run)", "", "| variant | µs/step | × ℓ2-SAM |", "|---|---:|---:|");
   for (const r of family) lines.push(`| ${r.name} | ${(r.ns / 1000).toFixed(2)} | ${r.ratio.toFixed(2)} |`);
   lines.push("");
+}
+// the cost of recording sharpness (bench/sharpness.mjs: its own process, printed, never asserted)
+if (!only || only.includes("sharpness")) {
+  const text = sh(process.execPath, [join(here, "sharpness.mjs"), ...(quick ? ["--quick"] : [])]);
+  process.stdout.write(text);
+  lines.push("### Sharpness", "", "```", text.trim(), "```", "");
 }
 machine.loadAfter = loadavg().map((v) => v.toFixed(2)).join(" ");
 const md = [

@@ -492,6 +492,34 @@ describe("web explorer (built page in Chromium)", () => {
     clean();
   });
 
+  it("shows sharpness computed in the worker: λ_max with the 2/η and ℓ2-SAM edges, the balance, and the Sharpness toggle", async () => {
+    const spec = { version: 1, data: { generator: "gaussian-sparse", n: 20, d: 6, k: 3, seed: 2 }, depth: 2, algo: "sam-l2", rho: 0.05, lr: 0.1, steps: 2000, init: { values: [[0.3, 0.3, 0.3, 0.3, 0.3, 0.3], [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]] }, record: { points: 40, sharpness: true } };
+    const cli = cliRunAsync(parseSpec(spec));
+    const page = await open(specUrl(spec));
+    const r = await finished(page);
+    expect(r.trajectory.lambdaMax).toEqual((await cli).trajectory.lambdaMax);
+    expect(r.final.traceH).toBe((await cli).final.traceH);
+    const fig = page.locator("samlab-explorer figure[data-view=sharpness]");
+    expect(await fig.locator(".note").textContent()).toMatch(/^λ_max is the largest eigenvalue of the loss's Hessian; .* 2\/η \(dashed\)/);
+    await fig.scrollIntoViewIfNeeded();
+    await page.locator("samlab-explorer figure[data-view=balance]").scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const ex = window.samlab.explorers[0] as unknown as { charts: Map<string, { data: { datasets: { label: string; data: unknown[] }[] } }> };
+      return (ex.charts.get("sharpness")?.data.datasets.length ?? 0) === 3 && (ex.charts.get("balance")?.data.datasets[0]?.data.length ?? 0) > 10;
+    }, null, { timeout: 30_000 });
+    const labels = await page.evaluate(() => (window.samlab.explorers[0] as unknown as { charts: Map<string, { data: { datasets: { label: string }[] } }> }).charts.get("sharpness")!.data.datasets.map((d) => d.label));
+    expect(labels).toEqual(["λ_max", "2/η (GD edge)", "ℓ2-SAM edge"]);
+    await fig.screenshot({ path: join(ARTIFACTS, "web-sharpness.png") });
+    // the toggle: unticking it restarts the run without record.sharpness
+    const box = page.getByLabel("Sharpness (λ_max, tr H)");
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.waitForFunction(() => window.samlab.result?.spec.record.sharpness === undefined && window.samlab.result?.status.state === "finished", null, { timeout: 30_000 });
+    expect(await page.evaluate(() => window.samlab.result!.trajectory.lambdaMax)).toBeUndefined();
+    await page.close();
+    clean();
+  });
+
   it("renders the embed demo: one script tag, four figures, samlab-finish events carrying Results", async () => {
     const page = await open("/embed.html");
     await page.waitForFunction(() => window.samlab?.explorers?.length === 4 && window.samlab.explorers.every((e) => e.state === "finished"), null, { timeout: 30_000 });

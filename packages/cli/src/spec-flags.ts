@@ -66,6 +66,7 @@ export const SPEC_FLAGS: FlagDef[] = [
   { flag: "--points <p>", key: "points", field: "record.points", help: "recorded points, at most (default 200)", parse: num },
   { flag: "--spacing <s>", key: "spacing", field: "record.spacing", help: "log | linear (default log)", parse: str },
   { flag: "--every <k>", key: "every", field: "record.every", help: "record every k steps instead", parse: num },
+  { flag: "--sharpness", key: "sharpness", field: "record.sharpness", help: "record λ_max, λ_min and tr H of the Hessian at every point (Lanczos on exact Hessian-vector products)", parse: () => true },
   { flag: "--seed <s>", key: "seed", field: "seed", help: "seed for generators and random inits (default 1)", parse: num },
   { flag: "--engine <e>", key: "engine", field: "engine", help: "wasm | reference (default wasm)", parse: str },
   // continuous time and step-size schedules (docs/FLOWS.md)

@@ -6,13 +6,14 @@
  * `--out FILE.csv` (trajectoryToCsv). Called once per chunk (about every 50 ms) from `run`.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { REC, TRAJECTORY_COLUMNS, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
+import { REC, TRAJECTORY_COLUMNS, curvatureColumns, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
 import { CliError } from "./errors.js";
 
 /** Point `i` of a trajectory as one JSON Lines record (the Result's column names; `beta` when recorded). */
 export function jsonLine(t: Trajectory, i: number): string {
   const o: Record<string, unknown> = {};
   for (const c of TRAJECTORY_COLUMNS) o[c] = t[c][i];
+  for (const c of curvatureColumns(t)) o[c] = t[c]![i];
   const beta = t.beta[i];
   if (beta?.length) o.beta = beta;
   return JSON.stringify(o);
@@ -66,7 +67,7 @@ export class TrajectoryStream {
   private writeColumns(t: Trajectory, from: number, d: number): void {
     if (!this.headerDone) {
       this.headerDone = true;
-      if (this.csv) writeSync(this.fd, trajectoryCsvHeader(d) + "\n");
+      if (this.csv) writeSync(this.fd, trajectoryCsvHeader(d, t) + "\n");
     }
     const lines: string[] = [];
     for (let i = from; i < t.step.length; i++) {

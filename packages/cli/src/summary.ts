@@ -44,6 +44,19 @@ function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
   return out;
 }
 
+/** Final curvature and balance (docs/MODEL.md, "Curvature and balance"); λ and tr H with `record.sharpness`. */
+function curvatureLines(r: Result): string[] {
+  const f = r.final;
+  const bal = `balance ${fmt(f.balance)} (max_j [max_l w_lj² − min_l w_lj²])`;
+  if (f.lambdaMax === undefined) return [`curvature         ${bal}; λ_max, tr H: record with --sharpness`];
+  const t = r.trajectory;
+  const edge = t.edgeGD?.length ? `   edges: 2/η ${fmt(t.edgeGD.at(-1)!)}${r.spec.algo === "gd" ? "" : `, ℓ2-SAM ${fmt(t.edgeSAM!.at(-1)!)}`}` : "";
+  return [
+    `curvature         λ_max ${fmt(f.lambdaMax, 6)} (residual ${fmt(f.lambdaMaxRes!, 2)})   λ_min ${fmt(f.lambdaMin!, 4)}   tr H ${fmt(f.traceH!, 6)}${edge}`,
+    `                  ${bal}`,
+  ];
+}
+
 export function humanSummary(r: Result): string {
   const s = r.spec;
   const f = r.final;
@@ -65,6 +78,7 @@ export function humanSummary(r: Result): string {
   // a regression (squared loss) has no margins
   if (r.spec.loss === "squared") lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins — (regression)`);
   else lines.push(`‖β‖₂ ${fmt(f.l2)}   ‖w‖₂ ${fmt(f.wNorm)}   margins γ/‖β‖₁ ${fmt(f.marginL1)}  γ/‖β‖₂ ${fmt(f.marginL2)}  γ/‖w‖₂^L ${fmt(f.marginW)}`);
+  lines.push(...curvatureLines(r));
   if (r.data.labels) {
     const dd = r.data;
     const lab = dd.labels!;

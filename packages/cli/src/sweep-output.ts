@@ -30,6 +30,12 @@ export interface RunRow {
   marginL1?: number;
   marginL2?: number;
   marginW?: number;
+  /** The final layer balance, and with `record.sharpness` the final λ_max (its Lanczos residual), λ_min and tr H. */
+  balance?: number;
+  lambdaMax?: number;
+  lambdaMaxRes?: number;
+  lambdaMin?: number;
+  traceH?: number;
   /** argmax_j |β_j| at the end, as people name it: "x3" (1-based). */
   dominant?: string;
   /** Coordinates in the order they took the lead, 1-based: "x2>x3>x5" (the Result's dominantSequence). */
@@ -65,6 +71,8 @@ export function rowOf(index: number, r: Result): RunRow {
     marginL1: f.marginL1,
     marginL2: f.marginL2,
     marginW: f.marginW,
+    balance: f.balance,
+    ...(f.lambdaMax !== undefined ? { lambdaMax: f.lambdaMax, lambdaMaxRes: f.lambdaMaxRes, lambdaMin: f.lambdaMin, traceH: f.traceH } : {}),
     dominant: `x${f.dominant + 1}`,
     dominantSequence: r.dominantSequence.map((c) => `x${c.coord + 1}`).join(">"),
     takeoverSteps: r.dominantSequence.map((c) => c.step).join(">"),
@@ -80,7 +88,7 @@ function limitCells(l: LimitClassification): Pick<RunRow, "limit" | "limitBasis"
   return { limit: l.kind, ...(l.coord !== undefined ? { limitBasis: `${l.sign === -1 ? "-" : ""}e${l.coord + 1}` } : {}) };
 }
 
-const NUMERIC = ["steps", "finalStep", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW"] as const;
+const NUMERIC = ["steps", "finalStep", "t", "loss", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "balance", "lambdaMax", "lambdaMaxRes", "lambdaMin", "traceH"] as const;
 
 /** Quotes a CSV field when it needs it (RFC 4180); newlines become spaces so every row is one line. */
 export function csvField(s: string): string {

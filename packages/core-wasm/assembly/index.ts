@@ -15,7 +15,7 @@
 import { ALGO_GD, LOSS_SQUARED, RHO_SCHEDULE_CONSTANT, LR_SCHEDULE_CONSTANT, LR_SCHEDULE_LOSS_NORMALIZED, LR_SCHEDULE_INV_SQRT, LR_SCHEDULE_RESCALED } from "./generated/codes";
 import { descendInto } from "./math/update";
 import {
-  n, d, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
+  n, d, L, LD, algo, lossKind, rho, xPtr, yPtr, yxPtr, wCur, wNxt, wPert, gradPtr, gradPertPtr,
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
   yxPlain, buildYx, ld, st, allocModel, setGroupM, setXi, gradient, sumSq, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
@@ -23,6 +23,8 @@ import { plainActive, plainReset, plainStep, setAscentSteps, setBatch, setForced
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
 import { ROW_BLOCK } from "./order";
+import { setEdgeStep } from "./record-curvature";
+import { sharpnessAlloc, sharpnessAt, sharpnessOut, sharpnessReady } from "./sharpness";
 
 // The flows (ODE integration, docs/FLOWS.md) share the buffers and the record layout.
 export {
@@ -63,6 +65,22 @@ export function setup(nEx: i32, dim: i32, depth: i32, records: i32, recordBeta: 
   nonfiniteAt = -1;
   setGroupM(0);
   plainReset();
+  setEdgeStep(NaN, false);
+}
+
+/** Records λ_max, λ_min and tr H at every recorded point from now on (sharpness.ts). Called once after `setup`. */
+export function set_sharpness(): void {
+  if (!sharpnessReady()) sharpnessAlloc(n, d, L);
+}
+
+/**
+ * λ_max, its residual, λ_min, its residual, tr H and the number of Hessian-vector products at the
+ * current w (after `set_sharpness`), as 6 f64 at the returned pointer.
+ */
+export function sharpness_now(): usize {
+  gradient(wCur, gradPtr);
+  sharpnessAt(wCur, yxPtr, zPtr, lossKind);
+  return sharpnessOut();
 }
 
 export function ptr_x(): usize { return xPtr; }
@@ -254,6 +272,9 @@ function doStepLossNormalized(): bool {
 /** Writes one record row for the current state (gradient evaluated at wCur). */
 function record(): void {
   syncRho();
+  // the edges of stability use the step leaving this point (none for the rescaled flow's Euler step)
+  const etaK = lrSchedule == LR_SCHEDULE_RESCALED ? NaN : lrSchedule == LR_SCHEDULE_INV_SQRT ? lr / Math.sqrt(stepCount + 1) : lr;
+  setEdgeStep(etaK, lrSchedule == LR_SCHEDULE_LOSS_NORMALIZED);
   writeRecord(wCur, gradPtr, wPert, stepCount, time_now());
 }
 

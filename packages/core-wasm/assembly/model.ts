@@ -15,6 +15,7 @@ import {
   REC_STEP, REC_T, REC_LOSS, REC_L1, REC_L2, REC_WNORM, REC_MIN_MARGIN, REC_GRAD_NORM, REC_PERT_NORM, REC_DOMINANT,
   REC_G_NORM, REC_LOG_LOSS, REC_LOG_GRAD_NORM, REC_FIXED, ALGO_GD, ALGO_ASAM, LOSS_SQUARED,
 } from "./generated/codes";
+import { writeCurvatureColumns } from "./record-curvature";
 import { lossPrime, lossPrimeScaled, lossValue, lossValueScaled, scaleExponentOf } from "./math/loss";
 import { betaInto, layerGradsInto } from "./math/layers";
 import { perturbAsamInto, perturbInto, sumSq } from "./math/perturb";
@@ -440,5 +441,9 @@ export function writeRecord(W: usize, G: usize, P: usize, stepV: f64, tV: f64): 
   }
   // m-SAM: the RMS of the groups' ‖ε_G‖₂ (last: it overwrites β, z, g; G still holds ∇L at W)
   if (groupsActive()) st(row, REC_PERT_NORM, groupPertRms(W, gradPertPtr, P));
+  // balance, curvature and the edges of stability (new columns, computed last so none of the above changes)
+  computeBeta(W);
+  computeMargins();
+  writeCurvatureColumns(row, W, yxPtr, zPtr, n, d, L, lossKind, algo, rho, gradNorm, Math.exp(logLoss));
   recIdx++;
 }

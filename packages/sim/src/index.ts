@@ -24,7 +24,7 @@ export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataS
 export { SAMLAB_VERSION } from "./spec/version.js";
 export { isFlowSpec, type FlowSpec } from "./flows/flow.js";
 // the Result
-export { RESULT_FORMAT, TRAJECTORY_COLUMNS, trajectoryToCsv, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, rowsToColumns } from "./run/result.js";
+export { RESULT_FORMAT, TRAJECTORY_COLUMNS, CURVATURE_COLUMNS, curvatureColumns, trajectoryToCsv, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, rowsToColumns } from "./run/result.js";
 export type { Result, Trajectory, FinalState, DominantChange } from "./run/result.js";
 export { REC } from "./engine/types.js";
 export type { EngineName, FlowStats } from "./engine/types.js";

@@ -7,6 +7,7 @@
 // exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
 import { portableExp, portableLog } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
+import { Curvature } from "./curvature.js";
 import { DiagonalNet, perturb, sumSq, writeRecordRow } from "./reference.js";
 import { REC, type Algo, type FlowEngineRun, type FlowInit, type FlowKind, type FlowRunStatus, type FlowStats, type Loss } from "./types.js";
 
@@ -68,6 +69,8 @@ export class ReferenceFlowRun implements FlowEngineRun {
   private readonly wP: Float64Array;
   private signs: Float64Array;
   private signsNew: Float64Array;
+  /** Sharpness workspaces when the run records λ_max, λ_min and tr H. */
+  private readonly curvature: Curvature | undefined;
 
   constructor(init: FlowInit) {
     this.net = new DiagonalNet(init.x, init.y, init.n, init.d, init.depth, init.loss);
@@ -102,6 +105,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
     this.tSwitch = init.timeScale === "linear" ? Infinity : init.tLogFrom;
     this.rtol = init.rtol;
     this.atol = init.atol;
+    this.curvature = init.sharpness ? new Curvature(init.n, init.d, init.depth) : undefined;
     this.setClock(0);
   }
 
@@ -238,7 +242,7 @@ export class ReferenceFlowRun implements FlowEngineRun {
   /** One record row (mirrors writeRecord in assembly/model.ts). */
   private record(): void {
     const { net, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
-    writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled: this.sg, grad, gradScaled, wPert, algo, rho, recordBeta }, this.w, this.accepted, this.tNow);
+    writeRecordRow(this.records, this.recIdx * this.stride, { net, scaled: this.sg, grad, gradScaled, wPert, algo, rho, recordBeta, curvature: this.curvature, edgeEta: NaN }, this.w, this.accepted, this.tNow);
     this.recIdx++;
   }
 

@@ -10,3 +10,4 @@ export { WasmFlowRun } from "./flow-wasm.js";
 export { ReferenceRun, DiagonalNet, lossPrime, lossValue, perturb } from "./reference.js";
 export { ReferenceFlowRun } from "./flow-reference.js";
 export { ScaledGradient, lossPrimeScaled, lossValueScaled, type NetWorkspace } from "./logdomain.js";
+export { Curvature, balanceOf, samEdge, lossSecond, tridiagEigen, type CurvatureValues, type CurvatureNet } from "./curvature.js";

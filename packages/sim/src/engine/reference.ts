@@ -8,6 +8,7 @@ import { portableExp, portableLog, portableLog1p } from "../math/portable-math.j
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { dot4 } from "./dot4.js";
 import { PlainStep } from "./plain-reference.js";
+import { Curvature, writeCurvatureRow } from "./curvature.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}; squared (z the residual <β, x> − y): z. */
@@ -253,6 +254,11 @@ export interface RecordSource {
   recordBeta: boolean;
   /** ASAM's ξ (default 0.01). */
   xi?: number;
+  /** Present when the run records sharpness (λ_max, λ_min, tr H). */
+  curvature?: Curvature;
+  /** η of the step leaving the point (NaN for flows: no edges of stability); `perLoss`: η_k = η/L(w). */
+  edgeEta: number;
+  edgePerLoss?: boolean;
 }
 
 /**
@@ -299,6 +305,8 @@ export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, 
   R[row + REC.LOG_LOSS] = logLoss;
   R[row + REC.LOG_GRAD_NORM] = logGradNorm;
   if (src.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
+  // balance, curvature and edges last (they overwrite the net's workspaces), as in the AS core
+  writeCurvatureRow(R, row, net, w, src.curvature, { eta: src.edgeEta, perLoss: src.edgePerLoss ?? false, algo: src.algo, rho: src.rho });
 }
 
 export class ReferenceRun implements EngineRun {
@@ -335,6 +343,8 @@ export class ReferenceRun implements EngineRun {
   /** The general plain step: mini-batches, m-SAM groups, ASAM, the k-step ascent (plain-reference.ts). */
   private readonly plain: PlainStep;
   private readonly xi: number;
+  /** Sharpness workspaces when the run records λ_max, λ_min and tr H. */
+  private readonly curvature: Curvature | undefined;
 
   constructor(init: EngineInit) {
     this.net = new DiagonalNet(init.x, init.y, init.n, init.d, init.depth, init.loss);
@@ -361,6 +371,7 @@ export class ReferenceRun implements EngineRun {
     this.rhoBase = init.rho;
     this.rhoDecay = init.rhoSchedule === "linear-decay";
     this.rhoSteps = init.rhoSteps ?? 0;
+    this.curvature = init.sharpness ? new Curvature(init.n, init.d, init.depth) : undefined;
   }
 
   private syncRho(): void {
@@ -455,9 +466,12 @@ export class ReferenceRun implements EngineRun {
 
   private record(): void {
     this.syncRho();
-    const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta } = this;
+    const { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta, curvature } = this;
     const row = this.recIdx * this.stride;
-    writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta, xi: this.xi }, this.w, this.step, this.time());
+    // the edges of stability use the step leaving this point (none for the rescaled flow's Euler step)
+    const edgeEta = this.lrSchedule === "rescaled" ? NaN : this.lrSchedule === "inv-sqrt" ? this.lr / Math.sqrt(this.step + 1) : this.lr;
+    const edgePerLoss = this.lrSchedule === "loss-normalized";
+    writeRecordRow(this.records, row, { net, scaled, grad, gradScaled, wPert, algo, rho, recordBeta, xi: this.xi, curvature, edgeEta, edgePerLoss }, this.w, this.step, this.time());
     // m-SAM: the perturbation column is the root mean square of the groups' ‖ε_G‖₂
     if (this.group > 0 && algo !== "gd") {
       let s = 0;

@@ -5,6 +5,7 @@
 import { ALGO, LOSS, LR_SCHEDULE, RHO_SCHEDULE, compileCore, instantiateCore, type CoreExports } from "@samlab/core-wasm";
 import { compileCoreThreaded, instantiateCoreThreaded, loadHelperSupport, sharedMemory, startHelper, type Helper } from "@samlab/core-wasm/threads";
 import type { Algo, EngineClock, EngineInit, EngineRun, Loss } from "./types.js";
+import type { CurvatureValues } from "./curvature.js";
 
 let module: WebAssembly.Module | undefined;
 let mtModule: WebAssembly.Module | undefined;
@@ -53,6 +54,7 @@ export function loadRun(core: CoreExports, init: EngineInit, xF32 = false): void
   core.prepare();
   core.set_schedule_len(init.schedule.length);
   core.configure(ALGO[init.algo], LOSS[init.loss], init.lr, init.rho);
+  if (init.sharpness) core.set_sharpness();
 }
 
 /** What every core-backed engine reads the same way: records, parameters, the gradient. */
@@ -75,6 +77,13 @@ export abstract class CoreRunBase {
   gradient(): Float64Array {
     this.core.eval_gradient();
     return f64(this.core, this.core.ptr_grad(), this.LD).slice();
+  }
+  /** λ_max, λ_min (with residuals) and tr H at the current parameters (allocates the Lanczos buffers on first use). */
+  curvature(): CurvatureValues {
+    const core = this.core;
+    core.set_sharpness();
+    const o = f64(core, core.sharpness_now(), 6);
+    return { lambdaMax: o[0]!, lambdaMaxRes: o[1]!, lambdaMin: o[2]!, lambdaMinRes: o[3]!, traceH: o[4]!, products: o[5]! };
   }
 }
 

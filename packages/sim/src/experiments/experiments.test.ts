@@ -18,6 +18,7 @@ const SABOTAGE: Record<string, Sabotage> = {
   "sequential-time": { algo: { "sam-l2": "usam" } },
   "sequential-alpha": { algo: { "sam-l2": "usam" } },
   "usam-control": { algo: { usam: "sam-l2" } },
+  flatness: { algo: { "sam-l2": "usam" } },
   "realdata-digits": { algo: { "sam-l2": "gd" } },
   "realdata-fashion-mnist": { algo: { "sam-l2": "usam" } },
   "sparse-regression": { algo: { "sam-l2": "usam" } },

@@ -6,6 +6,7 @@ import { simulateBatch } from "../run/batch.js";
 import { simulate } from "../run/stream.js";
 import { depthExperiment } from "./depth.js";
 import { depthLinf } from "./depth-linf.js";
+import { flatness } from "./flatness.js";
 import { depthOne, depthTwoGd, depthTwoSam } from "./limits.js";
 import { linfPhase } from "./phase.js";
 import { realDigits, realFashion } from "./realdata.js";
@@ -15,7 +16,7 @@ import { sequentialInAlpha, sequentialInTime, usamControl } from "./sequential.j
 import type { Experiment, Outcome, Sabotage } from "./types.js";
 
 /** In the order of the paper's claims (docs/MODEL.md, "The paper's claims"). */
-export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, depthLinf, realDigits, realFashion, sparseRegression, samFamily];
+export const EXPERIMENTS: Experiment[] = [depthOne, depthTwoGd, linfPhase, depthTwoSam, sequentialInTime, sequentialInAlpha, usamControl, depthExperiment, depthLinf, sparseRegression, samFamily, flatness, realDigits, realFashion];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

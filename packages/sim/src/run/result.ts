@@ -9,6 +9,7 @@ import { SAMLAB_VERSION } from "../spec/version.js";
 import type { DataInfo, Dataset } from "../data/dataset.js";
 import { DiagonalNet } from "../engine/reference.js";
 import { ScaledGradient } from "../engine/logdomain.js";
+import { Curvature, balanceOf } from "../engine/curvature.js";
 import { REC, type Algo, type EngineName, type FlowStats } from "../engine/types.js";
 import type { Spec } from "../spec/schema.js";
 import type { Diagnostics } from "../analysis/diagnostics.js";
@@ -51,6 +52,25 @@ export interface Trajectory {
    */
   testLoss?: number[];
   testError?: number[];
+  /** max_j [max_l w_lj² − min_l w_lj²] at each point (docs/MODEL.md, "Curvature and balance"). */
+  balance: number[];
+  /**
+   * With `record.sharpness`: λ_max and λ_min of the Hessian ∇²L(w) (Lanczos on exact Hessian-vector
+   * products), the residuals ‖Hx − λx‖₂ of their Ritz pairs (an eigenvalue of H lies within each),
+   * and tr H.
+   */
+  lambdaMax?: number[];
+  lambdaMaxRes?: number[];
+  lambdaMin?: number[];
+  lambdaMinRes?: number[];
+  traceH?: number[];
+  /**
+   * Discrete runs (not the rescaled schedule): the edges of stability 2/η_k of the step leaving each
+   * point, and ℓ2-SAM's (4/η_k)/(1 + √(1 + 8ρ/(η_k‖∇L‖))) at the run's ρ (ρ = 0 at GD points, where it
+   * equals 2/η_k; the other SAM rules get ℓ2-SAM's line for reference).
+   */
+  edgeGD?: number[];
+  edgeSAM?: number[];
 }
 
 export interface FinalState {
@@ -77,6 +97,14 @@ export interface FinalState {
   /** With a test set: the loss on it and (classification) the fraction misclassified, at the final β. */
   testLoss?: number;
   testError?: number;
+  /** max_j [max_l w_lj² − min_l w_lj²] at the final w. */
+  balance: number;
+  /** With `record.sharpness`: the curvature at the final w (see {@link Trajectory}). */
+  lambdaMax?: number;
+  lambdaMaxRes?: number;
+  lambdaMin?: number;
+  lambdaMinRes?: number;
+  traceH?: number;
 }
 
 export interface Result {
@@ -156,7 +184,7 @@ function powInt(x: number, L: number): number {
  * The trajectory columns of a block of record rows (`stride`-long rows in the REC layout). Called
  * once per Result, and once per chunk by streaming writers, so both give the same numbers.
  */
-export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean): Trajectory {
+export function trajectoryFromRows(rows: Float64Array, stride: number, depth: number, recordBeta: boolean, columns?: { sharpness: boolean; edges: boolean }): Trajectory {
   const m = Math.floor(rows.length / stride);
   const col = (c: number) => {
     const out = new Array<number>(m);
@@ -164,6 +192,10 @@ export function trajectoryFromRows(rows: Float64Array, stride: number, depth: nu
     return out;
   };
   const L = depth;
+  // the optional columns: as the spec says (`columns`), else when the block's first row has them
+  // (sharpness: λ_max is NaN only without it; edges: discrete runs but the rescaled schedule)
+  const sharp = m > 0 && (columns ? columns.sharpness : !Number.isNaN(rows[REC.LAMBDA_MAX]!));
+  const edges = m > 0 && (columns ? columns.edges : !Number.isNaN(rows[REC.EDGE_GD]!));
   const minMargin = col(REC.MIN_MARGIN);
   const l1 = col(REC.L1);
   const l2 = col(REC.L2);
@@ -186,12 +218,18 @@ export function trajectoryFromRows(rows: Float64Array, stride: number, depth: nu
     pertNorm: col(REC.PERT_NORM),
     dominant: col(REC.DOMINANT),
     beta: recordBeta ? Array.from({ length: m }, (_, i) => Array.from(rows.subarray(i * stride + REC.FIXED, (i + 1) * stride))) : [],
+    balance: col(REC.BALANCE),
+    ...(sharp
+      ? { lambdaMax: col(REC.LAMBDA_MAX), lambdaMaxRes: col(REC.LAMBDA_MAX_RES), lambdaMin: col(REC.LAMBDA_MIN), lambdaMinRes: col(REC.LAMBDA_MIN_RES), traceH: col(REC.TRACE_H) }
+      : {}),
+    ...(edges ? { edgeGD: col(REC.EDGE_GD), edgeSAM: col(REC.EDGE_SAM) } : {}),
   };
 }
 
 export function buildResult(b: BuildInput): Result {
   const { rows, stride, spec } = b;
-  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta);
+  const columns = { sharpness: spec.record.sharpness === true, edges: spec.mode !== "flow" && spec.lrSchedule !== "rescaled" };
+  const trajectory = trajectoryFromRows(rows, stride, spec.depth, b.recordBeta, columns);
   const m = trajectory.step.length;
 
   const dom = dominantSequence({ ...trajectory, beta0: b.initialBeta, data: b.data, magnitudes: b.magnitudes });
@@ -207,6 +245,7 @@ export function buildResult(b: BuildInput): Result {
       if (spec.loss !== "squared") trajectory.testError = along.map((a) => a.error!);
     }
   }
+  if (spec.record.sharpness) Object.assign(final, finalCurvature(b, trajectory));
   const lookBack = b.lookBack ?? recordedLookBack(trajectory, final, b.initialBeta);
 
   return {
@@ -235,6 +274,23 @@ function recordedLookBack(tr: Trajectory, final: FinalState, beta0: number[]): R
   let k = -1;
   if (tr.beta.length) for (let i = 0; i < tr.t.length; i++) if (tr.t[i]! <= final.t / 2) k = i;
   return k >= 0 ? { step: tr.step[k]!, t: tr.t[k]!, beta: tr.beta[k]!.slice() } : { step: 0, t: 0, beta: beta0.slice() };
+}
+
+/**
+ * The curvature at the final w: the last record row's when it was taken there (the usual case: the
+ * schedule ends at the final step), else computed by the reference engine's Lanczos.
+ */
+function finalCurvature(b: BuildInput, tr: Trajectory): Pick<FinalState, "lambdaMax" | "lambdaMaxRes" | "lambdaMin" | "lambdaMinRes" | "traceH"> {
+  const m = tr.step.length;
+  if (m && tr.lambdaMax && tr.step[m - 1] === b.step && tr.t[m - 1] === b.t) {
+    return { lambdaMax: tr.lambdaMax[m - 1]!, lambdaMaxRes: tr.lambdaMaxRes![m - 1]!, lambdaMin: tr.lambdaMin![m - 1]!, lambdaMinRes: tr.lambdaMinRes![m - 1]!, traceH: tr.traceH![m - 1]! };
+  }
+  const { data, spec } = b;
+  const net = new DiagonalNet(data.x, data.y, data.n, data.d, spec.depth, spec.loss);
+  const flat = new Float64Array(spec.depth * data.d);
+  b.w.forEach((row, l) => flat.set(row, l * data.d));
+  const v = new Curvature(data.n, data.d, spec.depth).at(net, flat);
+  return { lambdaMax: v.lambdaMax, lambdaMaxRes: v.lambdaMaxRes, lambdaMin: v.lambdaMin, lambdaMinRes: v.lambdaMinRes, traceH: v.traceH };
 }
 
 /**
@@ -286,6 +342,7 @@ function finalState(b: BuildInput): FinalState {
     l1,
     l2,
     wNorm,
+    balance: balanceOf(flat, data.d, spec.depth),
   };
 }
 
@@ -293,17 +350,29 @@ function finalState(b: BuildInput): FinalState {
 export const TRAJECTORY_COLUMNS = ["step", "t", "loss", "logLoss", "logGradNorm", "l1", "l2", "wNorm", "minMargin", "marginL1", "marginL2", "marginW", "gradNorm", "gNorm", "pertNorm", "dominant"] as const;
 
 /**
- * The CSV header of a trajectory. CSV is read by people and spreadsheets, so coordinates count from 1
- * there, as in the paper: β's columns are beta_1 … beta_d and `dominant` holds j + 1 (JSON and
- * JSON Lines keep 0-based indices).
+ * The curvature columns after TRAJECTORY_COLUMNS in files: `balance` always, the others when the run
+ * wrote them (docs/MODEL.md, "Curvature and balance").
  */
-export function trajectoryCsvHeader(d: number): string {
-  return [...TRAJECTORY_COLUMNS, ...Array.from({ length: d }, (_, j) => `beta_${j + 1}`)].join(",");
+export const CURVATURE_COLUMNS = ["balance", "lambdaMax", "lambdaMaxRes", "lambdaMin", "lambdaMinRes", "traceH", "edgeGD", "edgeSAM"] as const;
+
+/** The curvature columns a trajectory carries, in file order. */
+export function curvatureColumns(t: Pick<Trajectory, (typeof CURVATURE_COLUMNS)[number]>): (typeof CURVATURE_COLUMNS)[number][] {
+  return CURVATURE_COLUMNS.filter((c) => t[c] !== undefined);
 }
 
-/** Row i of a trajectory as a CSV line (see {@link trajectoryCsvHeader}). */
+/**
+ * The CSV header of a trajectory. CSV is read by people and spreadsheets, so coordinates count from 1
+ * there, as in the paper: β's columns are beta_1 … beta_d and `dominant` holds j + 1 (JSON and
+ * JSON Lines keep 0-based indices). `t` (a trajectory of the run) adds its curvature columns.
+ */
+export function trajectoryCsvHeader(d: number, t?: Trajectory): string {
+  return [...TRAJECTORY_COLUMNS, ...(t ? curvatureColumns(t) : []), ...Array.from({ length: d }, (_, j) => `beta_${j + 1}`)].join(",");
+}
+
+/** Row i of a trajectory as a CSV line (see {@link trajectoryCsvHeader}; with its curvature columns). */
 export function trajectoryCsvRow(t: Trajectory, i: number): string {
   const vals = TRAJECTORY_COLUMNS.map((c) => String(c === "dominant" ? t.dominant[i]! + 1 : t[c][i]));
+  for (const c of curvatureColumns(t)) vals.push(String(t[c]![i]));
   for (const v of t.beta[i] ?? []) vals.push(String(v));
   return vals.join(",");
 }
@@ -312,7 +381,7 @@ export function trajectoryCsvRow(t: Trajectory, i: number): string {
 export function trajectoryToCsv(r: Result): string {
   const t = r.trajectory;
   const d = t.beta.length ? r.data.d : 0;
-  const lines = [trajectoryCsvHeader(d)];
+  const lines = [trajectoryCsvHeader(d, t)];
   for (let i = 0; i < t.step.length; i++) lines.push(trajectoryCsvRow(t, i));
   return lines.join("\n") + "\n";
 }

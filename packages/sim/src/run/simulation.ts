@@ -69,7 +69,7 @@ export class Simulation {
     this.loss = spec.loss;
     this.lr = spec.lr;
     this.rho = spec.rho;
-    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule, group: spec.sam?.group, rhoSchedule: spec.rhoSchedule, rhoSteps: spec.steps, batch: spec.batch, batchSeed: spec.seed, xi: spec.sam?.xi, ascentSteps: spec.sam?.ascentSteps };
+    const init = { x, y, n, d, depth: spec.depth, w0, schedule: this.schedule, recordBeta: this.recordBeta, algo: spec.algo, loss: spec.loss, lr: spec.lr, rho: spec.rho, lrSchedule: spec.lrSchedule, group: spec.sam?.group, rhoSchedule: spec.rhoSchedule, rhoSteps: spec.steps, batch: spec.batch, batchSeed: spec.seed, xi: spec.sam?.xi, ascentSteps: spec.sam?.ascentSteps, sharpness: spec.record.sharpness === true };
     if (isFlowSpec(spec)) this.flowRun = createFlowRun(spec, init);
     this.run = this.flowRun ?? (spec.engine === "reference" ? new ReferenceRun(init) : new WasmRun(init, { threads: opts.threads, xF32 }));
     this.maybeSwitch();

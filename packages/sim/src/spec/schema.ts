@@ -174,6 +174,8 @@ export const RecordSchema = z.strictObject({
   every: int(1, LIMITS.maxSteps, "an integer k ≥ 1").optional(),
   /** Record β at every point: true, false, or "auto" (when d ≤ 2048). */
   beta: z.union([z.boolean(), z.literal("auto")], { error: 'expected true, false or "auto"' }).default("auto"),
+  /** Record λ_max, λ_min (with their Lanczos residuals) and tr H of the Hessian at every point (docs/MODEL.md, "Curvature and balance"). */
+  sharpness: z.boolean({ error: "expected true or false" }).optional(),
 });
 
 const TopSchema = z.strictObject({

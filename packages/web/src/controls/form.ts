@@ -11,7 +11,7 @@ import { h } from "../ui/dom.js";
 import { ALGO_LABEL } from "../ui/format.js";
 import { DataEditor } from "./data-editor.js";
 
-export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "family", "playback", "speed", "share", "export"] as const;
+export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "family", "sharpness", "playback", "speed", "share", "export"] as const;
 export type ControlId = (typeof CONTROL_IDS)[number];
 
 const SPEEDS = ["auto", "1", "10", "100", "1000", "10000", "100000"];
@@ -147,6 +147,13 @@ export class Controls {
     if (has("seed")) model.append(this.field("Seed", this.num("seed", { min: 0, step: 1 }, apply), "seed"));
     if (model.children.length > 1) form.append(model);
     if (has("family")) form.append(this.familyFields(apply));
+    if (has("sharpness")) {
+      // record.sharpness: the worker's engine computes λ_max and tr H at every recorded point
+      const box = h("input", { type: "checkbox" });
+      box.addEventListener("change", apply);
+      this.fields.sharpness = box;
+      form.append(h("fieldset", {}, h("legend", {}, "Measure"), this.field("Sharpness (λ_max, tr H)", box, "sharpness")));
+    }
     if (has("init")) {
       const fs = h("fieldset", {}, h("legend", {}, "Initialization"));
       const mode = this.select(
@@ -279,6 +286,8 @@ export class Controls {
     set("switchStep", spec.switch?.step ?? "");
     set("switchAlgo", spec.switch?.algo ?? "sam-l2");
     set("switchRho", spec.switch?.rho ?? "");
+    const sharp = this.fields.sharpness as HTMLInputElement | undefined;
+    if (sharp) sharp.checked = spec.record.sharpness === true;
     const init = spec.init;
     if ("values" in init) {
       set("initMode", "values");
@@ -382,6 +391,11 @@ export class Controls {
     spec.steps = numOr("steps", cur.steps);
     spec.seed = numOr("seed", cur.seed);
     if (this.fields.samGroup) this.familyFromForm(spec);
+    const sharp = this.fields.sharpness as HTMLInputElement | undefined;
+    if (sharp) {
+      const { sharpness: _, ...rec } = cur.record;
+      spec.record = sharp.checked ? { ...rec, sharpness: true } : rec;
+    }
     const kind = val("dataKind");
     if (kind === "inline") spec.data = { x: edit.x.map((r) => [...r]), y: [...edit.y] };
     else if (kind === "single") spec.data = { generator: "single", d: numOr("genD", 5), scale: numOr("genScale", 1) };

@@ -25,6 +25,13 @@ export class Series {
   minMargin: number[] = [];
   dominant: number[] = [];
   beta: Float64Array[] = [];
+  /** max_j [max_l w_lj² − min_l w_lj²] (always recorded). */
+  balance: number[] = [];
+  /** λ_max of the Hessian and its edges of stability (NaN unless the spec records sharpness; edges NaN for flows). */
+  lambdaMax: number[] = [];
+  traceH: number[] = [];
+  edgeGD: number[] = [];
+  edgeSAM: number[] = [];
 
   /** Called once per progress message of the run. */
   append(rows: Float64Array, stride: number): void {
@@ -39,6 +46,11 @@ export class Series {
       this.wNorm.push(rows[o + REC.WNORM]!);
       this.minMargin.push(rows[o + REC.MIN_MARGIN]!);
       this.dominant.push(rows[o + REC.DOMINANT]!);
+      this.balance.push(rows[o + REC.BALANCE]!);
+      this.lambdaMax.push(rows[o + REC.LAMBDA_MAX]!);
+      this.traceH.push(rows[o + REC.TRACE_H]!);
+      this.edgeGD.push(rows[o + REC.EDGE_GD]!);
+      this.edgeSAM.push(rows[o + REC.EDGE_SAM]!);
       if (stride > REC.FIXED) this.beta.push(rows.slice(o + REC.FIXED, o + stride));
     }
   }

@@ -1,4 +1,5 @@
 /** Every view, by id: adding a view is one module in this folder and one line here (see README). */
+import { balanceView, sharpnessView } from "./curvature.js";
 import { compareView } from "./compare.js";
 import { cosineView } from "./cosine.js";
 import { dominantView } from "./dominant.js";
@@ -30,6 +31,10 @@ export function createView(id: ViewId, ctx: ViewContext, compare: [string, strin
       return phaseView(ctx);
     case "table":
       return tableView(ctx);
+    case "sharpness":
+      return sharpnessView(ctx);
+    case "balance":
+      return balanceView(ctx);
   }
 }
 

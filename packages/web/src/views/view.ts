@@ -11,7 +11,7 @@ import { h, type Child } from "../ui/dom.js";
 import type { RunSession, SessionTopics } from "../worker/session.js";
 import { decimateIndices, type XY } from "./charts.js";
 
-export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table"] as const;
+export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table", "sharpness", "balance"] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 /** Points per line drawn (decimated from the recorded points). */
