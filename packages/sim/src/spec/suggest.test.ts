@@ -44,7 +44,7 @@ describe("spec errors name the nearest valid field or value", () => {
   });
 
   it("an enum value, with what was given", () => {
-    expect(message({ ...base, algo: "sam-l3" })).toBe('algo: expected one of "gd", "sam-l2", "sam-linf", "usam", got "sam-l3" (did you mean "sam-l2"?)');
+    expect(message({ ...base, algo: "sam-l3" })).toMatch(/^algo: expected one of "gd", "sam-l2", .*, got "sam-l3" \(did you mean "sam-l2"\?\)$/);
     expect(message({ ...base, record: { spacing: "lin" } })).toBe('record.spacing: expected "log" or "linear", got "lin" (did you mean "linear"?)');
     expect(message({ version: 1, data: { generator: "gausian-sparse" } })).toMatch(/got "gausian-sparse" \(did you mean "gaussian-sparse"\?\)$/);
   });
