@@ -120,7 +120,8 @@ EOF
 
   local t0=$SECONDS
   # Each daemon in the foreground of its own session: $! is its pid (no pid file to trust). Started
-  # from the state folder, so that no daemon keeps the caller's folder busy.
+  # from the state folder, so that no daemon keeps the caller's folder busy; slurmctld with -c: no
+  # job of an earlier `up` comes back.
   cd "$DIR"
   setsid setpriv --reuid=munge --regid=munge --init-groups munged --foreground \
     --socket="$DIR/munge-run/munge.socket" --key-file="$DIR/munge/munge.key" \
@@ -131,7 +132,7 @@ EOF
   munge -n --socket="$DIR/munge-run/munge.socket" | unmunge --socket="$DIR/munge-run/munge.socket" >/dev/null 2>&1 ||
     { down; die "munged did not start: $(tail -3 "$DIR/munge/munged.log" "$DIR/log/munged.out" 2>/dev/null)"; }
 
-  SLURM_CONF="$CONF" setsid slurmctld -D -f "$CONF" </dev/null >>"$DIR/log/slurmctld.out" 2>&1 &
+  SLURM_CONF="$CONF" setsid slurmctld -D -c -f "$CONF" </dev/null >>"$DIR/log/slurmctld.out" 2>&1 &
   echo $! >"$PIDS/slurmctld"
   SLURM_CONF="$CONF" setsid slurmd -D -f "$CONF" </dev/null >>"$DIR/log/slurmd.out" 2>&1 &
   echo $! >"$PIDS/slurmd"
