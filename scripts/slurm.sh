@@ -62,6 +62,11 @@ up() {
 
   mkdir -p "$DIR" "$PIDS"
   chmod 755 "$DIR"
+  # munged and slurmctld run as their own users: every folder above $DIR must let them in.
+  for u in munge slurm; do
+    setpriv --reuid="$u" --regid="$u" --clear-groups test -x "$DIR" ||
+      die "$DIR: the $u user cannot enter it (a folder above it is private?); choose another SAMLAB_SLURM_DIR"
+  done
   # munge: its own key and socket, in folders owned by munge (munged checks their owner and mode)
   install -d -o munge -g munge -m 700 "$DIR/munge"
   install -d -o munge -g munge -m 755 "$DIR/munge-run"

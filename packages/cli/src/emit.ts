@@ -58,9 +58,10 @@ function slurmScript(o: EmitOptions): string {
 #SBATCH --time=02:00:00
 #SBATCH --output=logs/%x-%A_%a.out
 set -euo pipefail
+# ${o.shards} written out, not $SLURM_ARRAY_TASK_COUNT: that is 1 when a task is resubmitted alone.
 samlab sweep ${shellWord(o.file)} \\
   --out ${shardDir}"\${SLURM_ARRAY_TASK_ID}" \\
-  --shard "\${SLURM_ARRAY_TASK_ID}/\${SLURM_ARRAY_TASK_COUNT}" \\
+  --shard "\${SLURM_ARRAY_TASK_ID}/${o.shards}" \\
   --workers "\${SLURM_CPUS_PER_TASK}" --progress --force
 `;
 }
