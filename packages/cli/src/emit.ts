@@ -78,7 +78,8 @@ function parallelScript(o: EmitOptions): string {
   const jobs = o.workers > 1 ? ` -j $(( ($(nproc) + ${o.workers - 1}) / ${o.workers} ))` : "";
   const indices = Array.from({ length: o.shards }, (_, i) => i).join(" ");
   return `#!/bin/bash
-# ${o.file}: ${o.shards} shards of the sweep as GNU parallel jobs, ${o.workers > 1 ? `${o.workers} worker threads each, as many at once as the cores allow` : "one per core at a time"}, then the merge (docs/SCALING.md).
+# ${o.file}: ${o.shards} shards of the sweep as GNU parallel jobs (${o.workers > 1 ? `${o.workers} worker threads each, as many at once as the cores allow` : "one per core at a time"}),
+# then the merge (docs/SCALING.md).
 # Made by: ${madeBy(o)}
 # Run it again after a failure or a kill: the shards the joblog records as done are skipped
 # (--resume-failed), the others run again from the start (--force).
