@@ -29,7 +29,7 @@ const LOCAL = "--shards 4 --workers 1";
 const DOCS = "--shards 16 --workers 8";
 
 describe.skipIf(missing.length > 0)("the Slurm recipe of docs/SCALING.md on a one-node Slurm", () => {
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   const whole = join(tmp, "whole");
 
   beforeAll(() => {
