@@ -16,7 +16,7 @@ export const CLI = join(REPO, "packages/cli/dist/cli.js");
 export const SWEEP = {
   version: 1,
   name: "cluster recipe",
-  base: { version: 1, data: { x: [[1, 2, 3], [2, -1, 0.5]], y: [1, -1] }, depth: 2, algo: "sam-l2", lr: 0.05, steps: 1500, record: { points: 30 } },
+  base: { version: 1, data: { x: [[1, 2, 3], [2, -1, 0.5]], y: [1, -1] }, depth: 2, algo: "sam-l2", lr: 0.05, steps: 500, record: { points: 20 } },
   grid: { rho: [0.01, 0.05, 0.1], "init.alpha": [0.05, 0.2, 0.5] },
   list: [{ algo: "sam-l2" }, { algo: "gd" }, { algo: "sam-linf" }, { algo: "usam" }],
 };
