@@ -87,7 +87,7 @@ up() {
   node="$(slurmd -C | head -1)"
   case "$node" in NodeName=*) ;; *) die "slurmd -C printed no node line: $node" ;; esac
   cat >"$CONF" <<EOF
-# written by scripts/slurm.sh up; removed by nothing (the state folder is the caller's)
+# written by scripts/slurm.sh up
 ClusterName=samlab
 SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
