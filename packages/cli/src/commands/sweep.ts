@@ -12,6 +12,7 @@ import { expandSweep, getPath, parseShard, shardIndices, SweepError, type Shard,
 import cliProgress from "cli-progress";
 import { Command } from "commander";
 import Tinypool from "tinypool";
+import { emitScript, parseEngine } from "../emit.js";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { readJsonFile, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
@@ -111,6 +112,8 @@ interface SweepOptions {
   quiet?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  emit?: string;
+  shards?: string;
 }
 
 export function sweepCommand(): Command {
@@ -124,7 +127,9 @@ export function sweepCommand(): Command {
     .option("--progress", "print plain progress lines on stderr when it is not a terminal")
     .option("-q, --quiet", "no progress and no summary")
     .option("--force", "overwrite a folder that already holds sweep output")
-    .option("--dry-run", "validate and list the runs (of the shard), run nothing");
+    .option("--dry-run", "validate and list the runs (of the shard), run nothing")
+    .option("--emit <engine>", "print a script that runs the sweep as shards on slurm (a job array) or parallel (GNU parallel) and merges them; run nothing")
+    .option("--shards <N>", "with --emit: the number of shards (default 4); --workers is then the threads per shard (default 1), --out the folder for out/shard-i and out/all (default out)");
   cmd.addHelpText(
     "after",
     `
@@ -132,6 +137,7 @@ Examples:
   samlab sweep sweep.json --out runs/
   samlab sweep sweep.json --out shard-1 --shard 1/4 --workers 2
   samlab merge shard-0 shard-1 shard-2 shard-3 --out all
+  samlab sweep sweep.json --emit slurm --shards 16 --workers 8 > sweep.sbatch
 
 Exit codes: 0 every run completed (diverged runs are rows with status "nonfinite"), 1 a run failed
 with an internal error, 2 bad input, 130 interrupted (the runs finished so far are written).`,
@@ -147,6 +153,8 @@ with an internal error, 2 bad input, 130 interrupted (the runs finished so far a
 }
 
 async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
+  if (opts.emit !== undefined) return emitAction(file, opts);
+  if (opts.shards !== undefined) throw new CliError("--shards: only with --emit (to run one shard: --shard i/N)");
   const workers = opts.workers === undefined ? availableParallelism() : positiveInt(opts.workers, "--workers");
   let shard: Shard | null = null;
   if (opts.shard !== undefined) {
@@ -293,5 +301,18 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
     return EXIT.internal;
   }
   if (status.nonfinite && !opts.quiet) process.stderr.write(`samlab: ${status.nonfinite} run${status.nonfinite > 1 ? "s" : ""} diverged (status "nonfinite" in runs.csv)\n`);
+  return EXIT.ok;
+}
+
+/** --emit: checks the sweep file (a bad one fails here, not on the cluster) and prints the script. */
+function emitAction(file: string, opts: SweepOptions): number {
+  const engine = parseEngine(opts.emit!);
+  if (opts.shard !== undefined) throw new CliError("--shard: not with --emit (the script runs every shard; --shards sets how many)");
+  if (opts.dryRun) throw new CliError("--dry-run: not with --emit (--emit runs nothing)");
+  const shards = opts.shards === undefined ? 4 : positiveInt(opts.shards, "--shards");
+  const workers = opts.workers === undefined ? 1 : positiveInt(opts.workers, "--workers");
+  const runs = loadSweep(file).runs.length;
+  if (shards > runs) throw new CliError(`--shards ${shards}: more shards than the sweep's ${runs} runs`);
+  process.stdout.write(emitScript({ engine, file, shards, workers, out: opts.out ?? "out" }));
   return EXIT.ok;
 }
