@@ -19,8 +19,11 @@ interface FlagDef {
 }
 
 function num(text: string, flag: string): number {
-  const v = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a number, got "${text}"`);
+  const t = text.trim();
+  const v = Number(t);
+  // "1e999" is a number, too large for a double: say so, not "expected a number"
+  if (/^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/.test(t) && !Number.isFinite(v)) throw new CliError(`${flag}: ${JSON.stringify(text)} is too large for a double (it overflows to Infinity; the largest double is about 1.8e308)`);
+  if (t === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a number, got "${text}"`);
   return v;
 }
 
@@ -103,7 +106,7 @@ export interface SpecFromFlags {
 
 /**
  * Merges `--spec FILE` (or an empty spec) with the flags given. Without --spec and without data
- * flags the data defaults to x = (1, 2) with y = +1.
+ * flags the data defaults to x = (1, 2) with y = +1; a spec file must give its `data` (or a data flag).
  */
 export function specFromOptions(opts: Record<string, string | undefined>, defaults: Raw = {}): SpecFromFlags {
   const base: Raw = opts.spec !== undefined ? (readJsonFile(opts.spec) as Raw) : { version: 1, ...defaults };
@@ -131,7 +134,7 @@ export function specFromOptions(opts: Record<string, string | undefined>, defaul
     if (!prev || !("x" in prev)) throw new CliError("--y: needs examples, from --x or the spec file's data.x");
     spec.data = { ...prev, y: values.get("y") };
   }
-  if (spec.data === undefined) spec.data = { x: [[1, 2]], y: [1] };
+  if (spec.data === undefined && opts.spec === undefined) spec.data = { x: [[1, 2]], y: [1] };
   for (const k of ["x", "y", "n", "d", "k", "minMargin", "noise", "testSize", "gen"]) values.delete(k);
 
   if (values.has("alpha")) {

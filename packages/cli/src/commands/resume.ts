@@ -41,7 +41,7 @@ Exit codes: as for samlab run (0, 1, 2, 3, 130, 143).`,
       if (every !== undefined) opts.checkpointEvery = every;
       const state = readCheckpoint(file);
       const checkpoint = opts.checkpoint ?? (file === "-" ? undefined : file);
-      await executeRun({ state }, { ...opts, ...(checkpoint !== undefined ? { checkpoint } : {}) });
+      await executeRun({ state, file }, { ...opts, ...(checkpoint !== undefined ? { checkpoint } : {}) });
     } catch (e) {
       process.exitCode = reportError(e);
     }

@@ -46,6 +46,8 @@ export interface DataInfo {
   /** Image shape [height, width] when the features are pixels. */
   shape?: [number, number];
   featureNames?: string[];
+  /** "sha256:…" of every byte read (as stored, compressed or not; both files of an IDX pair): checkpoints record it and resume checks it. */
+  contentHash?: string;
   /** Absent when the check was switched off (data.separability: false). */
   separability?: Separability;
   loadMs: number;

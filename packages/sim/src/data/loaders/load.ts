@@ -9,13 +9,17 @@ import { LIMITS, type DataFile, type DataSource } from "../../spec/schema.js";
 import { parseCsv } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
-import { canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
+import { canonicalLabel, checkClassesPresent, listLabels, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
 import { parseLibsvm } from "./libsvm.js";
 import type { RawTable } from "./table.js";
 import { complementIndices, maxAbs, scaleInPlace, standardizeInPlace, subsampleIndices, takeRows } from "./preprocess.js";
+import { Sha256 } from "../../math/sha256.js";
+import { rawChunks, type DataInput } from "./input.js";
 import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
 
 export interface LoadOptions {
+  /** The network depth: depth·d is checked against the spec cap as soon as d is known. */
+  depth?: number;
   /** How to open paths and URLs (default: fetch for URLs, node:fs for paths). */
   open?: Opener;
   /** Skip the separability LP whatever the spec says. */
@@ -29,7 +33,11 @@ function now(): number {
 /** Loads a data file or named source; `seed` is the spec's seed (used when data.seed is absent). */
 export async function loadDataset(data: DataFile | DataSource, seed: number, options: LoadOptions = {}): Promise<LoadedDataset> {
   const t0 = now();
-  const open = options.open ?? openInput;
+  // every byte read (compressed, as stored) goes through one content hash: a checkpoint records it,
+  // and resuming on a data file that changed since is refused (run/checkpoint.ts)
+  const hash = new Sha256();
+  const baseOpen = options.open ?? openInput;
+  const open: Opener = async (f) => tap(await baseOpen(f), hash);
   const s = data.seed ?? seed;
   let table: RawTable;
   let format: DataInfo["format"];
@@ -53,8 +61,8 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
       const input = await open(data.file);
       table =
         format === "csv"
-          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells })
-          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells });
+          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells, maxD: LIMITS.maxD })
+          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells, maxD: LIMITS.maxD });
     }
   } else if (data.source === "fashion-mnist") {
     const dir = fashionMnistDir(data.dir);
@@ -87,7 +95,12 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
   }
 
   const file = "file" in data ? data.file : origin;
+  if (options.depth !== undefined && options.depth * table.d > LIMITS.maxCells) {
+    throw new DataError(file, `d = ${table.d} features with depth ${options.depth}: depth·d = ${options.depth * table.d} is more than the ${LIMITS.maxCells} allowed`);
+  }
   const selected = table.selected ?? table.n;
+  // before subsampling (a small n may leave out a class by chance; a misspelt class never has rows)
+  if (selection && !table.labelsChecked) checkClassesPresent(selection, table.labels, file, table.labelsSeen);
   rows ??= subsampleIndices(table.n, data.n, s, file);
   const n = rows.length;
   const d = table.d;
@@ -120,12 +133,21 @@ export async function loadDataset(data: DataFile | DataSource, seed: number, opt
       standardized: data.standardize === true,
       ...(table.shape ? { shape: table.shape } : {}),
       ...(table.featureNames ? { featureNames: table.featureNames } : {}),
+      contentHash: "sha256:" + hash.hex(),
       loadMs: 0,
     },
   };
   if (data.separability !== false && !options.skipSeparability) ds.info.separability = await checkSeparability(ds);
   ds.info.loadMs = now() - t0;
   return ds;
+}
+
+/** Passes an input's raw chunks through unchanged, adding them to `hash`. */
+async function* tap(input: DataInput, hash: Sha256): AsyncGenerator<Uint8Array> {
+  for await (const c of rawChunks(input)) {
+    hash.update(c);
+    yield c;
+  }
 }
 
 /**
@@ -146,9 +168,11 @@ export async function checkSeparability(ds: Dataset): Promise<Separability> {
 async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string, selection: LabelSelection | undefined, n: number | undefined, seed: number): Promise<RawTable> {
   const lab = await parseIdx(await open(labelsFile), labelsFile, { ndims: 1 });
   const all = Array.from(lab.data, (v) => canonicalLabel(String(v)));
+  const seen = [...new Set(all)];
   const candidates: number[] = [];
   for (let i = 0; i < all.length; i++) if (!selection || selection.keep(all[i]!)) candidates.push(i);
-  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}`);
+  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}; the labels are: ${listLabels(seen)}`);
+  if (selection) checkClassesPresent(selection, all, labelsFile, seen);
   const chosen = subsampleIndices(candidates.length, n, seed, labelsFile).map((k) => candidates[k]!);
   const mask = new Uint8Array(all.length);
   for (const i of chosen) mask[i] = 1;
@@ -163,6 +187,8 @@ async function loadIdxPair(open: Opener, imagesFile: string, labelsFile: string,
     labels: chosen.map((i) => all[i]!),
     rowsRead: all.length,
     selected: candidates.length,
+    labelsSeen: seen.slice(0, 1000),
+    labelsChecked: true,
     ...(img.dims.length === 3 ? { shape: [img.dims[1]!, img.dims[2]!] as [number, number] } : {}),
   };
 }
