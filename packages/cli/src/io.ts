@@ -153,7 +153,7 @@ export function checkWritable(path: string, flag: string): void {
   const probe = join(dir, `.${basename(path)}.${process.pid}.probe.tmp`);
   try {
     if (existsSync(path) && statSync(path).isDirectory()) throw Object.assign(new Error("it is a folder"), { code: "EISDIR" });
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     const fd = openSync(probe, "wx");
     closeSync(fd);
     unlinkSync(probe);
@@ -173,31 +173,55 @@ export function checkWritable(path: string, flag: string): void {
 /**
  * The output policy of every command: an output that exists already is refused unless `force`, and
  * two outputs of one command may not be the same file. `outputs` are [path, flag] pairs (absent
- * paths skipped); `inputs` are files the command reads, which no output may overwrite either (a
- * resumed checkpoint is both: pass it in `allowed`).
+ * paths skipped); `inputs` are files the command reads, which no output may overwrite either —
+ * except `allowed`, one [path, flag] output that may (`resume FILE` continues its checkpoints in FILE).
  */
-export function checkOutputs(outputs: [string | undefined, string][], force: boolean, inputs: [string, string][] = [], allowed: string[] = []): void {
+export function checkOutputs(outputs: [string | undefined, string][], force: boolean, inputs: [string, string][] = [], allowed?: [string, string]): void {
   const seen = new Map<string, string>();
-  const ok = new Set(allowed.map((p) => resolve(p)));
   for (const [p, what] of inputs) if (p !== "-") seen.set(resolve(p), what);
   for (const [p, flag] of outputs) {
     if (p === undefined) continue;
     const abs = resolve(p);
+    const ok = allowed !== undefined && allowed[1] === flag && resolve(allowed[0]) === abs;
     const other = seen.get(abs);
-    if (other !== undefined && !ok.has(abs)) throw new CliError(`${flag} ${oneLine(p)}: the same file as ${other}; give each output its own file`);
+    if (other !== undefined && !ok) throw new CliError(`${flag} ${oneLine(p)}: the same file as ${other}; give each output its own file`);
     seen.set(abs, flag);
-    if (!force && !ok.has(abs) && existsSync(abs)) throw new CliError(`${flag} ${oneLine(p)}: exists already; use --force to overwrite it, or another name`);
+    if (!force && !ok && existsSync(abs)) throw new CliError(`${flag} ${oneLine(p)}: exists already; use --force to overwrite it, or another name`);
+  }
+}
+
+/**
+ * Makes a folder and its missing parents, one level at a time. (Node's `mkdirSync(…, { recursive:
+ * true })` loops forever in a folder that refuses new entries with ENOENT, such as /proc.)
+ */
+export function makeDir(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
   }
 }
 
 /** Writes all of `data` to `fd`, however many calls it takes (a write may be short: a full disk, a file-size limit, a signal). */
 export function writeAll(fd: number, data: Uint8Array): void {
   let off = 0;
-  while (off < data.length) {
-    const k = writeSync(fd, data, off, data.length - off);
-    // no progress without an error: the device takes no more (POSIX allows a 0-byte write to mean that)
-    if (k <= 0) throw Object.assign(new Error("the write made no progress"), { code: "ENOSPC" });
-    off += k;
+  try {
+    while (off < data.length) {
+      const k = writeSync(fd, data, off, data.length - off);
+      // no progress without an error: the device takes no more (POSIX allows a 0-byte write to mean that)
+      if (k <= 0) throw Object.assign(new Error("the write made no progress"), { code: "ENOSPC" });
+      off += k;
+    }
+  } catch (e) {
+    // how far it got, for a caller that keeps what was written (a stream cut back to whole lines)
+    throw Object.assign(e as Error, { written: off });
   }
 }
 
@@ -210,8 +234,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   const tmp = tempName(path);
   let fd: number | undefined;
   try {
-    const dir = dirname(path);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    makeDir(dirname(path));
     fd = openSync(tmp, "w");
     writeAll(fd, typeof content === "string" ? Buffer.from(content) : content);
     fsyncSync(fd);

@@ -90,6 +90,8 @@ export function addSpecOptions(cmd: Command): Command {
 
 function setPath(obj: Raw, path: string, value: unknown): void {
   const parts = path.split(".");
+  // the paths are this file's own, but a setter never walks into a prototype whatever it is given
+  if (parts.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) throw new CliError(`${path}: a spec path may not contain __proto__, constructor or prototype`);
   let o = obj;
   for (const p of parts.slice(0, -1)) {
     if (typeof o[p] !== "object" || o[p] === null || Array.isArray(o[p])) o[p] = {};

@@ -82,13 +82,19 @@ export class TrajectoryStream {
       writeAll(this.fd, data);
       this.bytes += data.length;
     } catch (e) {
+      // keep the whole lines that made it (a short write ends mid-line): cut after the last newline written
+      const written = (e as { written?: number }).written ?? 0;
+      const keep = written > 0 ? data.lastIndexOf(10, written - 1) + 1 : 0;
+      let lines = 0;
+      for (let i = 0; i < keep; i++) if (data[i] === 10) lines++;
       try {
-        ftruncateSync(this.fd, this.bytes);
+        ftruncateSync(this.fd, this.bytes + keep);
       } catch {
         /* the cut is best effort: the error below is what matters */
       }
       this.close();
-      throw new CliError(`--stream ${this.path}: cannot write: ${writeErrorText(e)}; the file keeps the ${this.written} whole points written before`);
+      const points = this.written + Math.max(0, lines - (this.csv && this.bytes === 0 ? 1 : 0));
+      throw new CliError(`--stream ${this.path}: cannot write: ${writeErrorText(e)}; the file keeps the ${points} whole points written before`);
     }
   }
 

@@ -3,12 +3,12 @@
  * sweep output, after checking that they come from the same sweep (the hash in sweep.json), that
  * every shard 0…N−1 is there once and complete, and that each holds exactly its runs.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, unlinkSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SWEEP_LIMITS, shardIndices } from "@samlab/sim/sweep";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { readJsonFile, readTextFile, writeErrorText, writeFileAtomic } from "../io.js";
+import { makeDir, readJsonFile, readTextFile, writeErrorText, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
 import { ManifestError, parseManifest, resultFile, type SweepManifest, manifestJson } from "../sweep-output.js";
 
@@ -164,7 +164,7 @@ function mergeAction(dirs: string[], opts: MergeOptions): number {
     }
   }
   if (withResults) {
-    mkdirSync(join(out, "results"), { recursive: true });
+    makeDir(join(out, "results"));
     for (const p of parts) for (const k of p.lines.keys()) copyFileAtomic(join(p.dir, resultFile(k)), join(out, resultFile(k)));
   }
   const csv = [parts[0]!.header, ...lines].join("\n") + "\n";

@@ -5,7 +5,6 @@
  * checkpoint, then exits 130.
  */
 import { checkpointToJson, isFlowSpec, parseSpec, simulateStream, trajectoryToCsv, type Result, type SimulationState, type Spec } from "@samlab/sim";
-import { resolve as resolvePath } from "node:path";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
 import { existsSync } from "node:fs";
@@ -120,7 +119,7 @@ export async function executeRun(start: { spec: unknown; flagOf?: (field: string
     ],
     opts.force === true,
     resumedFrom !== undefined ? [[resumedFrom, "the checkpoint being resumed"]] : [],
-    resumedFrom !== undefined && checkpointPath !== undefined && resolvePath(checkpointPath) === resolvePath(resumedFrom) ? [resumedFrom] : [],
+    resumedFrom !== undefined ? [resumedFrom, "--checkpoint"] : undefined,
   );
   for (const [p, flag] of [[checkpointPath, "--checkpoint"], [opts.out, "--out"], [opts.stream, "--stream"]] as const) {
     if (!p) continue;

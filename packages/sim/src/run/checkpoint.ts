@@ -32,6 +32,15 @@ function partHash(doc: Record<string, unknown>, fields: readonly string[]): stri
   return sha256(canonicalJson(fields.map((f) => doc[f] ?? null)));
 }
 
+/** Checks one part's content hash; throws a CheckpointError naming the part. */
+function checkPart(doc: Record<string, unknown>, integrity: Record<string, unknown>, k: keyof typeof INTEGRITY_PARTS): void {
+  const part = INTEGRITY_PARTS[k];
+  if (typeof integrity[k] !== "string") throw new CheckpointError(`integrity.${k}`, 'required: expected a content hash "sha256:…" (checkpoints of samlab 0.2 carry none: resume those with 0.2, or start the run again)');
+  if (integrity[k] !== partHash(doc, part.fields)) {
+    throw new CheckpointError(`integrity.${k}`, `${part.what} does not match its content hash: the checkpoint was edited or damaged after it was written; refusing to resume from it`);
+  }
+}
+
 /** Caps on what a checkpoint may hold (it is a loader of outside data). */
 export const CHECKPOINT_LIMITS = {
   /** Characters of checkpoint JSON accepted by {@link parseCheckpointJson}. */
@@ -211,6 +220,9 @@ export function parseCheckpoint(value: unknown): SimulationState {
     throw e;
   }
   if (spec.mode === "flow") throw new CheckpointError("spec.mode", 'expected a discrete run (flows, "mode": "flow", are not checkpointed)');
+  // the spec's content hash before anything is checked against the spec: an edited spec is named as such
+  const integrity = obj(doc.integrity, "integrity");
+  checkPart(doc, integrity, "spec");
   const engine = oneOf(doc.engine, "engine", ["wasm", "reference"] as const);
   if (engine !== spec.engine) throw new CheckpointError("engine", `expected "${spec.engine}" (the spec's engine)`);
   const step = intIn(doc.step, "step", 0, spec.steps);
@@ -268,13 +280,7 @@ export function parseCheckpoint(value: unknown): SimulationState {
   }
   // The structure is valid (every size checked against the spec); now the content hashes: an edit that
   // keeps the structure (one weight, spec.rho, the step) is refused here, naming the part that changed.
-  const integrity = obj(doc.integrity, "integrity");
-  for (const [k, part] of Object.entries(INTEGRITY_PARTS)) {
-    if (typeof integrity[k] !== "string") throw new CheckpointError(`integrity.${k}`, 'required: expected a content hash "sha256:…" (checkpoints of samlab 0.2 carry none: resume those with 0.2, or start the run again)');
-    if (integrity[k] !== partHash(doc, part.fields)) {
-      throw new CheckpointError(`integrity.${k}`, `${part.what} does not match its content hash: the checkpoint was edited or damaged after it was written; refusing to resume from it`);
-    }
-  }
+  for (const k of Object.keys(INTEGRITY_PARTS) as (keyof typeof INTEGRITY_PARTS)[]) checkPart(doc, integrity, k);
   if (integrity.data !== undefined && (typeof integrity.data !== "string" || !/^sha256:[0-9a-f]{64}$/.test(integrity.data))) throw new CheckpointError("integrity.data", 'expected a content hash "sha256:…"');
   const dataHash = integrity.data as string | undefined;
   return { spec, engine, clock, t, hyper, w, rows, stride, computeMs, stepsDone, ...(every !== undefined ? { every } : {}), ...(lookBack ? { lookBack } : {}), ...(dataHash !== undefined ? { dataHash } : {}) };
