@@ -13,11 +13,24 @@ export const MAX_NESTING = 64;
  * exceeds `max`. Returns the path of the first too-deep value, or undefined when within bounds.
  */
 export function tooDeep(value: unknown, max = MAX_NESTING): string | undefined {
+  return scan(value, max, false);
+}
+
+/**
+ * The path of the first own "__proto__" key in a JSON value (JSON.parse makes it an own property;
+ * copying it with `o[k] = v` would set a prototype instead), or undefined. Walked iteratively.
+ */
+export function protoKey(value: unknown, max = MAX_NESTING): string | undefined {
+  return scan(value, max, true);
+}
+
+function scan(value: unknown, max: number, proto: boolean): string | undefined {
   const stack: [unknown, number, string][] = [[value, 0, ""]];
   while (stack.length) {
     const [v, depth, path] = stack.pop()!;
     if (typeof v !== "object" || v === null) continue;
-    if (depth >= max) return path || "(top)";
+    if (depth >= max) return proto ? undefined : path || "(top)";
+    if (proto && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (typeof v[i] === "object" && v[i] !== null) stack.push([v[i], depth + 1, `${path}[${i}]`]);
     } else {

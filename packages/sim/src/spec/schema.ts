@@ -4,7 +4,7 @@
  * and what was expected. docs/SPEC.md documents each field.
  */
 import { z } from "zod";
-import { MAX_NESTING, tooDeep } from "./guards.js";
+import { MAX_NESTING, protoKey, tooDeep } from "./guards.js";
 
 export const SPEC_VERSION = 1;
 
@@ -446,6 +446,8 @@ export function parseSpec(input: unknown): Spec {
   if (!isObject(input)) throw new SpecError("spec", "expected a JSON object");
   const deep = tooDeep(input);
   if (deep !== undefined) throw new SpecError(deep, `nested more than ${MAX_NESTING} levels deep (no spec field is)`);
+  const proto = protoKey(input);
+  if (proto !== undefined) throw new SpecError(proto, "a spec may not hold a __proto__ key");
   if (input.version === undefined) throw new SpecError("version", "required: expected 1");
   if (input.data === undefined) throw new SpecError("data", 'required: expected { x, y }, { generator, … }, { file, … } or { source, … } (docs/SPEC.md, "data")');
   const top = check(TopSchema, input, "");

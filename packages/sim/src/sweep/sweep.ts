@@ -13,7 +13,7 @@
  * per sweep by the CLI, the web page and the tests. docs/SWEEP.md documents the format.
  */
 import { z } from "zod";
-import { FORBIDDEN_KEYS, MAX_NESTING, canonicalJson, tooDeep } from "../spec/guards.js";
+import { FORBIDDEN_KEYS, MAX_NESTING, canonicalJson, protoKey, tooDeep } from "../spec/guards.js";
 import { parseSpec, SpecError, type Spec } from "../spec/schema.js";
 
 export { canonicalJson };
@@ -181,6 +181,8 @@ export function expandSweep(input: unknown): Sweep {
   // before anything walks it recursively (structuredClone, zod): a 10⁵-deep value overflows the stack
   const deep = tooDeep(input, MAX_NESTING + 2);
   if (deep !== undefined) throw new SweepError(deep, `nested more than ${MAX_NESTING + 2} levels deep (no sweep field is)`);
+  const proto = protoKey(input, MAX_NESTING + 2);
+  if (proto !== undefined) throw new SweepError(proto, "a sweep may not hold a __proto__ key");
   if ((input as Record<string, unknown>).version === undefined) throw new SweepError("version", "required: expected 1");
   const r = SweepSchema.safeParse(input);
   if (!r.success) {
