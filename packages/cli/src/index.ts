@@ -15,6 +15,7 @@ export { EXIT, CliError } from "./errors.js";
 export { writeFileAtomic, readJsonFile } from "./io.js";
 export { specFromOptions, SPEC_FLAGS } from "./spec-flags.js";
 export { humanSummary } from "./summary.js";
+export { ManifestError, parseManifest, SWEEP_OUTPUT_FORMAT, type SweepManifest } from "./sweep-output.js";
 
 export const VERSION = SAMLAB_VERSION;
 

@@ -26,9 +26,11 @@ export function protoKey(value: unknown, max = MAX_NESTING): string | undefined 
 
 function scan(value: unknown, max: number, proto: boolean): string | undefined {
   const stack: [unknown, number, string][] = [[value, 0, ""]];
+  const seen = new WeakSet<object>(); // an API caller's cyclic value is walked once, not forever
   while (stack.length) {
     const [v, depth, path] = stack.pop()!;
-    if (typeof v !== "object" || v === null) continue;
+    if (typeof v !== "object" || v === null || seen.has(v)) continue;
+    seen.add(v);
     if (depth >= max) return proto ? undefined : path || "(top)";
     if (proto && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
     if (Array.isArray(v)) {

@@ -146,6 +146,15 @@ function overlaps(a: Segment[], b: Segment[]): boolean {
   return true;
 }
 
+/** The JSON length of a value (an API caller's cyclic or BigInt value: a nominal 16; its run's spec check reports it). */
+function jsonChars(v: unknown): number {
+  try {
+    return (JSON.stringify(v) ?? "").length;
+  } catch {
+    return 16;
+  }
+}
+
 /** A one-line rendering of an override value for messages. */
 function show(v: unknown): string {
   let s: string;
@@ -222,9 +231,9 @@ export function expandSweep(input: unknown): Sweep {
   }
   // every run holds its own copy of the base: a 60 KB base × 10⁵ runs would be gigabytes, so the
   // expanded size is estimated (from the JSON text) and capped before anything is copied
-  const baseChars = JSON.stringify(sw.base).length;
-  const gridChars = gridKeys.reduce((m, k) => m + grid[k]!.reduce((mx: number, v) => Math.max(mx, (JSON.stringify(v) ?? "").length), 0), 0);
-  const listChars = list.reduce((m, e) => Math.max(m, (JSON.stringify(e) ?? "").length), 0);
+  const baseChars = jsonChars(sw.base);
+  const gridChars = gridKeys.reduce((m, k) => m + grid[k]!.reduce((mx: number, v) => Math.max(mx, jsonChars(v)), 0), 0);
+  const listChars = list.reduce((m, e) => Math.max(m, jsonChars(e)), 0);
   const expanded = total * (baseChars + gridChars + listChars);
   if (expanded > SWEEP_LIMITS.maxExpandedChars) {
     throw new SweepError(
