@@ -29,7 +29,7 @@ export function resumeCommand(): Command {
     `
 Examples:
   samlab run --spec long.json --checkpoint long.ckpt.json --every 1e6 --out long.json   (killed or Ctrl-C)
-  samlab resume long.ckpt.json --out long.json
+  samlab resume long.ckpt.json --out long.json --force   (--force: Ctrl-C wrote a partial long.json)
 
 The resumed Result equals the uninterrupted run's bit for bit (all but "timing").
 Exit codes: as for samlab run (0, 1, 2, 3, 130, 143).`,

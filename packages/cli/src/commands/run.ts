@@ -231,7 +231,7 @@ Examples:
   samlab run --spec experiment.json --steps 1e6 --out result.json
   samlab run --gen gaussian-sparse --n 50 --d 100 --algo gd --json > result.json
   samlab run --spec long.json --checkpoint long.ckpt.json --every 1e6 --out long.json
-  samlab resume long.ckpt.json --out long.json
+  samlab resume long.ckpt.json --out long.json --force   (--force: Ctrl-C wrote a partial long.json)
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 the run diverged (non-finite value),
 130 interrupted by SIGINT (Ctrl-C), 143 terminated by SIGTERM (both write the partial Result and a checkpoint).`,
