@@ -1,7 +1,7 @@
 /**
  * Exit codes and one-line error reporting for every samlab command (documented in docs/CLI.md).
  */
-import { DataError, SpecError, oneLine } from "@samlab/sim";
+import { CheckpointError, DataError, SpecError, oneLine } from "@samlab/sim";
 
 export const EXIT = {
   ok: 0,
@@ -40,6 +40,11 @@ export function reportError(e: unknown, flagOf?: (field: string) => string | und
     const flag = flagOf?.(e.field);
     const where = flag ? `${flag} (spec field ${e.field})` : e.field;
     line(`invalid spec: ${where}: ${e.expected}`);
+    return EXIT.usage;
+  }
+  if (e instanceof CheckpointError) {
+    // a checkpoint that does not fit its run (found on resume: the data changed, the schedule differs)
+    line(`invalid checkpoint: ${e.message}`);
     return EXIT.usage;
   }
   if (e instanceof DataError) {

@@ -17,6 +17,7 @@ export { writeFileAtomic, readJsonFile } from "./io.js";
 export { specFromOptions, SPEC_FLAGS } from "./spec-flags.js";
 export { humanSummary } from "./summary.js";
 export { serveStatic, type StaticServer, type ServeOptions } from "./static-server.js";
+export { ManifestError, parseManifest, SWEEP_OUTPUT_FORMAT, type SweepManifest } from "./sweep-output.js";
 
 export const VERSION = SAMLAB_VERSION;
 

@@ -94,6 +94,8 @@ export function addSpecOptions(cmd: Command): Command {
 
 function setPath(obj: Raw, path: string, value: unknown): void {
   const parts = path.split(".");
+  // the paths are this file's own, but a setter never walks into a prototype whatever it is given
+  if (parts.some((p) => p === "__proto__" || p === "constructor" || p === "prototype")) throw new CliError(`${path}: a spec path may not contain __proto__, constructor or prototype`);
   let o = obj;
   for (const p of parts.slice(0, -1)) {
     if (typeof o[p] !== "object" || o[p] === null || Array.isArray(o[p])) o[p] = {};
@@ -110,7 +112,7 @@ export interface SpecFromFlags {
 
 /**
  * Merges `--spec FILE` (or an empty spec) with the flags given. Without --spec and without data
- * flags the data defaults to x = (1, 2) with y = +1.
+ * flags the data defaults to x = (1, 2) with y = +1; a spec file must give its `data` (or a data flag).
  */
 export function specFromOptions(opts: Record<string, string | undefined>, defaults: Raw = {}): SpecFromFlags {
   const base: Raw = opts.spec !== undefined ? (readJsonFile(opts.spec) as Raw) : { version: 1, ...defaults };
@@ -139,7 +141,7 @@ export function specFromOptions(opts: Record<string, string | undefined>, defaul
     if (!prev || !("x" in prev)) throw new CliError("--y: needs examples, from --x or the spec file's data.x");
     spec.data = { ...prev, y: values.get("y") };
   }
-  if (spec.data === undefined) spec.data = { x: [[1, 2]], y: [1] };
+  if (spec.data === undefined && opts.spec === undefined) spec.data = { x: [[1, 2]], y: [1] };
   for (const k of ["x", "y", "n", "d", "k", "minMargin", "noise", "testSize", "gen"]) values.delete(k);
 
   if (values.has("alpha")) {

@@ -5,9 +5,10 @@
  * names ({"step":…,"t":…,"loss":…,…,"beta":[…]}); FILE.csv gets the same header and rows as
  * `--out FILE.csv` (trajectoryToCsv). Called once per chunk (about every 50 ms) from `run`.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, fsyncSync, openSync } from "node:fs";
 import { REC, TRAJECTORY_COLUMNS, curvatureColumns, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, type Result, type Trajectory } from "@samlab/sim";
 import { CliError } from "./errors.js";
+import { writeAll, writeErrorText } from "./io.js";
 
 /** Point `i` of a trajectory as one JSON Lines record (the Result's column names; `beta` when recorded). */
 export function jsonLine(t: Trajectory, i: number): string {
@@ -32,6 +33,8 @@ export class TrajectoryStream {
   private headerDone = false;
   /** Points written so far (to add, at the end, any the Result holds that no chunk carried). */
   written = 0;
+  /** Bytes of whole lines in the file: after a failed write the file is cut back to them. */
+  private bytes = 0;
 
   constructor(
     readonly path: string,
@@ -53,9 +56,15 @@ export class TrajectoryStream {
     this.writeColumns(trajectoryFromRows(rows, stride, this.depth, stride > REC.FIXED), 0, stride - REC.FIXED);
   }
 
-  /** Appends the Result's points past those already written (a point recorded when a run stops early), then closes. */
+  /** Appends the Result's points past those already written (a point recorded when a run stops early), flushes to disk, then closes. */
   finish(r: Result): void {
     this.writeColumns(r.trajectory, this.written, r.trajectory.beta.length ? r.data.d : 0);
+    try {
+      fsyncSync(this.fd);
+    } catch (e) {
+      this.close();
+      throw new CliError(`--stream ${this.path}: cannot write: ${writeErrorText(e)}`);
+    }
     this.close();
   }
 
@@ -64,10 +73,36 @@ export class TrajectoryStream {
     this.fd = -1;
   }
 
+  /**
+   * Appends whole lines, every byte checked: on a failed or short write (a full disk, a file-size
+   * limit) the file is cut back to its last whole line and a one-line CliError names the cause.
+   */
+  private append(text: string): void {
+    const data = Buffer.from(text);
+    try {
+      writeAll(this.fd, data);
+      this.bytes += data.length;
+    } catch (e) {
+      // keep the whole lines that made it (a short write ends mid-line): cut after the last newline written
+      const written = (e as { written?: number }).written ?? 0;
+      const keep = written > 0 ? data.lastIndexOf(10, written - 1) + 1 : 0;
+      let lines = 0;
+      for (let i = 0; i < keep; i++) if (data[i] === 10) lines++;
+      try {
+        ftruncateSync(this.fd, this.bytes + keep);
+      } catch {
+        /* the cut is best effort: the error below is what matters */
+      }
+      this.close();
+      const points = this.written + Math.max(0, lines - (this.csv && this.bytes === 0 ? 1 : 0));
+      throw new CliError(`--stream ${this.path}: cannot write: ${writeErrorText(e)}; the file keeps the ${points} whole points written before`);
+    }
+  }
+
   private writeColumns(t: Trajectory, from: number, d: number): void {
     if (!this.headerDone) {
       this.headerDone = true;
-      if (this.csv) writeSync(this.fd, trajectoryCsvHeader(d, t) + "\n");
+      if (this.csv) this.append(trajectoryCsvHeader(d, t) + "\n");
     }
     const lines: string[] = [];
     for (let i = from; i < t.step.length; i++) {
@@ -75,7 +110,7 @@ export class TrajectoryStream {
       else lines.push(jsonLine(t, i));
     }
     if (!lines.length) return;
-    writeSync(this.fd, lines.join("\n") + "\n");
+    this.append(lines.join("\n") + "\n");
     this.written += lines.length;
   }
 }

@@ -190,3 +190,66 @@ export function manifestJson(m: SweepManifest): string {
   const mark = "\u0000sweep\u0000";
   return JSON.stringify({ ...m, sweep: mark }, null, 2).replace(JSON.stringify(mark), () => JSON.stringify(m.sweep)) + "\n";
 }
+
+/** A sweep.json that cannot be used (merge, sweep --resume): `field` is a dotted path in it. */
+export class ManifestError extends Error {
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+  ) {
+    super(`${field}: ${expected}`);
+    this.name = "ManifestError";
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const intIn = (v: unknown, field: string, min: number, max: number): number => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new ManifestError(field, `expected an integer from ${min} to ${max}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+  return v;
+};
+const finiteIn = (v: unknown, field: string): number => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new ManifestError(field, "expected a number ≥ 0");
+  return v;
+};
+
+/**
+ * Validates a parsed sweep.json like a spec (it is outside input: a crafted shard with 3·10⁸ runs
+ * or a shard count of 0 must be refused, never iterated): every field `merge` and `sweep --resume`
+ * use, its type and its bounds. Returns it typed.
+ */
+export function parseManifest(v: unknown, maxRuns: number): SweepManifest {
+  if (tooDeepValue(v)) throw new ManifestError("sweep.json", "nested too deeply");
+  if (!isObj(v)) throw new ManifestError("sweep.json", "expected a JSON object");
+  if (v.format !== SWEEP_OUTPUT_FORMAT) throw new ManifestError("format", `expected "${SWEEP_OUTPUT_FORMAT}", got ${JSON.stringify(v.format)?.slice(0, 60)}`);
+  if (typeof v.hash !== "string" || !/^sha256:[0-9a-f]{64}$/.test(v.hash)) throw new ManifestError("hash", 'expected "sha256:" and 64 hex digits');
+  const totalRuns = intIn(v.totalRuns, "totalRuns", 1, maxRuns);
+  if (!Array.isArray(v.keys) || v.keys.length > 64 || !v.keys.every((k) => typeof k === "string" && k.length < 1000)) throw new ManifestError("keys", "expected an array of swept paths");
+  let shard: SweepManifest["shard"] = null;
+  if (v.shard !== null) {
+    if (!isObj(v.shard)) throw new ManifestError("shard", "expected null or { index, count }");
+    const count = intIn(v.shard.count, "shard.count", 1, totalRuns);
+    shard = { index: intIn(v.shard.index, "shard.index", 0, count - 1), count };
+  }
+  const runs = intIn(v.runs, "runs", 0, totalRuns);
+  if (typeof v.complete !== "boolean") throw new ManifestError("complete", "expected true or false");
+  if (typeof v.results !== "boolean") throw new ManifestError("results", "expected true or false");
+  if (!isObj(v.status) || !Object.values(v.status).every((c) => Number.isInteger(c) && (c as number) >= 0 && (c as number) <= totalRuns)) throw new ManifestError("status", "expected an object of run counts");
+  if (!isObj(v.timing)) throw new ManifestError("timing", "expected an object");
+  const t = v.timing;
+  if (typeof t.startedAt !== "string" || t.startedAt.length > 64) throw new ManifestError("timing.startedAt", "expected a date string");
+  const timing = { startedAt: t.startedAt, wallMs: finiteIn(t.wallMs, "timing.wallMs"), workers: intIn(t.workers, "timing.workers", 0, 1 << 20), runMsTotal: finiteIn(t.runMsTotal, "timing.runMsTotal") };
+  if (!isObj(v.samlab)) throw new ManifestError("samlab", "expected { version, node }");
+  return { ...(v as unknown as SweepManifest), totalRuns, shard, runs, timing, status: v.status as Record<string, number> };
+}
+
+/** Whether a JSON value nests more than 80 levels (walked iteratively). */
+function tooDeepValue(v: unknown): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (typeof x !== "object" || x === null) continue;
+    if (depth > 80) return true;
+    for (const c of Object.values(x)) if (typeof c === "object" && c !== null) stack.push([c, depth + 1]);
+  }
+  return false;
+}

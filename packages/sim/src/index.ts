@@ -22,6 +22,7 @@ export { simulateBatch, type BatchOptions, type BatchResult } from "./run/batch.
 export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount, isLoadedData, formatFromName, DATA_FORMATS, DATA_SOURCES } from "./spec/schema.js";
 export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian, DataSparseRegression, DataTestSet, DataFile, DataSource } from "./spec/schema.js";
 export { SAMLAB_VERSION } from "./spec/version.js";
+export { MAX_NESTING, tooDeep } from "./spec/guards.js";
 export { isFlowSpec, type FlowSpec } from "./flows/flow.js";
 // the Result
 export { RESULT_FORMAT, TRAJECTORY_COLUMNS, CURVATURE_COLUMNS, curvatureColumns, trajectoryToCsv, trajectoryCsvHeader, trajectoryCsvRow, trajectoryFromRows, rowsToColumns } from "./run/result.js";

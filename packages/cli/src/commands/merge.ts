@@ -3,14 +3,14 @@
  * sweep output, after checking that they come from the same sweep (the hash in sweep.json), that
  * every shard 0…N−1 is there once and complete, and that each holds exactly its runs.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { shardIndices } from "@samlab/sim/sweep";
+import { SWEEP_LIMITS, shardIndices } from "@samlab/sim/sweep";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { readJsonFile, writeFileAtomic } from "../io.js";
+import { makeDir, readJsonFile, readTextFile, writeErrorText, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
-import { resultFile, SWEEP_OUTPUT_FORMAT, type SweepManifest, manifestJson } from "../sweep-output.js";
+import { ManifestError, parseManifest, resultFile, type SweepManifest, manifestJson } from "../sweep-output.js";
 
 interface Part {
   dir: string;
@@ -25,11 +25,16 @@ const short = (h: string) => h.slice(0, 19) + "…";
 function readPart(dir: string): Part {
   const mPath = join(dir, "sweep.json");
   if (!existsSync(mPath)) throw new CliError(`${dir}: no sweep.json (not the output folder of samlab sweep, or the sweep has not finished)`);
-  const manifest = readJsonFile(mPath, "sweep output") as SweepManifest;
-  if (manifest?.format !== SWEEP_OUTPUT_FORMAT) throw new CliError(`${mPath}: expected format "${SWEEP_OUTPUT_FORMAT}", got ${JSON.stringify(manifest?.format)}`);
+  let manifest: SweepManifest;
+  try {
+    manifest = parseManifest(readJsonFile(mPath, "sweep output"), SWEEP_LIMITS.maxRuns);
+  } catch (e) {
+    if (e instanceof ManifestError) throw new CliError(`${mPath}: ${e.message}`);
+    throw e;
+  }
   const cPath = join(dir, "runs.csv");
   if (!existsSync(cPath)) throw new CliError(`${dir}: no runs.csv`);
-  const text = readFileSync(cPath, "utf8").replace(/\n$/, "");
+  const text = readTextFile(cPath, "runs.csv").replace(/\n$/, "");
   const [header, ...rest] = text.split("\n");
   const lines = new Map<number, string>();
   rest.forEach((line, i) => {
@@ -49,7 +54,7 @@ function copyFileAtomic(from: string, to: string): void {
     renameSync(tmp, to);
   } catch (e) {
     if (existsSync(tmp)) unlinkSync(tmp);
-    throw new CliError(`cannot copy ${from} to ${to}: ${(e as Error).message}`);
+    throw new CliError(`cannot copy ${from} to ${to}: ${writeErrorText(e)}`);
   }
 }
 
@@ -118,14 +123,26 @@ export function mergeCommand(): Command {
   return cmd;
 }
 
+/** Removes the run-NNNNN.json files of `dir`/results that are not in `keep` (a --force overwrite's leftovers). */
+export function removeStaleResults(out: string, keep: Set<number>): void {
+  const res = join(out, "results");
+  if (!existsSync(res)) return;
+  for (const f of readdirSync(res)) {
+    const m = /^run-(\d+)\.json$/.exec(f);
+    if (m && !keep.has(Number(m[1]))) unlinkSync(join(res, f));
+  }
+}
+
+/**
+ * Validates everything first (every folder, every manifest, every result file), then writes the
+ * new output, and only then removes what a --force overwrite leaves over: a merge that fails leaves
+ * an existing output folder as it was.
+ */
 function mergeAction(dirs: string[], opts: MergeOptions): number {
   const out = resolve(opts.out);
   for (const d of dirs) if (resolve(d) === out) throw new CliError(`--out ${opts.out}: is one of the folders to merge; choose a new folder`);
-  if (existsSync(join(out, "sweep.json")) || existsSync(join(out, "runs.csv"))) {
-    if (!opts.force) throw new CliError(`--out ${opts.out}: already holds sweep output (sweep.json or runs.csv); use --force to overwrite it, or another folder`);
-    const res = join(out, "results");
-    if (existsSync(res)) for (const f of readdirSync(res)) if (/^run-\d+\.json$/.test(f)) unlinkSync(join(res, f));
-  }
+  const existing = existsSync(join(out, "sweep.json")) || existsSync(join(out, "runs.csv"));
+  if (existing && !opts.force) throw new CliError(`--out ${opts.out}: already holds sweep output (sweep.json or runs.csv); use --force to overwrite it, or another folder`);
   const parts = dirs.map(readPart);
   const { total, lines } = checkParts(parts);
   const withResults = parts.every((p) => p.manifest.results);
@@ -136,7 +153,18 @@ function mergeAction(dirs: string[], opts: MergeOptions): number {
         if (!existsSync(from)) throw new CliError(`${from}: missing (the shard's sweep.json says it wrote results)`);
       }
     }
-    mkdirSync(join(out, "results"), { recursive: true });
+  }
+  // sweep.json goes last (its presence marks a finished folder): remove an old one first, so that a
+  // merge that fails while writing never leaves a folder that looks finished with mixed files
+  if (existing) {
+    try {
+      unlinkSync(join(out, "sweep.json"));
+    } catch {
+      /* there was only runs.csv */
+    }
+  }
+  if (withResults) {
+    makeDir(join(out, "results"));
     for (const p of parts) for (const k of p.lines.keys()) copyFileAtomic(join(p.dir, resultFile(k)), join(out, resultFile(k)));
   }
   const csv = [parts[0]!.header, ...lines].join("\n") + "\n";
@@ -161,6 +189,7 @@ function mergeAction(dirs: string[], opts: MergeOptions): number {
     mergedFrom: dirs,
   };
   writeFileAtomic(join(out, "sweep.json"), manifestJson(manifest));
+  if (existing) removeStaleResults(out, withResults ? new Set(lines.keys()) : new Set());
   if (!opts.quiet) {
     process.stdout.write(`samlab merge: ${total} runs from ${parts.length} shard${parts.length > 1 ? "s" : ""}${withResults ? "" : " (without per-run Results: a shard was run with --no-results)"} → ${join(opts.out, "runs.csv")}\n`);
   }

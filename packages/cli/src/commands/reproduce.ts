@@ -6,8 +6,10 @@
 import { EXPERIMENTS, type Outcome } from "@samlab/sim/experiments";
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { Tinypool } from "tinypool";
 import { CliError, EXIT, reportError } from "../errors.js";
+import { checkOutputs } from "../io.js";
 import { verdict, writeReport } from "../report.js";
 import { terminalWidth, wrap } from "../wrap.js";
 
@@ -46,6 +48,7 @@ export function reproduceCommand(): Command {
     .option("--formats <list>", "figure formats: png, svg or png,svg", "png,svg")
     .option("--workers <n>", "worker threads (default: the number of cores)")
     .option("--list", "list the experiments and exit")
+    .option("--force", "overwrite a report (report.html, outcomes.json, the Markdown file) that exists already")
     .addHelpText("after", `\nExit codes: 0 every check passed, 4 a check failed, 2 bad input.`)
     .action(async (ids: string[], opts: Record<string, string | boolean | undefined>) => {
       try {
@@ -59,6 +62,16 @@ export function reproduceCommand(): Command {
         const workers = opts.workers === undefined ? availableParallelism() : Number(opts.workers);
         if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers: expected a positive integer, got "${opts.workers}"`);
         const quick = opts.quick === true;
+        // the output policy of every command: refuse to overwrite a report unless --force, before the experiments run
+        const dir = String(opts.out);
+        checkOutputs(
+          [
+            [join(dir, "report.html"), "--out"],
+            [join(dir, "outcomes.json"), "--out"],
+            [(opts.markdown as string | undefined) ?? join(dir, "REPRODUCTION.md"), opts.markdown ? "--markdown" : "--out"],
+          ],
+          opts.force === true,
+        );
         const chosen = (ids.length ? EXPERIMENTS.filter((e) => ids.includes(e.id)) : EXPERIMENTS).slice().sort((a, b) => b.cost - a.cost);
         const pool = new Tinypool({ filename: new URL("../reproduce-worker.js", import.meta.url).href, maxThreads: Math.min(workers, chosen.length), minThreads: 1 });
         const t0 = Date.now();

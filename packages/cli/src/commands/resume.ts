@@ -29,7 +29,7 @@ export function resumeCommand(): Command {
     `
 Examples:
   samlab run --spec long.json --checkpoint long.ckpt.json --every 1e6 --out long.json   (killed or Ctrl-C)
-  samlab resume long.ckpt.json --out long.json
+  samlab resume long.ckpt.json --out long.json --force   (--force: Ctrl-C wrote a partial long.json)
 
 The resumed Result equals the uninterrupted run's bit for bit (all but "timing").
 Exit codes: as for samlab run (0, 1, 2, 3, 130, 143).`,
@@ -41,7 +41,7 @@ Exit codes: as for samlab run (0, 1, 2, 3, 130, 143).`,
       if (every !== undefined) opts.checkpointEvery = every;
       const state = readCheckpoint(file);
       const checkpoint = opts.checkpoint ?? (file === "-" ? undefined : file);
-      await executeRun({ state }, { ...opts, ...(checkpoint !== undefined ? { checkpoint } : {}) });
+      await executeRun({ state, file }, { ...opts, ...(checkpoint !== undefined ? { checkpoint } : {}) });
     } catch (e) {
       process.exitCode = reportError(e);
     }

@@ -7,7 +7,8 @@
 import { checkpointToJson, isFlowSpec, parseSpec, simulateStream, trajectoryToCsv, type Result, type SimulationState, type Spec } from "@samlab/sim";
 import { Command } from "commander";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { checkWritable, removeStaleTemps, writeFileAtomic } from "../io.js";
+import { existsSync } from "node:fs";
+import { checkOutputs, checkWritable, removeStaleTemps, writeFileAtomic } from "../io.js";
 import { ProgressBar } from "../progress.js";
 import { addSpecOptions, specFromOptions } from "../spec-flags.js";
 import { humanSummary } from "../summary.js";
@@ -35,6 +36,8 @@ export interface RunOutputOptions {
   checkpointEvery?: string;
   /** Threads for this one run (text, as typed): "1" or "2". */
   threads?: string;
+  /** Overwrite outputs that exist already. */
+  force?: boolean;
 }
 
 /**
@@ -50,6 +53,7 @@ export function addOutputOptions(cmd: Command, checkpointHelp: string, withEvery
     .option("--checkpoint <file>", checkpointHelp)
     .option("--checkpoint-every <steps>", "steps between checkpoints (default: a tenth of the run)");
   if (withEvery) cmd.option("--every <steps>", "the same as --checkpoint-every");
+  cmd.option("--force", "overwrite --out, --stream and --checkpoint files that exist already (refused otherwise)");
   cmd.option("--threads <n>", "threads for this one run, 1 or 2: with 2 a second thread takes half of the row blocks of every gradient (bit-identical results; pays from n > 128 examples on, for large n·d)");
   return cmd.option("-q, --quiet", "no summary and no progress bar");
 }
@@ -68,16 +72,24 @@ function parseThreads(text: string): number {
   return Number(t);
 }
 
-/** Where Ctrl-C writes its checkpoint when no --checkpoint was given: next to --out, else in the working directory. */
-function defaultCheckpointPath(out: string | undefined): string {
-  return out ? out.replace(/\.(json|jsonl|csv)$/, "") + ".checkpoint.json" : "samlab.checkpoint.json";
+/**
+ * Where Ctrl-C writes its checkpoint when no --checkpoint was given: next to --out, else in the
+ * working directory; a file that exists already (an earlier interruption's) is kept, and the next
+ * free name NAME-2.checkpoint.json, NAME-3… is taken (unless --force).
+ */
+function defaultCheckpointPath(out: string | undefined, force: boolean, taken: string[]): string {
+  const stem = out ? out.replace(/\.(json|jsonl|csv)$/, "") : "samlab";
+  for (let k = 1; ; k++) {
+    const p = `${stem}${k > 1 ? `-${k}` : ""}.checkpoint.json`;
+    if ((force || !existsSync(p)) && !taken.includes(p)) return p;
+  }
 }
 
 /**
  * Runs a spec (or continues a checkpointed state) to its end with the shared outputs. Sets
  * process.exitCode: 0, 3 (diverged), 130 (SIGINT) or 143 (SIGTERM); throws CliError for bad options.
  */
-export async function executeRun(start: { spec: unknown; flagOf?: (field: string) => string | undefined } | { state: SimulationState }, opts: RunOutputOptions): Promise<void> {
+export async function executeRun(start: { spec: unknown; flagOf?: (field: string) => string | undefined } | { state: SimulationState; file?: string }, opts: RunOutputOptions): Promise<void> {
   const flagOf = "spec" in start ? start.flagOf : undefined;
   let spec: Spec;
   try {
@@ -96,7 +108,20 @@ export async function executeRun(start: { spec: unknown; flagOf?: (field: string
   const threads = opts.threads !== undefined ? parseThreads(opts.threads) : 1;
   const checkpointPath = opts.checkpoint;
   const every = opts.checkpointEvery !== undefined ? parseEvery(opts.checkpointEvery) : (resumed?.every ?? Math.max(1, Math.ceil(spec.steps / 10)));
-  for (const [p, flag] of [[checkpointPath, "--checkpoint"], [opts.out, "--out"]] as const) {
+  // one output policy (docs/CLI.md): no output overwrites an existing file without --force, no two outputs share a file,
+  // and no output overwrites an input (but `resume FILE` continues its checkpoints in FILE itself)
+  const resumedFrom = "state" in start && start.file !== undefined && start.file !== "-" ? start.file : undefined;
+  checkOutputs(
+    [
+      [opts.out, "--out"],
+      [opts.stream, "--stream"],
+      [checkpointPath, "--checkpoint"],
+    ],
+    opts.force === true,
+    resumedFrom !== undefined ? [[resumedFrom, "the checkpoint being resumed"]] : [],
+    resumedFrom !== undefined ? [resumedFrom, "--checkpoint"] : undefined,
+  );
+  for (const [p, flag] of [[checkpointPath, "--checkpoint"], [opts.out, "--out"], [opts.stream, "--stream"]] as const) {
     if (!p) continue;
     checkWritable(p, flag);
     removeStaleTemps(p);
@@ -122,7 +147,7 @@ export async function executeRun(start: { spec: unknown; flagOf?: (field: string
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   // where the state goes when the run is interrupted
-  const interruptPath = checkpointPath ?? defaultCheckpointPath(opts.out);
+  const interruptPath = checkpointPath ?? defaultCheckpointPath(opts.out, opts.force === true, [opts.out, opts.stream].filter((p): p is string => p !== undefined));
   let interruptCheckpoint: string | undefined;
 
   let stream: TrajectoryStream | undefined;
@@ -206,7 +231,7 @@ Examples:
   samlab run --spec experiment.json --steps 1e6 --out result.json
   samlab run --gen gaussian-sparse --n 50 --d 100 --algo gd --json > result.json
   samlab run --spec long.json --checkpoint long.ckpt.json --every 1e6 --out long.json
-  samlab resume long.ckpt.json --out long.json
+  samlab resume long.ckpt.json --out long.json --force   (--force: Ctrl-C wrote a partial long.json)
 
 Exit codes: 0 ok, 1 internal error, 2 bad input, 3 the run diverged (non-finite value),
 130 interrupted by SIGINT (Ctrl-C), 143 terminated by SIGTERM (both write the partial Result and a checkpoint).`,

@@ -8,15 +8,16 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { MessageChannel } from "node:worker_threads";
 import { SAMLAB_VERSION } from "@samlab/sim";
-import { expandSweep, getPath, parseShard, shardIndices, SweepError, type Shard, type Sweep } from "@samlab/sim/sweep";
+import { expandSweep, getPath, parseShard, shardIndices, SWEEP_LIMITS, SweepError, type Shard, type Sweep } from "@samlab/sim/sweep";
 import cliProgress from "cli-progress";
 import { Command } from "commander";
 import Tinypool from "tinypool";
 import { emitScript, parseEngine } from "../emit.js";
 import { CliError, EXIT, reportError } from "../errors.js";
-import { readJsonFile, writeFileAtomic } from "../io.js";
+import { checkWritable, readJsonFile, readTextFile, removeStaleTemps, writeFileAtomic } from "../io.js";
 import { writeParquetFromCsv } from "../parquet.js";
-import { betaColumns, csvHeader, csvRow, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest, manifestJson } from "../sweep-output.js";
+import { betaColumns, csvHeader, csvRow, ManifestError, parseManifest, resultFile, sweepHash, SWEEP_OUTPUT_FORMAT, type RunRow, type SweepManifest, manifestJson } from "../sweep-output.js";
+import { removeStaleResults } from "./merge.js";
 import type { SweepTask } from "../sweep-worker.js";
 
 
@@ -114,6 +115,43 @@ interface SweepOptions {
   dryRun?: boolean;
   emit?: string;
   shards?: string;
+  resume?: boolean;
+}
+
+/** What an interrupted sweep left in its folder: the rows finished (runs.csv lines by index) and its manifest. */
+interface Previous {
+  manifest: SweepManifest;
+  lines: Map<number, string>;
+}
+
+/**
+ * Reads the state an interrupted sweep left in `out` (sweep.json with complete: false, and runs.csv)
+ * for `--resume`, checking it belongs to this sweep (the hash), this shard and this header.
+ */
+function readPrevious(out: string, shown: string, sweep: Sweep, shard: Shard | null, header: string): Previous {
+  const mPath = join(out, "sweep.json");
+  if (!existsSync(mPath)) throw new CliError(`--resume: ${shown} holds no sweep.json (no interrupted sweep to continue); run without --resume`);
+  let manifest: SweepManifest;
+  try {
+    manifest = parseManifest(readJsonFile(mPath, "sweep output"), SWEEP_LIMITS.maxRuns);
+  } catch (e) {
+    if (e instanceof ManifestError) throw new CliError(`${join(shown, "sweep.json")}: ${e.message}`);
+    throw e;
+  }
+  if (manifest.hash !== sweepHash(sweep)) throw new CliError(`--resume: ${shown} holds the output of a different sweep (its hash differs: the sweep file changed since)`);
+  const a = manifest.shard ? `${manifest.shard.index}/${manifest.shard.count}` : "none";
+  const b = shard ? `${shard.index}/${shard.count}` : "none";
+  if (a !== b) throw new CliError(`--resume: ${shown} holds shard ${a}, this run is shard ${b}`);
+  const text = readTextFile(join(out, "runs.csv"), "runs.csv").replace(/\n$/, "");
+  const [head, ...rest] = text.split("\n");
+  if (head !== header) throw new CliError(`--resume: ${join(shown, "runs.csv")}: its columns differ from this sweep's`);
+  const lines = new Map<number, string>();
+  for (const line of rest) {
+    const index = Number(line.slice(0, line.indexOf(",")));
+    if (!Number.isInteger(index) || index < 0 || index >= sweep.runs.length || lines.has(index)) throw new CliError(`--resume: ${join(shown, "runs.csv")}: a row with a bad or repeated run index`);
+    lines.set(index, line);
+  }
+  return { manifest, lines };
 }
 
 export function sweepCommand(): Command {
@@ -130,6 +168,7 @@ export function sweepCommand(): Command {
     .option("--dry-run", "validate and list the runs (of the shard), run nothing")
     .option("--emit <engine>", "print a script that runs the sweep as shards on slurm (a job array) or parallel (GNU parallel) and merges them; run nothing")
     .option("--shards <N>", "with --emit: the number of shards (default 4); --workers is then the threads per shard (default 1), --out the folder for out/shard-i and out/all (default out)");
+    .option("--resume", "continue an interrupted sweep in --out: run only the runs its runs.csv lacks");
   cmd.addHelpText(
     "after",
     `
@@ -140,7 +179,8 @@ Examples:
   samlab sweep sweep.json --emit slurm --shards 16 --workers 8 > sweep.sbatch
 
 Exit codes: 0 every run completed (diverged runs are rows with status "nonfinite"), 1 a run failed
-with an internal error, 2 bad input, 130 interrupted (the runs finished so far are written).`,
+with an internal error, 2 bad input, 130 interrupted by SIGINT (Ctrl-C), 143 terminated by SIGTERM
+(both write the runs finished so far; continue with the same command and --resume).`,
   );
   cmd.action(async (file: string, opts: SweepOptions) => {
     try {
@@ -180,28 +220,43 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
   }
 
   const out = resolve(opts.out!);
-  if (existsSync(join(out, "sweep.json")) || existsSync(join(out, "runs.csv"))) {
-    if (!opts.force) throw new CliError(`--out ${opts.out}: already holds sweep output (sweep.json or runs.csv); use --force to overwrite it, or another folder`);
-    const res = join(out, "results");
-    if (existsSync(res)) for (const f of readdirSync(res)) if (/^run-\d+\.json$/.test(f)) unlinkSync(join(res, f));
-  }
   const hash = sweepHash(sweep);
   const betaCols = betaColumns(sweep);
-  const startedAt = new Date().toISOString();
+  const header = csvHeader(sweep.keys, betaCols);
+  const existing = existsSync(join(out, "sweep.json")) || existsSync(join(out, "runs.csv"));
+  if (opts.resume && opts.force) throw new CliError("--resume: continues the sweep in --out; --force would start it again: give one of them");
+  if (existing && !opts.force && !opts.resume) throw new CliError(`--out ${opts.out}: already holds sweep output (sweep.json or runs.csv); use --force to overwrite it, --resume to continue it, or another folder`);
+  const previous = opts.resume ? readPrevious(out, opts.out!, sweep, shard, header) : undefined;
+  if (previous && previous.manifest.results !== opts.results) throw new CliError(`--resume: ${opts.out} was ${previous.manifest.results ? "written with" : "written without (--no-results)"} per-run Results; give the same choice`);
+  if (previous?.manifest.complete) {
+    if (!opts.quiet) process.stdout.write(`samlab sweep: ${opts.out} is complete already (${previous.manifest.runs} runs); nothing to resume\n`);
+    return EXIT.ok;
+  }
+  // fail before running anything when the output folder cannot be written (read-only, /proc, a file)
+  for (const f of ["runs.csv", "sweep.json", "runs.parquet"]) {
+    checkWritable(join(out, f), "--out");
+    removeStaleTemps(join(out, f));
+  }
+  if (opts.results) removeStaleResultTemps(join(out, "results"));
+  const todo = previous ? indices.filter((i) => !previous.lines.has(i)) : indices;
+  const startedAt = previous?.manifest.timing.startedAt ?? new Date().toISOString();
   const t0 = performance.now();
   const mode = opts.quiet ? "off" : process.stderr.isTTY ? "bar" : opts.progress ? "lines" : "off";
-  const progress = new SweepProgress(indices.length, indices.reduce((a, i) => a + Math.max(1, sweep.runs[i]!.spec.steps), 0), mode);
+  const progress = new SweepProgress(todo.length, todo.reduce((a, i) => a + Math.max(1, sweep.runs[i]!.spec.steps), 0), mode);
 
-  const threads = Math.max(1, Math.min(workers, indices.length));
+  const threads = Math.max(1, Math.min(workers, Math.max(1, todo.length)));
   const pool = new Tinypool({ filename: new URL("../sweep-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, idleTimeout: 1000 });
   const rows = new Map<number, RunRow>();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
+  let interrupted: "SIGINT" | "SIGTERM" | undefined;
+  const onSignal = (name: "SIGINT" | "SIGTERM") => () => {
+    if (interrupted) process.exit(name === "SIGINT" ? EXIT.interrupted : EXIT.terminated); // a second signal: stop now
+    interrupted = name;
     void pool.destroy();
   };
+  const onSigint = onSignal("SIGINT");
+  const onSigterm = onSignal("SIGTERM");
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
 
   // A bounded window of tasks in flight keeps memory flat for sweeps of many runs.
   let next = 0;
@@ -214,8 +269,8 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
           if (inFlight === 0) done();
           return;
         }
-        while (inFlight < window && next < indices.length) {
-          const index = indices[next++]!;
+        while (inFlight < window && next < todo.length) {
+          const index = todo[next++]!;
           const task: SweepTask = { index, spec: sweep.runs[index]!.spec, ...(opts.results ? { resultPath: join(out, resultFile(index)) } : {}) };
           inFlight++;
           // Step-level progress through a port of this run's own, only when progress is shown.
@@ -243,29 +298,34 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
             },
           );
         }
-        if (inFlight === 0 && next >= indices.length) done();
+        if (inFlight === 0 && next >= todo.length) done();
       };
       pump();
     });
   } finally {
     progress.stop();
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
   }
   // The work ends with the last row; stopping the threads (~0.1–0.2 s) overlaps writing the files.
   const wallMs = performance.now() - t0;
   const stopped = interrupted ? Promise.resolve() : pool.destroy();
 
   // runs.csv, sorted by run index; then sweep.json (written last: its presence marks a finished folder).
-  const done = indices.filter((i) => rows.has(i));
-  const lines = [csvHeader(sweep.keys, betaCols)];
-  for (const i of done) lines.push(csvRow(rows.get(i)!, sweep.keys.map((k) => (k in sweep.runs[i]!.overrides ? sweep.runs[i]!.overrides[k] : getPath(sweep.runs[i]!.spec, k))), betaCols));
+  const done = indices.filter((i) => rows.has(i) || previous?.lines.has(i));
+  const lines = [header];
+  for (const i of done) {
+    const row = rows.get(i);
+    lines.push(row ? csvRow(row, sweep.keys.map((k) => (k in sweep.runs[i]!.overrides ? sweep.runs[i]!.overrides[k] : getPath(sweep.runs[i]!.spec, k))), betaCols) : previous!.lines.get(i)!);
+  }
   const csv = lines.join("\n") + "\n";
+  // a --force overwrite: the old sweep.json goes first (its presence marks a finished folder), old Results last
+  if (existing && opts.force && existsSync(join(out, "sweep.json"))) unlinkSync(join(out, "sweep.json"));
   writeFileAtomic(join(out, "runs.csv"), csv);
   writeParquetFromCsv(join(out, "runs.parquet"), csv);
-  const status: Record<string, number> = {};
-  let runMsTotal = 0;
-  for (const i of done) {
-    const r = rows.get(i)!;
+  const status: Record<string, number> = { ...(previous?.manifest.status ?? {}) };
+  let runMsTotal = previous?.manifest.timing.runMsTotal ?? 0;
+  for (const r of rows.values()) {
     status[r.status] = (status[r.status] ?? 0) + 1;
     runMsTotal += r.ms ?? 0;
   }
@@ -280,20 +340,23 @@ async function sweepAction(file: string, opts: SweepOptions): Promise<number> {
     complete: done.length === indices.length,
     results: opts.results,
     status,
-    timing: { startedAt, wallMs: Math.round(wallMs), workers: threads, runMsTotal: Math.round(runMsTotal) },
+    timing: { startedAt, wallMs: Math.round(wallMs + (previous?.manifest.timing.wallMs ?? 0)), workers: threads, runMsTotal: Math.round(runMsTotal) },
     samlab: { version: SAMLAB_VERSION, node: process.version },
   };
   writeFileAtomic(join(out, "sweep.json"), manifestJson(manifest));
+  if (existing && opts.force) removeStaleResults(out, opts.results ? new Set(done) : new Set());
 
   await stopped;
 
   if (!opts.quiet) {
     const counts = Object.entries(status).map(([k, v]) => `${v} ${k}`).join(", ");
-    process.stdout.write(`samlab sweep: ${done.length} run${done.length === 1 ? "" : "s"}${shardText} in ${(wallMs / 1000).toFixed(1)} s on ${threads} worker${threads > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
+    const resumed = previous ? ` (${previous.lines.size} from before --resume)` : "";
+    process.stdout.write(`samlab sweep: ${done.length} run${done.length === 1 ? "" : "s"}${shardText}${resumed} in ${(wallMs / 1000).toFixed(1)} s on ${threads} worker${threads > 1 ? "s" : ""} (${counts || "none"}) → ${join(opts.out!, "runs.csv")}\n`);
   }
   if (interrupted) {
-    process.stderr.write(`samlab: interrupted after ${done.length} of ${indices.length} runs; ${join(opts.out!, "runs.csv")} holds those (sweep.json says complete: false)\n`);
-    return EXIT.interrupted;
+    const again = ["samlab sweep", file, "--out", opts.out!, ...(opts.shard ? ["--shard", opts.shard] : []), ...(opts.results ? [] : ["--no-results"]), "--resume"].join(" ");
+    process.stderr.write(`samlab: interrupted (${interrupted}) after ${done.length} of ${indices.length} runs; ${join(opts.out!, "runs.csv")} holds those (sweep.json says complete: false) — continue with: ${again}\n`);
+    return interrupted === "SIGINT" ? EXIT.interrupted : EXIT.terminated;
   }
   if (status.error) {
     const first = done.map((i) => rows.get(i)!).find((r) => r.status === "error")!;
@@ -315,4 +378,15 @@ function emitAction(file: string, opts: SweepOptions): number {
   if (shards > runs) throw new CliError(`--shards ${shards}: more shards than the sweep's ${runs} runs`);
   process.stdout.write(emitScript({ engine, file, shards, workers, out: opts.out ?? "out" }));
   return EXIT.ok;
+}
+
+/** Removes temporary Result files a killed sweep left in `dir` (`.run-NNNNN.json.<pid>.<ms>.tmp` of processes no longer alive). */
+function removeStaleResultTemps(dir: string): void {
+  if (!existsSync(dir)) return;
+  const targets = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    const m = /^\.(run-\d+\.json)\.\d+\.\d+\.tmp$/.exec(f);
+    if (m) targets.add(m[1]!);
+  }
+  for (const t of targets) removeStaleTemps(join(dir, t));
 }

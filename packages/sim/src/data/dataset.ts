@@ -48,6 +48,8 @@ export interface DataInfo {
   featureNames?: string[];
   /** Where the test set came from (`data.test`), e.g. "40 of 200 selected rows held out (fraction 0.2, seed 1)". */
   testOrigin?: string;
+  /** "sha256:…" of every byte read (as stored, compressed or not; both files of an IDX pair): checkpoints record it and resume checks it. */
+  contentHash?: string;
   /** Absent when the check was switched off (data.separability: false). */
   separability?: Separability;
   loadMs: number;

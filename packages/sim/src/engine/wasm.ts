@@ -32,9 +32,13 @@ export function compiledCore(): WebAssembly.Module {
   return module;
 }
 
-/** A Float64Array view of linear memory (re-derived per access: memory growth detaches views). */
+/**
+ * A Float64Array view of linear memory (re-derived per access: memory growth detaches views).
+ * Pointers are wasm32 addresses, unsigned, but the exports hand them to JS as signed i32: an address
+ * past 2 GiB (a run with depth·d ≳ 4.5·10⁷) arrives negative, so it is read back as unsigned here.
+ */
 export function f64(core: CoreExports, ptr: number, len: number): Float64Array {
-  return new Float64Array(core.memory.buffer, ptr, len);
+  return new Float64Array(core.memory.buffer, ptr >>> 0, len);
 }
 
 /**
@@ -69,7 +73,7 @@ export abstract class CoreRunBase {
   }
   readRecords(from: number, to: number): Float64Array {
     const core = this.core;
-    return f64(core, core.ptr_records() + from * this.stride * 8, (to - from) * this.stride).slice();
+    return f64(core, (core.ptr_records() >>> 0) + from * this.stride * 8, (to - from) * this.stride).slice();
   }
   readW(): Float64Array {
     return f64(this.core, this.core.ptr_w(), this.LD).slice();

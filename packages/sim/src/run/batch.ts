@@ -89,7 +89,7 @@ function runShare(s: Share, post: (m: { done: number } | { w: Float64Array; wMid
   });
   const k = inst.exports as unknown as BatchExports;
   k.batch_setup(s.n, s.d, s.L, s.R);
-  const view = (p: number, len: number) => new Float64Array(k.memory.buffer, p, len);
+  const view = (p: number, len: number) => new Float64Array(k.memory.buffer, p >>> 0, len); // wasm32 addresses arrive as signed i32
   view(k.batch_ptr_x(), s.n * s.d).set(s.x);
   view(k.batch_ptr_y(), s.n).set(s.y);
   view(k.batch_ptr_w(), s.R * s.L * s.d).set(s.w0);

@@ -9,9 +9,37 @@
  * of their doubles (base64), and the engine's whole clock (see `EngineClock`), not just (step, t).
  */
 import { REC, type Algo, type EngineClock, type EngineName, type Loss } from "../engine/types.js";
+import { sha256 } from "../math/sha256.js";
+import { MAX_NESTING, canonicalJson, tooDeep } from "../spec/guards.js";
 import { LIMITS, SpecError, dataDimension, oneLine, parseSpec, type Spec } from "../spec/schema.js";
 
 export const CHECKPOINT_FORMAT = "samlab.checkpoint/1";
+
+/**
+ * The parts of a checkpoint document that carry a content hash (`integrity.<part>`), each over the
+ * canonical JSON of the listed fields, and how a message names them.
+ */
+const INTEGRITY_PARTS = {
+  spec: { fields: ["spec"], what: "the spec" },
+  clock: { fields: ["engine", "step", "t", "clock", "lookBack"], what: "the step count and clock (step, t, clock, lookBack)" },
+  hyper: { fields: ["hyper"], what: "the hyper-parameters (hyper)" },
+  w: { fields: ["w"], what: "the weights (w)" },
+  records: { fields: ["records"], what: "the recorded points (records)" },
+  timing: { fields: ["timing", "every"], what: "the timing and checkpoint interval (timing, every)" },
+} as const;
+
+function partHash(doc: Record<string, unknown>, fields: readonly string[]): string {
+  return sha256(canonicalJson(fields.map((f) => doc[f] ?? null)));
+}
+
+/** Checks one part's content hash; throws a CheckpointError naming the part. */
+function checkPart(doc: Record<string, unknown>, integrity: Record<string, unknown>, k: keyof typeof INTEGRITY_PARTS): void {
+  const part = INTEGRITY_PARTS[k];
+  if (typeof integrity[k] !== "string") throw new CheckpointError(`integrity.${k}`, 'required: expected a content hash "sha256:…" (checkpoints of samlab 0.2 carry none: resume those with 0.2, or start the run again)');
+  if (integrity[k] !== partHash(doc, part.fields)) {
+    throw new CheckpointError(`integrity.${k}`, `${part.what} does not match its content hash: the checkpoint was edited or damaged after it was written; refusing to resume from it`);
+  }
+}
 
 /** Caps on what a checkpoint may hold (it is a loader of outside data). */
 export const CHECKPOINT_LIMITS = {
@@ -42,6 +70,8 @@ export interface SimulationState {
   every?: number;
   /** β at step ⌊steps/2⌋ (the limit classifier's look-back point), once the run has passed it. */
   lookBack?: { step: number; t: number; beta: number[] };
+  /** The content hash of a data file or named source ("sha256:…" of its bytes as read), checked again on resume. */
+  dataHash?: string;
 }
 
 /** A checkpoint that cannot be used: `field` is a dotted path inside the checkpoint JSON. */
@@ -140,7 +170,10 @@ export function checkpointToJson(s: SimulationState): string {
     ...(s.every !== undefined ? { every: s.every } : {}),
     ...(s.lookBack ? { lookBack: { step: s.lookBack.step, t: encodeNumber(s.lookBack.t), beta: s.lookBack.beta.map(encodeNumber) } } : {}),
   };
-  return JSON.stringify(doc) + "\n";
+  const integrity: Record<string, string> = {};
+  for (const [k, part] of Object.entries(INTEGRITY_PARTS)) integrity[k] = partHash(doc as Record<string, unknown>, part.fields);
+  if (s.dataHash !== undefined) integrity.data = s.dataHash;
+  return JSON.stringify({ ...doc, integrity }) + "\n";
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -174,6 +207,8 @@ function oneOf<T extends string>(v: unknown, field: string, options: readonly T[
  */
 export function parseCheckpoint(value: unknown): SimulationState {
   const doc = obj(value, "checkpoint");
+  const deep = tooDeep(doc, MAX_NESTING + 1);
+  if (deep !== undefined) throw new CheckpointError(deep, `nested more than ${MAX_NESTING + 1} levels deep (no checkpoint field is)`);
   if (doc.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError("format", `expected "${CHECKPOINT_FORMAT}"${typeof doc.format === "string" && doc.format.startsWith("samlab.") ? ` (this file is "${doc.format}")` : " (is this a samlab checkpoint?)"}`);
   }
@@ -185,6 +220,9 @@ export function parseCheckpoint(value: unknown): SimulationState {
     throw e;
   }
   if (spec.mode === "flow") throw new CheckpointError("spec.mode", 'expected a discrete run (flows, "mode": "flow", are not checkpointed)');
+  // the spec's content hash before anything is checked against the spec: an edited spec is named as such
+  const integrity = obj(doc.integrity, "integrity");
+  checkPart(doc, integrity, "spec");
   const engine = oneOf(doc.engine, "engine", ["wasm", "reference"] as const);
   if (engine !== spec.engine) throw new CheckpointError("engine", `expected "${spec.engine}" (the spec's engine)`);
   const step = intIn(doc.step, "step", 0, spec.steps);
@@ -240,7 +278,12 @@ export function parseCheckpoint(value: unknown): SimulationState {
     if (!Array.isArray(lb.beta) || lb.beta.length !== d) throw new CheckpointError("lookBack.beta", `expected ${d} numbers (the data dimension)`);
     lookBack = { step: lbStep, t: decodeNumber(lb.t, "lookBack.t"), beta: lb.beta.map((v: unknown, j: number) => decodeNumber(v, `lookBack.beta[${j}]`)) };
   }
-  return { spec, engine, clock, t, hyper, w, rows, stride, computeMs, stepsDone, ...(every !== undefined ? { every } : {}), ...(lookBack ? { lookBack } : {}) };
+  // The structure is valid (every size checked against the spec); now the content hashes: an edit that
+  // keeps the structure (one weight, spec.rho, the step) is refused here, naming the part that changed.
+  for (const k of Object.keys(INTEGRITY_PARTS) as (keyof typeof INTEGRITY_PARTS)[]) checkPart(doc, integrity, k);
+  if (integrity.data !== undefined && (typeof integrity.data !== "string" || !/^sha256:[0-9a-f]{64}$/.test(integrity.data))) throw new CheckpointError("integrity.data", 'expected a content hash "sha256:…"');
+  const dataHash = integrity.data as string | undefined;
+  return { spec, engine, clock, t, hyper, w, rows, stride, computeMs, stepsDone, ...(every !== undefined ? { every } : {}), ...(lookBack ? { lookBack } : {}), ...(dataHash !== undefined ? { dataHash } : {}) };
 }
 
 /** Parses checkpoint JSON text (with a size cap) and validates it; JSON errors become a CheckpointError. */

@@ -6,15 +6,15 @@
 import type { Dataset } from "../data/dataset.js";
 import { featureMagnitudes, makeDataset, makeInit } from "../data/generators.js";
 import { DiagonalNet, ReferenceRun } from "../engine/reference.js";
-import type { Algo, EngineClock, EngineRun, Loss } from "../engine/types.js";
+import { REC, type Algo, type EngineClock, type EngineRun, type Loss } from "../engine/types.js";
 import { WasmRun, loadWasm } from "../engine/wasm.js";
 import { createFlowRun, flowRecordTimes, isFlowSpec } from "../flows/flow.js";
 import type { FlowEngineRun } from "../engine/types.js";
 import { buildResult, type Result } from "./result.js";
 import { recordSchedule } from "./schedule.js";
-import { LIMITS, isLoadedData, parseSpec, type Spec } from "../spec/schema.js";
+import { LIMITS, SpecError, isLoadedData, parseSpec, type Spec } from "../spec/schema.js";
 import { loadDataset } from "../data/loaders/load.js";
-import type { SimulationState } from "./checkpoint.js";
+import { CheckpointError, type SimulationState } from "./checkpoint.js";
 import { OverflowCheck } from "./divergence.js";
 
 function now(): number {
@@ -61,10 +61,11 @@ export class Simulation {
     const data = opts.data ?? makeDataset(spec.data, spec.seed);
     this.data = xF32 ? roundXToF32(data) : data;
     const { n, d, x, y } = this.data;
-    const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
-    this.initialBeta = betaOfW(w0, spec.depth, d);
     this.schedule = isFlowSpec(spec) ? flowRecordTimes(spec.tMax, spec.tMin, spec.record) : recordSchedule(spec.steps, spec.record);
     this.recordBeta = spec.record.beta === "auto" ? d <= LIMITS.autoBetaMaxD : spec.record.beta;
+    checkMemory(spec, d, this.schedule.length, this.recordBeta);
+    const w0 = makeInit(spec.init, spec.depth, d, spec.seed);
+    this.initialBeta = betaOfW(w0, spec.depth, d);
     this.algo = spec.algo;
     this.loss = spec.loss;
     this.lr = spec.lr;
@@ -344,7 +345,9 @@ export class Simulation {
       rows.set(r, off);
       off += r.length;
     }
+    const dataHash = this.data.info?.contentHash;
     return {
+      ...(dataHash !== undefined ? { dataHash } : {}),
       spec: this.spec,
       engine: this.run.engine,
       clock: this.run.clock(),
@@ -364,19 +367,24 @@ export class Simulation {
    * before any `advance`). Throws when the state does not fit this run.
    */
   restoreState(s: SimulationState): void {
-    if (this.flowRun || !this.run.restoreExact) throw new Error('samlab: flows ("mode": "flow") cannot be resumed from a checkpoint');
+    if (this.flowRun || !this.run.restoreExact) throw new CheckpointError("spec.mode", 'flows ("mode": "flow") cannot be resumed from a checkpoint');
     if (this.run.stepCount() !== 0) throw new Error("samlab: restoreState needs a fresh run (no steps taken)");
-    if (JSON.stringify(s.spec) !== JSON.stringify(this.spec)) throw new Error("samlab: the checkpoint's spec differs from this run's");
-    if (s.w.length !== this.spec.depth * this.data.d) throw new Error(`samlab: the checkpoint holds ${s.w.length} parameters, expected ${this.spec.depth * this.data.d}`);
-    if (s.stride !== this.run.stride || s.rows.length % s.stride !== 0) throw new Error("samlab: the checkpoint's record rows do not match this run's layout");
-    if (!(Number.isInteger(s.clock.step) && s.clock.step >= 0 && s.clock.step <= this.spec.steps)) throw new Error(`samlab: the checkpoint's step ${s.clock.step} is outside [0, ${this.spec.steps}]`);
+    // a checkpoint that does not fit this run is bad input (CheckpointError: one line, naming the part), never an internal error
+    if (JSON.stringify(s.spec) !== JSON.stringify(this.spec)) throw new CheckpointError("spec", "differs from this run's spec");
+    const have = this.data.info?.contentHash;
+    if (s.dataHash !== undefined && s.dataHash !== have) {
+      throw new CheckpointError("data", `the data (${this.data.info?.origin ?? "inline"}) changed since the checkpoint was written: its content hash is ${have ?? "absent"}, the checkpoint's ${s.dataHash}; refusing to resume on other data`);
+    }
+    if (s.w.length !== this.spec.depth * this.data.d) throw new CheckpointError("w", `holds ${s.w.length} parameters, expected ${this.spec.depth * this.data.d} (depth × the data's dimension)`);
+    if (s.stride !== this.run.stride || s.rows.length % s.stride !== 0) throw new CheckpointError("records", "the record rows do not match this run's layout");
+    if (!(Number.isInteger(s.clock.step) && s.clock.step >= 0 && s.clock.step <= this.spec.steps)) throw new CheckpointError("step", `${s.clock.step} is outside [0, ${this.spec.steps}]`);
     const h = s.hyper;
     if (h.algo !== this.algo || h.loss !== this.loss || h.lr !== this.lr || h.rho !== this.rho) this.setHyper(h);
     this.run.restoreExact(s.w, s.clock);
     this.chunkEnd = undefined;
     const count = s.rows.length / s.stride;
     if (this.run.recordsWritten() !== count) {
-      throw new Error(`samlab: the checkpoint holds ${count} recorded points, but its step ${s.clock.step} comes after ${this.run.recordsWritten()} points of the schedule`);
+      throw new CheckpointError("records.count", `${count} recorded points, but step ${s.clock.step} comes after ${this.run.recordsWritten()} points of the schedule`);
     }
     this.rows.length = 0;
     if (s.rows.length) this.rows.push(Float64Array.from(s.rows));
@@ -435,13 +443,28 @@ function roundXToF32(ds: Dataset): Dataset {
   return { ...ds, x: Float64Array.from(ds.x, Math.fround) };
 }
 
+/**
+ * The engine's memory, checked before anything is allocated: depth·d (six L×d buffers) within the
+ * spec caps also for data files (whose d is known only once loaded), and the record buffer — points ×
+ * (7 + d when β is recorded) doubles — within LIMITS.maxCells, so that a run always fits the 4 GiB of
+ * a WebAssembly memory (2·n·d + 6·L·d + the records ≤ 4.5·10⁸ doubles).
+ */
+function checkMemory(spec: Spec, d: number, points: number, beta: boolean): void {
+  if (d > LIMITS.maxD) throw new SpecError("data", `the data has d = ${d} features, more than the ${LIMITS.maxD} allowed`);
+  if (spec.depth * d > LIMITS.maxCells) throw new SpecError("depth", `expected depth·d ≤ ${LIMITS.maxCells}, got ${spec.depth} × ${d} = ${spec.depth * d}`);
+  const cells = (points + 1) * (REC.FIXED + (beta ? d : 0));
+  if (cells > LIMITS.maxCells) {
+    throw new SpecError("record.points", `expected (points + 1) × (${REC.FIXED}${beta ? ` + d = ${d}` : ""}) ≤ ${LIMITS.maxCells} recorded numbers, got ${cells}: record fewer points${beta ? " or set record.beta false" : ""}`);
+  }
+}
+
 /** Validates a spec (or takes a parsed one) and prepares its engine. */
 export async function createSimulation(spec: unknown, opts: { threads?: number } = {}): Promise<Simulation> {
   const parsed = parseSpec(spec);
   const threads = parsed.engine === "wasm" && parsed.mode !== "flow" ? (opts.threads ?? 1) : 1;
   if (parsed.engine === "wasm") await loadWasm({ threads: threads > 1 });
   // data files and named sources load asynchronously (and run the separability LP) before the engine starts
-  const data = isLoadedData(parsed.data) ? await loadDataset(parsed.data, parsed.seed) : undefined;
+  const data = isLoadedData(parsed.data) ? await loadDataset(parsed.data, parsed.seed, { depth: parsed.depth }) : undefined;
   return new Simulation(parsed, { threads, ...(data ? { data } : {}) });
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { didYouMean } from "./suggest.js";
+import { MAX_NESTING, protoKey, tooDeep } from "./guards.js";
 
 export const SPEC_VERSION = 1;
 
@@ -26,7 +27,8 @@ const int = (min: number, max: number, what: string) =>
     .number({ error: `expected ${what}` })
     .int({ error: `expected ${what}` })
     .min(min, { error: `expected ${what}` })
-    .max(max, { error: `expected ${what}` });
+    // a value above the cap says so (not just "expected d ≥ 1", which a d of 2·10⁶ satisfies)
+    .max(max, { error: (iss) => `expected ${what}, at most ${max}${typeof iss.input === "number" ? ` (got ${iss.input})` : ""}` });
 /** A threshold that is a fraction: a number in (0, 1). */
 const fraction = () => z.number({ error: "expected a number in (0, 1)" }).gt(0, { error: "expected a number in (0, 1)" }).lt(1, { error: "expected a number in (0, 1)" }).optional();
 const seedSchema = int(0, 4294967295, "an integer seed in [0, 2^32−1]");
@@ -327,16 +329,21 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
 function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
   let o = v;
   for (const p of path) {
-    if (typeof o !== "object" || o === null) return undefined;
+    if (typeof o !== "object" || o === null || !Object.prototype.hasOwnProperty.call(o, p)) return undefined;
     o = (o as Record<PropertyKey, unknown>)[p];
   }
   return o;
 }
 
+/** The message for a JSON number literal too large for a double (JSON.parse turns 1e999 into Infinity). */
+export const OVERFLOW = "a number literal too large for a double (it overflows to Infinity; the largest double is about 1.8e308)";
+
 function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
+  const bad = valueAt(value, issue.path);
+  if (typeof bad === "number" && !Number.isFinite(bad) && !Number.isNaN(bad)) throw new SpecError(pathString(prefix, issue.path), `expected a finite number, got ${OVERFLOW}`);
   if (issue.code === "unrecognized_keys") {
     const keys = (issue as { keys: string[] }).keys;
     throw new SpecError(pathString(prefix, [...issue.path, keys[0]!]), `unknown field${didYouMean(keys[0]!, knownKeys(schema, issue.path)) || " (check its spelling)"}`);
@@ -526,7 +533,12 @@ export function dataCount(data: DataSpec): number {
  */
 export function parseSpec(input: unknown): Spec {
   if (!isObject(input)) throw new SpecError("spec", "expected a JSON object");
+  const deep = tooDeep(input);
+  if (deep !== undefined) throw new SpecError(deep, `nested more than ${MAX_NESTING} levels deep (no spec field is)`);
+  const proto = protoKey(input);
+  if (proto !== undefined) throw new SpecError(proto, "a spec may not hold a __proto__ key");
   if (input.version === undefined) throw new SpecError("version", "required: expected 1");
+  if (input.data === undefined) throw new SpecError("data", 'required: expected { x, y }, { generator, … }, { file, … } or { source, … } (docs/SPEC.md, "data")');
   const top = check(TopSchema, input, "");
   const data = parseData(top.data, top.loss === "squared");
   const d = dataDimension(data);

@@ -13,7 +13,10 @@
  * per sweep by the CLI, the web page and the tests. docs/SWEEP.md documents the format.
  */
 import { z } from "zod";
+import { FORBIDDEN_KEYS, MAX_NESTING, canonicalJson, protoKey, tooDeep } from "../spec/guards.js";
 import { parseSpec, SpecError, type Spec } from "../spec/schema.js";
+
+export { canonicalJson };
 
 export const SWEEP_VERSION = 1;
 
@@ -21,6 +24,8 @@ export const SWEEP_VERSION = 1;
 export const SWEEP_LIMITS = {
   maxRuns: 100_000,
   maxKeys: 32,
+  /** JSON characters of all expanded specs together (runs × (base + overrides)), estimated before expanding. */
+  maxExpandedChars: 256 * 1024 * 1024,
 } as const;
 
 /** A sweep that failed validation: `field` names the sweep-file field or, for a run, the spec field. */
@@ -89,7 +94,11 @@ export interface Sweep {
 
 type Segment = string | number;
 
-/** Parses "init.values[1][0]" into ["init", "values", 1, 0]; null when malformed. */
+/**
+ * Parses "init.values[1][0]" into ["init", "values", 1, 0]; null when malformed. Segments that reach
+ * a prototype ("__proto__", "constructor", "prototype") make a path malformed: a sweep must never
+ * write into Object.prototype.
+ */
 export function parsePath(path: string): Segment[] | null {
   const out: Segment[] = [];
   const re = /^(?:\.?([A-Za-z_$][\w$]*)|\[(\d+)\])/;
@@ -98,6 +107,7 @@ export function parsePath(path: string): Segment[] | null {
   while (rest.length) {
     const m = re.exec(rest);
     if (!m) return null;
+    if (m[1] !== undefined && FORBIDDEN_KEYS.has(m[1])) return null;
     out.push(m[1] !== undefined ? m[1] : Number(m[2]));
     rest = rest.slice(m[0].length);
   }
@@ -109,7 +119,8 @@ function setAt(root: Record<string, unknown>, path: Segment[], value: unknown): 
   let o: Record<string | number, unknown> = root;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
-    const next = o[seg];
+    // own properties only: an inherited one (a prototype) is never walked into
+    const next = Object.prototype.hasOwnProperty.call(o, seg) ? o[seg] : undefined;
     if (typeof next !== "object" || next === null) o[seg] = typeof path[i + 1] === "number" ? [] : {};
     o = o[seg] as Record<string | number, unknown>;
   }
@@ -135,6 +146,15 @@ function overlaps(a: Segment[], b: Segment[]): boolean {
   return true;
 }
 
+/** The JSON length of a value (an API caller's cyclic or BigInt value: a nominal 16; its run's spec check reports it). */
+function jsonChars(v: unknown): number {
+  try {
+    return (JSON.stringify(v) ?? "").length;
+  } catch {
+    return 16;
+  }
+}
+
 /** A one-line rendering of an override value for messages. */
 function show(v: unknown): string {
   let s: string;
@@ -149,6 +169,7 @@ function show(v: unknown): string {
 function checkPaths(where: (k: string) => string, keys: string[], parsed: Map<string, Segment[]>, others: [string, string][]): void {
   for (const k of keys) {
     const p = parsePath(k);
+    if (!p && /(^|[.[\]])(__proto__|constructor|prototype)($|[.[\]])/.test(k)) throw new SweepError(where(k), "a path may not contain __proto__, constructor or prototype");
     if (!p) throw new SweepError(where(k), 'expected a dotted spec path such as "rho", "init.alpha" or "data.x[0][1]"');
     if (p[0] === "version") throw new SweepError(where(k), "the spec version cannot be swept");
     for (const [other, otherWhere] of others) {
@@ -166,6 +187,11 @@ function checkPaths(where: (k: string) => string, keys: string[], parsed: Map<st
  */
 export function expandSweep(input: unknown): Sweep {
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw new SweepError("sweep", "expected a JSON object");
+  // before anything walks it recursively (structuredClone, zod): a 10⁵-deep value overflows the stack
+  const deep = tooDeep(input, MAX_NESTING + 2);
+  if (deep !== undefined) throw new SweepError(deep, `nested more than ${MAX_NESTING + 2} levels deep (no sweep field is)`);
+  const proto = protoKey(input, MAX_NESTING + 2);
+  if (proto !== undefined) throw new SweepError(proto, "a sweep may not hold a __proto__ key");
   if ((input as Record<string, unknown>).version === undefined) throw new SweepError("version", "required: expected 1");
   const r = SweepSchema.safeParse(input);
   if (!r.success) {
@@ -202,6 +228,18 @@ export function expandSweep(input: unknown): Sweep {
   const total = gridSize * list.length;
   if (total > SWEEP_LIMITS.maxRuns) {
     throw new SweepError(sw.grid ? "grid" : "list", `expands to ${total} runs, more than the ${SWEEP_LIMITS.maxRuns} a sweep may have; split it into several sweeps`);
+  }
+  // every run holds its own copy of the base: a 60 KB base × 10⁵ runs would be gigabytes, so the
+  // expanded size is estimated (from the JSON text) and capped before anything is copied
+  const baseChars = jsonChars(sw.base);
+  const gridChars = gridKeys.reduce((m, k) => m + grid[k]!.reduce((mx: number, v) => Math.max(mx, jsonChars(v)), 0), 0);
+  const listChars = list.reduce((m, e) => Math.max(m, jsonChars(e)), 0);
+  const expanded = total * (baseChars + gridChars + listChars);
+  if (expanded > SWEEP_LIMITS.maxExpandedChars) {
+    throw new SweepError(
+      "sweep",
+      `expands to ${total} runs of about ${baseChars + gridChars + listChars} characters each (${(expanded / 1048576).toFixed(0)} MiB of specs), more than the ${SWEEP_LIMITS.maxExpandedChars / 1048576} MiB a sweep may expand to; give large data as a file ("data": { "file": … }) or split the sweep`,
+    );
   }
 
   const runs: SweepRun[] = [];
@@ -279,20 +317,12 @@ export function parseShard(text: string): Shard {
  * still spreads evenly; shard sizes differ by at most one.
  */
 export function shardIndices(total: number, shard: Shard): number[] {
+  // a crafted shard (count 0: an endless loop; 3·10⁸ runs) is refused, never iterated
+  if (!Number.isInteger(shard.count) || !Number.isInteger(shard.index) || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    throw new SweepError("shard", `expected i/N with 0 ≤ i < N, got ${shard.index}/${shard.count}`);
+  }
+  if (!Number.isInteger(total) || total < 0 || total > SWEEP_LIMITS.maxRuns) throw new SweepError("totalRuns", `expected an integer from 0 to ${SWEEP_LIMITS.maxRuns}, got ${total}`);
   const out: number[] = [];
   for (let i = shard.index; i < total; i += shard.count) out.push(i);
   return out;
-}
-
-/**
- * JSON with object keys sorted at every level: the same value always gives the same text (used to
- * fingerprint an expanded sweep, so shards of one sweep can be recognised and merged).
- */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
-  if (typeof v === "object" && v !== null) {
-    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
 }

@@ -7,7 +7,7 @@
  * selected ones are kept, so picking 500 images of a 60 000-image file holds 500 images.
  */
 import { DataError } from "./errors.js";
-import { byteChunks, type DataInput } from "./input.js";
+import { byteChunks, type DataInput, type InputLimits } from "./input.js";
 
 /** Element types by their IDX code: size in bytes and name. */
 const TYPES: Record<number, { size: number; name: string }> = {
@@ -19,13 +19,15 @@ const TYPES: Record<number, { size: number; name: string }> = {
   0x0e: { size: 8, name: "double" },
 };
 
-export interface IdxOptions {
+export interface IdxOptions extends InputLimits {
   /** Keep record i (0-based, along the first dimension) when this returns true; default: all. */
   select?: (i: number) => boolean;
   /** Expected number of dimensions (e.g. 3 for images, 1 for labels), checked against the header. */
   ndims?: number;
   /** Cap on kept numbers; default 50 000 000. */
   maxCells?: number;
+  /** Cap on the numbers per record (the dimension d); default 1 000 000. */
+  maxD?: number;
 }
 
 export interface IdxArray {
@@ -99,6 +101,8 @@ export async function parseIdx(input: DataInput, file: string, opts: IdxOptions 
     const zero = dims.indexOf(0, 1);
     if (zero > 0 && records > 0) throw new DataError(file, `dimension ${zero + 1} is 0 [${dims.join(" × ")}]: the records hold no numbers`, { offset: 4 + 4 * zero });
     if (records > maxCells) throw new DataError(file, `the header declares ${records} records, more than the ${maxCells} numbers allowed`, { offset: 4 });
+    const maxD = opts.maxD ?? 1_000_000;
+    if (opts.ndims !== 1 && recordElems > maxD) throw new DataError(file, `the header declares records of ${recordElems} numbers [${dims.join(" × ")}], more than the largest dimension allowed, d ≤ ${maxD}`, { offset: 8 });
     if (recordElems > maxCells) throw new DataError(file, `the header declares records of ${recordElems} numbers [${dims.join(" × ")}], more than the ${maxCells} allowed`, { offset: 8 });
     keepMask = new Uint8Array(records);
     kept = [];
@@ -113,7 +117,7 @@ export async function parseIdx(input: DataInput, file: string, opts: IdxOptions 
     view = new DataView(rec.buffer);
   };
 
-  for await (const chunk of byteChunks(input, file)) {
+  for await (const chunk of byteChunks(input, file, opts)) {
     let at = 0;
     while (at < chunk.length) {
       if (!rec) {

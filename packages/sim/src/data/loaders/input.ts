@@ -9,8 +9,26 @@ import { DataError } from "./errors.js";
 
 export type DataInput = Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
+/**
+ * Caps on what one data input may cost, checked while streaming so that a crafted input stops early:
+ * a 1 MB gzip of blank lines inflates to 1 GB (10⁹ empty lines) and would otherwise cost minutes.
+ * The largest real file (5·10⁷ numbers, the n·d cap, at ~20 characters each) is ~1 GB of text.
+ */
+export const INPUT_LIMITS = {
+  /** Bytes after decompression (2 GiB). */
+  maxBytes: 2 * 1024 ** 3,
+  /** Text lines, blank and comment lines included. */
+  maxLines: 10_000_000,
+} as const;
+
+/** Per-call overrides of {@link INPUT_LIMITS} (tests use small ones). */
+export interface InputLimits {
+  maxBytes?: number;
+  maxLines?: number;
+}
+
 /** The raw chunks of an input (no decompression). Called once per load. */
-async function* rawChunks(input: DataInput): AsyncGenerator<Uint8Array> {
+export async function* rawChunks(input: DataInput): AsyncGenerator<Uint8Array> {
   if (input instanceof Uint8Array) {
     yield input;
     return;
@@ -46,7 +64,14 @@ async function* rawChunks(input: DataInput): AsyncGenerator<Uint8Array> {
  * The decompressed bytes of an input, chunk by chunk. `file` names the input in errors. Gzip
  * streams that end early or are corrupt become a DataError naming how many compressed bytes were read.
  */
-export async function* byteChunks(input: DataInput, file: string): AsyncGenerator<Uint8Array> {
+export async function* byteChunks(input: DataInput, file: string, limits: InputLimits = {}): AsyncGenerator<Uint8Array> {
+  const maxBytes = limits.maxBytes ?? INPUT_LIMITS.maxBytes;
+  let total = 0;
+  const counted = (c: Uint8Array, gzip: boolean): Uint8Array => {
+    total += c.length;
+    if (total > maxBytes) throw new DataError(file, `more than ${mib(maxBytes)} of data${gzip ? " after decompression (a gzip bomb?)" : ""}: the limit for one data file`, { offset: maxBytes });
+    return c;
+  };
   const it = rawChunks(input);
   let first = await it.next();
   // need two bytes to recognize gzip; merge a 1-byte first chunk with the next
@@ -61,8 +86,8 @@ export async function* byteChunks(input: DataInput, file: string): AsyncGenerato
   if (first.done) return;
   const head = first.value;
   if (!(head[0] === 0x1f && head[1] === 0x8b)) {
-    yield head;
-    for (let c = await it.next(); !c.done; c = await it.next()) yield c.value;
+    yield counted(head, false);
+    for (let c = await it.next(); !c.done; c = await it.next()) yield counted(c.value, false);
     return;
   }
   if (typeof DecompressionStream === "undefined") throw new DataError(file, "gzip input needs DecompressionStream (Node ≥ 18 or a current browser)");
@@ -92,9 +117,19 @@ export async function* byteChunks(input: DataInput, file: string): AsyncGenerato
       throw new DataError(file, `truncated or corrupt gzip data (${/end|incomplete|truncat/i.test(msg) ? "the compressed stream ends early" : msg}; the offset counts compressed bytes)`, { offset: compressed });
     }
     if (r.done) return;
-    if (r.value.length) yield r.value;
+    if (r.value.length) {
+      try {
+        counted(r.value, true);
+      } catch (e) {
+        void reader.cancel().catch(() => {}); // stop inflating at once
+        throw e;
+      }
+      yield r.value;
+    }
   }
 }
+
+const mib = (b: number) => (b >= 1024 ** 3 ? `${b / 1024 ** 3} GiB` : b >= 1048576 ? `${(b / 1048576).toFixed(0)} MiB` : `${b} bytes`);
 
 /** One text line and its 1-based number. */
 export interface Line {
@@ -102,18 +137,29 @@ export interface Line {
   line: number;
 }
 
-/** UTF-8 lines of an input (\n or \r\n), decompressed on the fly; a final line without \n counts. */
-export async function* textLines(input: DataInput, file: string): AsyncGenerator<Line> {
-  const dec = new TextDecoder("utf-8");
+/**
+ * UTF-8 lines of an input (\n or \r\n), decompressed on the fly; a final line without \n counts.
+ * Blank lines and lines starting with '#' (comments) are counted but not returned. A
+ * UTF-8 byte-order mark at the start (spreadsheet exports write one) is dropped, so that it never
+ * becomes part of the first header name.
+ */
+export async function* textLines(input: DataInput, file: string, limits: InputLimits = {}): AsyncGenerator<Line> {
+  const maxLines = limits.maxLines ?? INPUT_LIMITS.maxLines;
+  const dec = new TextDecoder("utf-8", { ignoreBOM: false });
   let carry = "";
   let line = 0;
-  for await (const chunk of byteChunks(input, file)) {
+  for await (const chunk of byteChunks(input, file, limits)) {
     const s = carry + dec.decode(chunk, { stream: true });
     let start = 0;
     for (let k = s.indexOf("\n"); k >= 0; k = s.indexOf("\n", start)) {
       line++;
-      yield { text: s.charCodeAt(k - 1) === 13 ? s.slice(start, k - 1) : s.slice(start, k), line };
+      if (line > maxLines) throw new DataError(file, `more than ${maxLines} lines (blank and comment lines included): the limit for one data file`, { line });
+      // blank and comment lines are skipped here, in the scan, never handed on one by one: a gzip of
+      // 10⁷ blank lines then costs a fraction of a second (both formats skip them; '#' starts a comment)
+      const text = s.charCodeAt(k - 1) === 13 ? s.slice(start, k - 1) : s.slice(start, k);
       start = k + 1;
+      if (text.length === 0 || text.charCodeAt(0) === 35 || (text.charCodeAt(0) <= 32 && text.trim() === "")) continue;
+      yield { text, line };
     }
     carry = s.slice(start);
     if (carry.length > 16 * 1024 * 1024) throw new DataError(file, `line ${line + 1} is longer than 16 MB (is this a text file?)`, { line: line + 1 });

@@ -56,6 +56,24 @@ export function classFilter(classes: readonly (string | number)[] | undefined): 
   return (l) => set.has(l);
 }
 
+/**
+ * A misspelt class must not train on the other class alone: throws a DataError naming each selected
+ * class that no row has, with the labels there are (`available`, else those of `labels`).
+ */
+export function checkClassesPresent(selection: LabelSelection, labels: Iterable<string>, file: string, available?: readonly string[]): void {
+  const have = new Set(labels);
+  const missing = [selection.negative, selection.positive].filter((c) => !have.has(c));
+  if (!missing.length) return;
+  const what = missing.length === 2 ? `no row has label ${missing[0]} or ${missing[1]}` : `no row has label ${JSON.stringify(missing[0])} (one of "classes")`;
+  throw new DataError(file, `${missing.length === 2 ? "empty selection: " : ""}${what}; the labels are: ${listLabels(available?.length ? available : have)}`);
+}
+
+/** Distinct labels for a message, sorted, at most 20 shown. */
+export function listLabels(labels: Iterable<string>): string {
+  const all = [...new Set(labels)].sort(byValue);
+  return all.length > 20 ? `${all.slice(0, 20).map((l) => JSON.stringify(l)).join(", ")}, … (${all.length} in all)` : all.map((l) => JSON.stringify(l)).join(", ");
+}
+
 const byValue = (a: string, b: string) => {
   const x = parseNumber(a);
   const y = parseNumber(b);
@@ -66,14 +84,15 @@ const byValue = (a: string, b: string) => {
  * Maps canonical labels (already filtered to the selection when there is one) to ±1. `file` names
  * the input in errors. `classes` is a {@link LabelSelection}, or raw classes (selected here).
  */
-export function mapLabels(labels: readonly string[], classes: LabelSelection | readonly (string | number)[] | undefined, file: string): { y: Float64Array; mapping: LabelMapping } {
+export function mapLabels(labels: readonly string[], classes: LabelSelection | readonly (string | number)[] | undefined, file: string, available?: readonly string[]): { y: Float64Array; mapping: LabelMapping } {
   let neg: string | null;
   let pos: string | null;
   let rule: string;
   const selection = classes === undefined || "keep" in classes ? classes : selectClasses(classes, file);
   if (selection) {
     ({ negative: neg, positive: pos } = selection);
-    if (labels.length === 0) throw new DataError(file, `empty selection: no row has label ${neg} or ${pos}`);
+    if (labels.length === 0) throw new DataError(file, `empty selection: no row has label ${neg} or ${pos}${available?.length ? `; the labels are: ${listLabels(available)}` : ""}`);
+    if (available) checkClassesPresent(selection, labels, file, available);
     rule = `classes [${neg}, ${pos}] → [−1, +1]`;
   } else {
     const distinct = [...new Set(labels)].sort(byValue);

@@ -9,13 +9,17 @@ import { LIMITS, type DataFile, type DataLoadedTest, type DataSource } from "../
 import { parseCsv } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
-import { applyMapping, canonicalLabel, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
+import { applyMapping, canonicalLabel, checkClassesPresent, listLabels, mapLabels, selectClasses, type LabelSelection } from "./labels.js";
 import { parseLibsvm } from "./libsvm.js";
 import type { RawTable } from "./table.js";
 import { complementIndices, heldOutIndices, maxAbs, scaleInPlace, standardizeInPlace, standardizeWith, subsampleIndices, takeRows } from "./preprocess.js";
+import { Sha256 } from "../../math/sha256.js";
+import { rawChunks, type DataInput } from "./input.js";
 import { DataNotFoundError, FASHION_MNIST_CLASSES, MISSING_FASHION_MNIST, fashionMnistDir, fashionMnistFiles, inputName, openInput, vendoredFile, type Opener } from "./sources.js";
 
 export interface LoadOptions {
+  /** The network depth: depth·d is checked against the spec cap as soon as d is known. */
+  depth?: number;
   /** How to open paths and URLs (default: fetch for URLs, node:fs for paths). */
   open?: Opener;
   /** Skip the separability LP whatever the spec says. */
@@ -29,7 +33,11 @@ function now(): number {
 /** Loads a data file or named source; `seed` is the spec's seed (used when data.seed is absent). */
 export async function loadDataset(data: (DataFile | DataSource) & { test?: DataLoadedTest }, seed: number, options: LoadOptions = {}): Promise<LoadedDataset> {
   const t0 = now();
-  const open = options.open ?? openInput;
+  // every byte read (compressed, as stored) goes through one content hash: a checkpoint records it,
+  // and resuming on a data file that changed since is refused (run/checkpoint.ts)
+  const hash = new Sha256();
+  const baseOpen = options.open ?? openInput;
+  const open: Opener = async (f) => tap(await baseOpen(f), hash);
   const s = data.seed ?? seed;
   // data.test { fraction }: rows held out of the selection before the training subsample n is drawn
   const holdOut = data.test?.fraction !== undefined ? { fraction: data.test.fraction, seed: data.test.seed ?? s } : undefined;
@@ -55,8 +63,8 @@ export async function loadDataset(data: (DataFile | DataSource) & { test?: DataL
       const input = await open(data.file);
       table =
         format === "csv"
-          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells })
-          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells });
+          ? await parseCsv(input, data.file, { label: data.label, header: data.header, delimiter: data.delimiter, classes, maxCells, maxD: LIMITS.maxD })
+          : await parseLibsvm(input, data.file, { d: data.d, classes, maxCells, maxD: LIMITS.maxD });
     }
   } else if (data.source === "fashion-mnist") {
     const dir = fashionMnistDir(data.dir);
@@ -88,7 +96,12 @@ export async function loadDataset(data: (DataFile | DataSource) & { test?: DataL
   }
 
   const file = "file" in data ? data.file : origin;
+  if (options.depth !== undefined && options.depth * table.d > LIMITS.maxCells) {
+    throw new DataError(file, `d = ${table.d} features with depth ${options.depth}: depth·d = ${options.depth * table.d} is more than the ${LIMITS.maxCells} allowed`);
+  }
   const selected = table.selected ?? table.n;
+  // before subsampling (a small n may leave out a class by chance; a misspelt class never has rows)
+  if (selection && !table.labelsChecked) checkClassesPresent(selection, table.labels, file, table.labelsSeen);
   if (holdOut && !rows) {
     const held = heldOutIndices(table.n, holdOut.fraction, holdOut.seed, file);
     const rest = complementIndices(table.n, held);
@@ -144,6 +157,7 @@ export async function loadDataset(data: (DataFile | DataSource) & { test?: DataL
       ...(table.shape ? { shape: table.shape } : {}),
       ...(table.featureNames ? { featureNames: table.featureNames } : {}),
       ...(testFrom ? { testOrigin: testFrom } : {}),
+      contentHash: "sha256:" + hash.hex(),
       loadMs: 0,
     },
     ...(test ? { test } : {}),
@@ -151,6 +165,14 @@ export async function loadDataset(data: (DataFile | DataSource) & { test?: DataL
   if (data.separability !== false && !options.skipSeparability) ds.info.separability = await checkSeparability(ds);
   ds.info.loadMs = now() - t0;
   return ds;
+}
+
+/** Passes an input's raw chunks through unchanged, adding them to `hash`. */
+async function* tap(input: DataInput, hash: Sha256): AsyncGenerator<Uint8Array> {
+  for await (const c of rawChunks(input)) {
+    hash.update(c);
+    yield c;
+  }
 }
 
 /**
@@ -179,9 +201,11 @@ async function loadIdxPair(
 ): Promise<{ table: RawTable; rows: number[]; testRows?: number[] }> {
   const lab = await parseIdx(await open(labelsFile), labelsFile, { ndims: 1 });
   const all = Array.from(lab.data, (v) => canonicalLabel(String(v)));
+  const seen = [...new Set(all)];
   const candidates: number[] = [];
   for (let i = 0; i < all.length; i++) if (!selection || selection.keep(all[i]!)) candidates.push(i);
-  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}`);
+  if (selection && candidates.length === 0) throw new DataError(labelsFile, `empty selection: no record has label ${selection.negative} or ${selection.positive}; the labels are: ${listLabels(seen)}`);
+  if (selection) checkClassesPresent(selection, all, labelsFile, seen);
   // held-out rows first (data.test.fraction), then the training subsample from the rest, as for the other formats
   const held = holdOut ? heldOutIndices(candidates.length, holdOut.fraction, holdOut.seed, labelsFile) : [];
   const rest = holdOut ? complementIndices(candidates.length, held) : candidates.map((_, k) => k);
@@ -207,6 +231,8 @@ async function loadIdxPair(
     labels: decoded.map((i) => all[i]!),
     rowsRead: all.length,
     selected: candidates.length,
+    labelsSeen: seen.slice(0, 1000),
+    labelsChecked: true,
     ...(img.dims.length === 3 ? { shape: [img.dims[1]!, img.dims[2]!] as [number, number] } : {}),
   };
   return { table, rows, ...(holdOut ? { testRows } : {}) };

@@ -58,6 +58,8 @@ export const openInput: Opener = async (file) => {
   try {
     const st = await fs.promises.stat(target);
     if (st.isDirectory()) throw new DataError(shown, "is a directory, not a data file");
+    // a named pipe (or device, socket) can block a read forever, past SIGINT and SIGTERM: regular files only
+    if (!st.isFile()) throw new DataError(shown, `is not a regular file (${st.isFIFO() ? "a named pipe" : st.isSocket() ? "a socket" : "a device"}): data files must be regular files`);
   } catch (e) {
     if (e instanceof DataError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -18,4 +18,8 @@ export interface RawTable {
   rowsRead: number;
   /** Rows with the selected classes, when the loader subsampled already (IDX pairs); default n. */
   selected?: number;
+  /** The distinct labels of every row read (at most 1000), to name the available classes in messages. */
+  labelsSeen?: string[];
+  /** Whether the loader already checked that every selected class occurs (IDX pairs, before subsampling). */
+  labelsChecked?: boolean;
 }
