@@ -167,7 +167,7 @@ export function sweepCommand(): Command {
     .option("--force", "overwrite a folder that already holds sweep output")
     .option("--dry-run", "validate and list the runs (of the shard), run nothing")
     .option("--emit <engine>", "print a script that runs the sweep as shards on slurm (a job array) or parallel (GNU parallel) and merges them; run nothing")
-    .option("--shards <N>", "with --emit: the number of shards (default 4); --workers is then the threads per shard (default 1), --out the folder for out/shard-i and out/all (default out)");
+    .option("--shards <N>", "with --emit: the number of shards (default 4); --workers is then the threads per shard (default 1), --out the folder for out/shard-i and out/all (default out)")
     .option("--resume", "continue an interrupted sweep in --out: run only the runs its runs.csv lacks");
   cmd.addHelpText(
     "after",
