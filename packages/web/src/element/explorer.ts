@@ -5,7 +5,8 @@
  *
  * Attributes: spec (JSON), preset, views, controls, compare, steps-per-frame, paused, url-state,
  * keyboard ("global" listens on the whole document), app-url. Events (bubbling, composed):
- * samlab-start, samlab-progress, samlab-finish (detail.result = the Result), samlab-error.
+ * samlab-start, samlab-progress, samlab-finish (detail.result = the Result), samlab-error, and
+ * `error` (not bubbling) when the `spec` attribute is rejected (then nothing runs).
  * docs/WEB.md documents all of them.
  *
  * This class is the shell that wires the rooms (README.md, "Rooms"): the store (state/), the
@@ -60,6 +61,9 @@ export class SamlabExplorer extends HTMLElement {
   private connected = false;
   private built = false;
   private lastProgressEventAt = 0;
+  /** The rejected `spec` attribute's error, while nothing runs because of it. */
+  private errorValue?: { field: string; message: string };
+  private errorGeneration = 0;
   private keyHandler = (e: KeyboardEvent) => this.onKey(e);
 
   constructor() {
@@ -107,6 +111,10 @@ export class SamlabExplorer extends HTMLElement {
   }
   get state(): RunState {
     return this.store.state;
+  }
+  /** Why nothing runs: the rejected `spec` attribute's { field, message } (undefined otherwise). */
+  get error(): { field: string; message: string } | undefined {
+    return this.errorValue;
   }
   /** The main run's position: steps taken (integrator steps for flows) and the spec's step count. */
   get progress(): { step: number; steps: number } {
@@ -239,9 +247,37 @@ export class SamlabExplorer extends HTMLElement {
 
   private loadInitial(): void {
     const loaded = initialSpec(this);
+    this.errorValue = undefined;
+    if (loaded.spec === undefined) return this.reject(loaded.error, loaded.messages);
     this.store.presetId = loaded.presetId;
     if (loaded.error) this.emit("samlab-error", { field: loaded.error.field, message: loaded.error.message });
     this.start(loaded.spec, loaded.messages, !this.hasAttribute("paused"), loaded.error !== undefined);
+  }
+
+  /**
+   * A rejected `spec` attribute: nothing runs (the previous runs are dropped), the message line
+   * (role="alert") names the field, and `error` / `samlab-error` events carry { field, message }.
+   * The events go out on the next task, so that a host script that adds its listeners right after
+   * the element was defined (the script tag before it) still hears them; `element.error` keeps it.
+   */
+  private reject(error: { field: string; message: string }, messages: string[]): void {
+    this.session?.stop();
+    this.store.result = undefined;
+    this.store.presetId = undefined;
+    this.store.phaseWanted = undefined;
+    this.store.dropSpec();
+    this.errorValue = error;
+    this.status.setTitle("Not loaded", "");
+    this.status.showMessages(messages, true);
+    this.store.setState("error");
+    this.status.announce(`Not running: ${error.message}`, true);
+    const generation = ++this.errorGeneration;
+    setTimeout(() => {
+      if (generation !== this.errorGeneration || this.errorValue !== error) return;
+      // like a resource's `error` event: on the element itself, not bubbling
+      this.dispatchEvent(new CustomEvent("error", { detail: { ...error } }));
+      this.emit("samlab-error", { ...error });
+    }, 0);
   }
 
   /** Steps per frame, or undefined for "auto" (about 12 ms of compute per frame). */
@@ -359,6 +395,8 @@ export class SamlabExplorer extends HTMLElement {
 
   private start(spec: Spec, messages: string[], play: boolean, isError = false): void {
     if (!this.session) return;
+    this.errorValue = undefined;
+    this.errorGeneration++;
     this.store.hyperNotes = [];
     this.store.result = undefined;
     const g = samlabGlobal();

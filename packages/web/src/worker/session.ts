@@ -60,6 +60,12 @@ export class RunSession {
     }
   }
 
+  /** Drops every current run (an element whose spec was rejected runs nothing). */
+  stop(): void {
+    for (const r of this.runs) this.client.send({ type: "drop", run: r.id });
+    this.runs = [];
+  }
+
   /** Asks for the next chunk: `steps` steps, or about 12 ms (main) / 3 ms (comparison) of compute. */
   advance(r: RunView, steps: number | undefined, snapshot: boolean): void {
     if (!r.started || r.done || r.outstanding) return;
