@@ -17,7 +17,7 @@
 import { SpecError, type Result, type Spec } from "@samlab/sim";
 import { Controls, CONTROL_IDS } from "../controls/form.js";
 import { onExplorerKey } from "../controls/keyboard.js";
-import { chartsPng, copyText, download, fileBase, resultBlob } from "../export/export.js";
+import { chartsPng, copyText, download, fileBase, resultBlob, weightsBlob } from "../export/export.js";
 import { presetById } from "../state/presets.js";
 import type { RunView } from "../state/runs.js";
 import { acceptSpec, acceptSpecText, cliCommand, presetSpec } from "../state/spec-state.js";
@@ -64,6 +64,8 @@ export class SamlabExplorer extends HTMLElement {
   /** The rejected `spec` attribute's error, while nothing runs because of it. */
   private errorValue?: { field: string; message: string };
   private errorGeneration = 0;
+  /** What the share box shows (it follows the spec). */
+  private shown?: "link" | "command";
   private keyHandler = (e: KeyboardEvent) => this.onKey(e);
 
   constructor() {
@@ -90,7 +92,10 @@ export class SamlabExplorer extends HTMLElement {
         const preset = this.store.presetId ? presetById(this.store.presetId) : undefined;
         this.status.setTitle(spec.name ?? preset?.title ?? "samlab run", preset?.claim ?? `${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, η = ${spec.lr}, ${fmtInt(spec.steps)} steps`);
       }
+      else this.controls?.showSpecText(spec);
       if (this.hasAttribute("url-state")) writeUrl(spec);
+      // a link or command shown under the share buttons is rewritten for the new spec, never left stale
+      if (this.shown && this.controls?.shareOut?.textContent) this.controls.shareOut.textContent = this.shareText(this.shown);
     });
     this.store.bus.on("state", (s) => {
       this.setAttribute("data-state", s);
@@ -171,6 +176,11 @@ export class SamlabExplorer extends HTMLElement {
   /** Restarts the current spec at step 0, paused. */
   reset(): void {
     if (this.store.spec) this.start(this.store.spec, [], false);
+  }
+
+  /** Starts the current spec again from step 0 and plays: the same spec, the same bits. */
+  restart(): void {
+    if (this.store.spec && this.state !== "error") this.start(this.store.spec, [], true);
   }
 
   /** Opens phase cell (i, j) as the main run: exactly the cell's spec (`phaseSpec` of @samlab/sim). */
@@ -319,14 +329,17 @@ export class SamlabExplorer extends HTMLElement {
           togglePlay: () => (this.state === "playing" ? this.pause() : this.play()),
           step: () => this.step(),
           reset: () => this.reset(),
+          restart: () => this.restart(),
           loadPreset: (id) => this.loadPreset(id),
           applyForm: () => this.applyForm(),
           applyHyper: () => this.applyHyper(),
           applySpecText: (text) => this.applySpecText(text),
-          copyLink: () => void this.copy("link", this.shareUrl()),
-          copyCommand: () => void this.copy("samlab run command", this.store.spec ? cliCommand(this.store.spec) : ""),
+          copyLink: () => void this.copy("link"),
+          copyCommand: () => void this.copy("command"),
           exportPng: () => void this.exportPng(),
           exportData: (kind) => void this.exportData(kind),
+          exportWeights: (kind) => this.exportWeights(kind),
+          announce: (text) => this.status.announce(text, true),
         })
       : undefined;
     const viewBox = h("div", { class: "views" });
@@ -500,8 +513,22 @@ export class SamlabExplorer extends HTMLElement {
     return fileBase(this.store.spec, this.store.presetId);
   }
 
-  private async copy(what: string, text: string): Promise<void> {
-    this.status.announce(await copyText(what, text, this.controls?.shareOut), true);
+  private shareText(what: "link" | "command"): string {
+    if (what === "link") return this.shareUrl();
+    return this.store.spec ? cliCommand(this.store.spec) : "";
+  }
+
+  private async copy(what: "link" | "command"): Promise<void> {
+    this.shown = what;
+    this.status.announce(await copyText(what === "link" ? "link" : "samlab run command", this.shareText(what), this.controls?.shareOut), true);
+  }
+
+  private exportWeights(kind: "csv" | "json"): void {
+    const main = this.session?.main();
+    const now = main?.snapshot?.w;
+    if (!main || !now) return this.status.announce("Nothing to export yet.", true);
+    const blob = weightsBlob(main.w0, now, main.snapshot!.step, kind);
+    this.status.announce(download(this.shadow, blob, `${this.fileBase()}-weights.${kind}`), true);
   }
 
   private async exportData(kind: "csv" | "json"): Promise<void> {

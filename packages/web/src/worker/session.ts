@@ -133,6 +133,7 @@ export class RunSession {
         r.series.append(m.rows, m.stride);
         r.step = m.step;
         if (m.snapshot) r.snapshot = m.snapshot;
+        if (m.snapshot && m.snapshot.step === 0 && !r.w0) r.w0 = m.snapshot.w;
         if (m.done) r.done = true;
         this.bus.emit("progress", r, m);
         break;

@@ -28,6 +28,11 @@ const msPerStep = new Map<number, number>();
 const cancelled = new Set<number>();
 const now = () => performance.now();
 
+/** What the table and weights views show: β, loss, margin and every layer's weights now. */
+function snapshotOf(sim: Simulation) {
+  return { ...sim.snapshot(), w: sim.currentW() };
+}
+
 function errorOf(e: unknown): { field?: string; message: string } {
   if (e instanceof SpecError) return { field: e.field, message: e.message };
   return { message: e instanceof Error ? e.message : String(e) };
@@ -178,7 +183,7 @@ async function handle(m: ToWorker): Promise<void> {
         });
         // Row 0 (step 0) is recorded by the engine at setup; send it at once so charts start drawing.
         const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
-        post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: sim.snapshot(), done: sim.done, ms: 0 }, [rows.buffer]);
+        post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: snapshotOf(sim), done: sim.done, ms: 0 }, [rows.buffer]);
         if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       } catch (e) {
         post({ type: "error", run: m.run, ...errorOf(e) });
@@ -196,7 +201,7 @@ async function handle(m: ToWorker): Promise<void> {
         return;
       }
       const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
-      const snap = m.snapshot || sim.done ? sim.snapshot() : undefined;
+      const snap = m.snapshot || sim.done ? snapshotOf(sim) : undefined;
       post({ type: "progress", run: m.run, step: sim.step, t: snap?.t ?? 0, rows, stride: sim.stride, snapshot: snap, done: sim.done, ms: now() - t0 }, [rows.buffer]);
       if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       return;
