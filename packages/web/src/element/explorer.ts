@@ -17,10 +17,10 @@
 import { SpecError, type Result, type Spec } from "@samlab/sim";
 import { Controls, CONTROL_IDS } from "../controls/form.js";
 import { onExplorerKey } from "../controls/keyboard.js";
-import { chartsPng, copyText, download, fileBase, resultBlob, weightsBlob } from "../export/export.js";
+import { ShareExport } from "../export/share-export.js";
 import { presetById } from "../state/presets.js";
 import type { RunView } from "../state/runs.js";
-import { acceptSpec, acceptSpecText, cliCommand, presetSpec } from "../state/spec-state.js";
+import { acceptSpec, acceptSpecText, presetSpec } from "../state/spec-state.js";
 import { ExplorerStore, type PhaseJob, type RunState } from "../state/store.js";
 import { initialSpec, shareUrl, writeUrl } from "../state/url.js";
 import { h } from "../ui/dom.js";
@@ -64,8 +64,18 @@ export class SamlabExplorer extends HTMLElement {
   /** The rejected `spec` attribute's error, while nothing runs because of it. */
   private errorValue?: { field: string; message: string };
   private errorGeneration = 0;
-  /** What the share box shows (it follows the spec). */
-  private shown?: "link" | "command";
+  private readonly share = new ShareExport({
+    shadow: () => this.shadow,
+    spec: () => this.store.spec,
+    presetId: () => this.store.presetId,
+    shareUrl: () => this.shareUrl(),
+    currentResult: () => this.currentResult(),
+    main: () => this.session?.main(),
+    canvases: () => [...this.chartSet.map.values()].map((c) => c.canvas),
+    title: () => this.status.title.textContent ?? "samlab",
+    shareOut: () => this.controls?.shareOut,
+    announce: (text) => this.status.announce(text, true),
+  });
   private keyHandler = (e: KeyboardEvent) => this.onKey(e);
 
   constructor() {
@@ -95,7 +105,7 @@ export class SamlabExplorer extends HTMLElement {
       else this.controls?.showSpecText(spec);
       if (this.hasAttribute("url-state")) writeUrl(spec);
       // a link or command shown under the share buttons is rewritten for the new spec, never left stale
-      if (this.shown && this.controls?.shareOut?.textContent) this.controls.shareOut.textContent = this.shareText(this.shown);
+      this.share.specChanged();
     });
     this.store.bus.on("state", (s) => {
       this.setAttribute("data-state", s);
@@ -200,10 +210,8 @@ export class SamlabExplorer extends HTMLElement {
   }
 
   /** All visible charts on one white PNG, two per row, titled with the spec's name. */
-  async exportPng(): Promise<void> {
-    const blob = await chartsPng([...this.chartSet.map.values()].map((c) => c.canvas), this.status.title.textContent ?? "samlab");
-    if (blob === undefined) return this.status.announce("No chart to export.", true);
-    if (blob) this.status.announce(download(this.shadow, blob, `${this.fileBase()}.png`), true);
+  exportPng(): Promise<void> {
+    return this.share.png();
   }
 
   // Read by the browser tests (test/web.test.ts) to watch the runs, the phase job and the charts.
@@ -334,11 +342,11 @@ export class SamlabExplorer extends HTMLElement {
           applyForm: () => this.applyForm(),
           applyHyper: () => this.applyHyper(),
           applySpecText: (text) => this.applySpecText(text),
-          copyLink: () => void this.copy("link"),
-          copyCommand: () => void this.copy("command"),
+          copyLink: () => void this.share.copy("link"),
+          copyCommand: () => void this.share.copy("command"),
           exportPng: () => void this.exportPng(),
-          exportData: (kind) => void this.exportData(kind),
-          exportWeights: (kind) => this.exportWeights(kind),
+          exportData: (kind) => void this.share.data(kind),
+          exportWeights: (kind) => this.share.weights(kind),
           announce: (text) => this.status.announce(text, true),
         })
       : undefined;
@@ -505,36 +513,6 @@ export class SamlabExplorer extends HTMLElement {
     this.status.showMessages([`Not applied: ${err.message}`], true);
     this.emit("samlab-error", { field: err.field, message: err.message });
     this.status.announce(`Not applied: ${err.message}`, true);
-  }
-
-  // ---------------------------------------------------------------- sharing and export
-
-  private fileBase(): string {
-    return fileBase(this.store.spec, this.store.presetId);
-  }
-
-  private shareText(what: "link" | "command"): string {
-    if (what === "link") return this.shareUrl();
-    return this.store.spec ? cliCommand(this.store.spec) : "";
-  }
-
-  private async copy(what: "link" | "command"): Promise<void> {
-    this.shown = what;
-    this.status.announce(await copyText(what === "link" ? "link" : "samlab run command", this.shareText(what), this.controls?.shareOut), true);
-  }
-
-  private exportWeights(kind: "csv" | "json"): void {
-    const main = this.session?.main();
-    const now = main?.snapshot?.w;
-    if (!main || !now) return this.status.announce("Nothing to export yet.", true);
-    const blob = weightsBlob(main.w0, now, main.snapshot!.step, kind);
-    this.status.announce(download(this.shadow, blob, `${this.fileBase()}-weights.${kind}`), true);
-  }
-
-  private async exportData(kind: "csv" | "json"): Promise<void> {
-    const r = await this.currentResult();
-    if (!r) return this.status.announce("Nothing to export yet.", true);
-    this.status.announce(download(this.shadow, resultBlob(r, kind), `${this.fileBase()}.${kind}`), true);
   }
 }
 
