@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The explorer's screenshots in docs/WEB.md: docs/web/explorer-1280.png and docs/web/explorer-390.png,
 // the page as built (packages/web/dist; this script builds nothing: run `pnpm build` first) with its
-// default preset played to the end, at 1280 and 390 CSS pixels wide.
+// default preset played to the end, at 1280 and 390 CSS pixels wide: the explorer element, from its top.
 //
 // Needs Chromium (SAMLAB_CHROMIUM, default /usr/bin/chromium: `bash scripts/setup.sh --test` installs
 // it) and playwright-core (a dev dependency of test/). Usage: node scripts/web-screenshots.mjs
@@ -44,8 +44,10 @@ try {
     await page.waitForTimeout(500);
     await page.evaluate(() => window.scrollTo(0, 0));
     const file = join(out, `explorer-${width}.png`);
-    // the first screen and a half: the title, the controls and the first figures
-    await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: Math.min(await page.evaluate(() => document.documentElement.scrollHeight), width >= 1000 ? 1400 : 2400) } });
+    // the explorer itself (the page's text above it is plain prose): its top, one screen and a bit
+    const top = Math.max(0, Math.floor(await page.locator("samlab-explorer").evaluate((e) => e.getBoundingClientRect().top + window.scrollY)) - 8);
+    const total = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: top, width, height: Math.min(total - top, width >= 1000 ? 1000 : 1800) } });
     process.stdout.write(`wrote ${file}\n`);
     await page.close();
   }

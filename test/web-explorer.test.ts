@@ -113,7 +113,7 @@ describe("explorer page and element (Chromium)", () => {
     clean();
   });
 
-  it("shows ∞ rather than Infinity and log axes on whole decades with round steps (flows to t = 1e50, an overflowing clock, a loss at 1e-218)", async () => {
+  it("shows ∞ rather than Infinity and log axes from a decade with round steps (flows to t = 1e50, an overflowing clock, a loss at 1e-218)", async () => {
     const specs = [
       { version: 1, data: { x: [[1, 2, 3]], y: [1] }, depth: 2, algo: "sam-l2", rho: 0.05, mode: "flow", flow: "sam", tMax: 1e50, init: { alpha: 0.1 } },
       { version: 1, data: { x: [[1, 2]], y: [1] }, depth: 2, algo: "gd", lr: 1, lrSchedule: "loss-normalized", steps: 3000, init: { alpha: 0.5 }, record: { points: 50 } },
