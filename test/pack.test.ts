@@ -155,6 +155,10 @@ simulate(spec, { threads: Number(q.get("threads") ?? 1) }).then((r) => { window.
       const tab = await browser.newPage();
       const errors: string[] = [];
       tab.on("pageerror", (e) => errors.push(e.message));
+      // the bundler serves HiGHS's highs.wasm with the page: no 404, the max-margin references load
+      tab.on("response", (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+      });
       const t0 = performance.now();
       await tab.goto(`${server.url}/?spec=${encodeURIComponent(JSON.stringify(SPEC))}`);
       await tab.waitForFunction(() => (window as unknown as { result?: unknown; failure?: string }).result !== undefined || (window as unknown as { failure?: string }).failure !== undefined, null, { timeout: 60_000 });
@@ -162,6 +166,9 @@ simulate(spec, { threads: Number(q.get("threads") ?? 1) }).then((r) => { window.
       expect(await tab.evaluate(() => (window as unknown as { failure?: string }).failure ?? null)).toBeNull();
       const beta = await tab.evaluate(() => Array.from(new Uint8Array(Float64Array.from((window as unknown as { result: Result }).result.final.beta).buffer), (b) => b.toString(16).padStart(2, "0")).join(""));
       expect(beta).toBe(hex(expected.final.beta));
+      const refs = await tab.evaluate(() => (window as unknown as { result: Result }).result.diagnostics);
+      expect(refs?.references).toBe("computed");
+      expect(JSON.stringify(refs)).toBe(JSON.stringify(expected.diagnostics));
       expect(errors).toEqual([]);
 
       // two threads on the page's main thread (a cross-origin-isolated page: shared memory), more

@@ -9,6 +9,7 @@ import { WEB_LIMITS, webData } from "../state/spec-state.js";
 import type { RunState } from "../state/store.js";
 import { h } from "../ui/dom.js";
 import { ALGO_LABEL } from "../ui/format.js";
+import { CsvLoader } from "./csv-loader.js";
 import { DataEditor } from "./data-editor.js";
 
 export const CONTROL_IDS = ["presets", "data", "depth", "algo", "rho", "lr", "init", "loss", "steps", "seed", "family", "sharpness", "playback", "speed", "share", "export"] as const;
@@ -21,6 +22,8 @@ export interface ControlActions {
   togglePlay(): void;
   step(): void;
   reset(): void;
+  /** Starts the current spec again from step 0 and plays (the same spec gives the same bits). */
+  restart(): void;
   loadPreset(id: string): void;
   /** The form changed: build a spec from it and restart. */
   applyForm(): void;
@@ -32,6 +35,10 @@ export interface ControlActions {
   copyCommand(): void;
   exportPng(): void;
   exportData(kind: "csv" | "json"): void;
+  /** The weights of each layer at step 0 and now. */
+  exportWeights(kind: "csv" | "json"): void;
+  /** Something to say in the status line (aria-live). */
+  announce(text: string): void;
 }
 
 type Field = HTMLInputElement | HTMLSelectElement;
@@ -127,8 +134,10 @@ export class Controls {
         stepBtn.addEventListener("click", () => this.actions.step());
         const resetBtn = h("button", { type: "button", "aria-keyshortcuts": "R" }, "Reset");
         resetBtn.addEventListener("click", () => this.actions.reset());
+        const restartBtn = h("button", { type: "button", "aria-label": "Restart from step 0 and play" }, "Restart");
+        restartBtn.addEventListener("click", () => this.actions.restart());
         this.play = playBtn;
-        fs.append(h("div", { class: "buttons" }, playBtn, stepBtn, resetBtn));
+        fs.append(h("div", { class: "buttons" }, playBtn, stepBtn, resetBtn, restartBtn));
       }
       if (has("speed")) {
         const s = this.select("speed", SPEEDS.map((v): [string, string] => [v, v === "auto" ? "auto (~12 ms/frame)" : v]), () => {});
@@ -188,6 +197,7 @@ export class Controls {
           ["inline", "examples (edit below)"],
           ["single", "one example x = s·(1,…,d)"],
           ["gaussian-sparse", "Gaussian, sparse β* (seeded)"],
+          ["sparse-regression", "sparse regression (squared loss, seeded)"],
           ["digits", "digits 0 vs 1 (UCI, 8×8 images)"],
           ["iris", "iris setosa vs versicolor"],
         ],
@@ -203,7 +213,15 @@ export class Controls {
       this.rows.genN = this.field("n", this.num("genN", { min: 1, max: WEB_LIMITS.maxN, step: 1 }, apply), "genN");
       this.rows.genK = this.field("k (non-zeros)", this.num("genK", { min: 1, step: 1 }, apply), "genK");
       this.rows.genSeed = this.field("data seed", this.num("genSeed", { min: 0, step: 1 }, apply), "genSeed");
-      fs.append(this.field("Source", kind, "dataKind"), this.rows.inline, this.rows.genD, this.rows.genScale, this.rows.genN, this.rows.genK, this.rows.genSeed);
+      const csv = new CsvLoader(this.uid, (data, name) => {
+        kind.value = "inline";
+        this.editor!.data = { x: data.x, y: data.y };
+        this.editor!.render();
+        this.syncDataVisibility();
+        this.actions.announce(`Loaded ${name}: ${data.x.length} examples.`);
+        this.actions.applyForm();
+      });
+      fs.append(this.field("Source", kind, "dataKind"), this.rows.inline, this.rows.genD, this.rows.genScale, this.rows.genN, this.rows.genK, this.rows.genSeed, csv.box);
       form.append(fs);
     }
     if (has("share") || has("export")) {
@@ -224,6 +242,8 @@ export class Controls {
         btn("PNG", () => this.actions.exportPng());
         btn("CSV", () => this.actions.exportData("csv"));
         btn("JSON", () => this.actions.exportData("json"));
+        btn("Weights CSV", () => this.actions.exportWeights("csv"));
+        btn("Weights JSON", () => this.actions.exportWeights("json"));
       }
       fs.append(buttons, out);
       if (has("share")) {
@@ -314,16 +334,21 @@ export class Controls {
       set("genD", data.d);
       set("genScale", data.scale ?? 1);
     } else {
-      set("dataKind", "gaussian-sparse");
+      set("dataKind", data.generator);
       set("genD", data.d);
       set("genN", data.n);
       set("genK", data.k ?? Math.min(5, data.d));
       set("genSeed", data.seed ?? spec.seed);
     }
-    if (this.specText) this.specText.value = JSON.stringify(spec, null, 1);
+    this.showSpecText(spec);
     this.syncInitVisibility();
     this.syncDataVisibility();
     this.editor?.render();
+  }
+
+  /** The spec JSON box shows the current spec (after a mid-run η/ρ change too). */
+  showSpecText(spec: Spec): void {
+    if (this.specText) this.specText.value = JSON.stringify(spec, null, 1);
   }
 
   private syncInitVisibility(): void {
@@ -338,12 +363,13 @@ export class Controls {
   private syncDataVisibility(): void {
     const kind = this.fields.dataKind?.value;
     if (!kind) return;
+    const seeded = kind === "gaussian-sparse" || kind === "sparse-regression";
     this.rows.inline!.hidden = kind !== "inline";
-    this.rows.genD!.hidden = kind !== "single" && kind !== "gaussian-sparse";
+    this.rows.genD!.hidden = kind !== "single" && !seeded;
     this.rows.genScale!.hidden = kind !== "single";
-    this.rows.genN!.hidden = kind !== "gaussian-sparse";
-    this.rows.genK!.hidden = kind !== "gaussian-sparse";
-    this.rows.genSeed!.hidden = kind !== "gaussian-sparse";
+    this.rows.genN!.hidden = !seeded;
+    this.rows.genK!.hidden = !seeded;
+    this.rows.genSeed!.hidden = !seeded;
   }
 
   /** The family's boxes into `spec`: an empty box removes the field (the spec's default applies). */
@@ -400,6 +426,13 @@ export class Controls {
     if (kind === "inline") spec.data = { x: edit.x.map((r) => [...r]), y: [...edit.y] };
     else if (kind === "single") spec.data = { generator: "single", d: numOr("genD", 5), scale: numOr("genScale", 1) };
     else if (kind === "gaussian-sparse") spec.data = { generator: "gaussian-sparse", n: numOr("genN", 50), d: numOr("genD", 20), k: numOr("genK", 5), seed: numOr("genSeed", 1) };
+    else if (kind === "sparse-regression") {
+      // the generator's other fields (noise, test examples) stay as they were
+      const prev = cur.data as unknown as Record<string, unknown>;
+      const keep = prev.generator === "sparse-regression" ? prev : { test: 200 };
+      spec.data = { ...keep, generator: "sparse-regression", n: numOr("genN", 20), d: numOr("genD", 30), k: numOr("genK", 3), seed: numOr("genSeed", 1) };
+      spec.loss = "squared"; // the generator's targets are real numbers
+    }
     else if (kind === "digits" || kind === "iris") {
       const data = webData(cur);
       spec.data = "source" in data && data.source === kind ? data : kind === "digits" ? { source: "digits", classes: [0, 1], n: 200, seed: 1 } : { source: "iris", classes: ["setosa", "versicolor"] };

@@ -5,7 +5,8 @@
  *
  * Attributes: spec (JSON), preset, views, controls, compare, steps-per-frame, paused, url-state,
  * keyboard ("global" listens on the whole document), app-url. Events (bubbling, composed):
- * samlab-start, samlab-progress, samlab-finish (detail.result = the Result), samlab-error.
+ * samlab-start, samlab-progress, samlab-finish (detail.result = the Result), samlab-error, and
+ * `error` (not bubbling) when the `spec` attribute is rejected (then nothing runs).
  * docs/WEB.md documents all of them.
  *
  * This class is the shell that wires the rooms (README.md, "Rooms"): the store (state/), the
@@ -16,10 +17,10 @@
 import { SpecError, type Result, type Spec } from "@samlab/sim";
 import { Controls, CONTROL_IDS } from "../controls/form.js";
 import { onExplorerKey } from "../controls/keyboard.js";
-import { chartsPng, copyText, download, fileBase, resultBlob } from "../export/export.js";
+import { ShareExport } from "../export/share-export.js";
 import { presetById } from "../state/presets.js";
 import type { RunView } from "../state/runs.js";
-import { acceptSpec, acceptSpecText, cliCommand, presetSpec } from "../state/spec-state.js";
+import { acceptSpec, acceptSpecText, presetSpec } from "../state/spec-state.js";
 import { ExplorerStore, type PhaseJob, type RunState } from "../state/store.js";
 import { initialSpec, shareUrl, writeUrl } from "../state/url.js";
 import { h } from "../ui/dom.js";
@@ -60,6 +61,21 @@ export class SamlabExplorer extends HTMLElement {
   private connected = false;
   private built = false;
   private lastProgressEventAt = 0;
+  /** The rejected `spec` attribute's error, while nothing runs because of it. */
+  private errorValue?: { field: string; message: string };
+  private errorGeneration = 0;
+  private readonly share = new ShareExport({
+    shadow: () => this.shadow,
+    spec: () => this.store.spec,
+    presetId: () => this.store.presetId,
+    shareUrl: () => this.shareUrl(),
+    currentResult: () => this.currentResult(),
+    main: () => this.session?.main(),
+    canvases: () => [...this.chartSet.map.values()].map((c) => c.canvas),
+    title: () => this.status.title.textContent ?? "samlab",
+    shareOut: () => this.controls?.shareOut,
+    announce: (text) => this.status.announce(text, true),
+  });
   private keyHandler = (e: KeyboardEvent) => this.onKey(e);
 
   constructor() {
@@ -86,7 +102,10 @@ export class SamlabExplorer extends HTMLElement {
         const preset = this.store.presetId ? presetById(this.store.presetId) : undefined;
         this.status.setTitle(spec.name ?? preset?.title ?? "samlab run", preset?.claim ?? `${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, η = ${spec.lr}, ${fmtInt(spec.steps)} steps`);
       }
+      else this.controls?.showSpecText(spec);
       if (this.hasAttribute("url-state")) writeUrl(spec);
+      // a link or command shown under the share buttons is rewritten for the new spec, never left stale
+      this.share.specChanged();
     });
     this.store.bus.on("state", (s) => {
       this.setAttribute("data-state", s);
@@ -107,6 +126,10 @@ export class SamlabExplorer extends HTMLElement {
   }
   get state(): RunState {
     return this.store.state;
+  }
+  /** Why nothing runs: the rejected `spec` attribute's { field, message } (undefined otherwise). */
+  get error(): { field: string; message: string } | undefined {
+    return this.errorValue;
   }
   /** The main run's position: steps taken (integrator steps for flows) and the spec's step count. */
   get progress(): { step: number; steps: number } {
@@ -165,6 +188,11 @@ export class SamlabExplorer extends HTMLElement {
     if (this.store.spec) this.start(this.store.spec, [], false);
   }
 
+  /** Starts the current spec again from step 0 and plays: the same spec, the same bits. */
+  restart(): void {
+    if (this.store.spec && this.state !== "error") this.start(this.store.spec, [], true);
+  }
+
   /** Opens phase cell (i, j) as the main run: exactly the cell's spec (`phaseSpec` of @samlab/sim). */
   openCell(i: number, j: number): void {
     if (this.ctx) openCell(this.ctx, i, j);
@@ -182,10 +210,8 @@ export class SamlabExplorer extends HTMLElement {
   }
 
   /** All visible charts on one white PNG, two per row, titled with the spec's name. */
-  async exportPng(): Promise<void> {
-    const blob = await chartsPng([...this.chartSet.map.values()].map((c) => c.canvas), this.status.title.textContent ?? "samlab");
-    if (blob === undefined) return this.status.announce("No chart to export.", true);
-    if (blob) this.status.announce(download(this.shadow, blob, `${this.fileBase()}.png`), true);
+  exportPng(): Promise<void> {
+    return this.share.png();
   }
 
   // Read by the browser tests (test/web.test.ts) to watch the runs, the phase job and the charts.
@@ -239,9 +265,37 @@ export class SamlabExplorer extends HTMLElement {
 
   private loadInitial(): void {
     const loaded = initialSpec(this);
+    this.errorValue = undefined;
+    if (loaded.spec === undefined) return this.reject(loaded.error, loaded.messages);
     this.store.presetId = loaded.presetId;
     if (loaded.error) this.emit("samlab-error", { field: loaded.error.field, message: loaded.error.message });
     this.start(loaded.spec, loaded.messages, !this.hasAttribute("paused"), loaded.error !== undefined);
+  }
+
+  /**
+   * A rejected `spec` attribute: nothing runs (the previous runs are dropped), the message line
+   * (role="alert") names the field, and `error` / `samlab-error` events carry { field, message }.
+   * The events go out on the next task, so that a host script that adds its listeners right after
+   * the element was defined (the script tag before it) still hears them; `element.error` keeps it.
+   */
+  private reject(error: { field: string; message: string }, messages: string[]): void {
+    this.session?.stop();
+    this.store.result = undefined;
+    this.store.presetId = undefined;
+    this.store.phaseWanted = undefined;
+    this.store.dropSpec();
+    this.errorValue = error;
+    this.status.setTitle("Not loaded", "");
+    this.status.showMessages(messages, true);
+    this.store.setState("error");
+    this.status.announce(`Not running: ${error.message}`, true);
+    const generation = ++this.errorGeneration;
+    setTimeout(() => {
+      if (generation !== this.errorGeneration || this.errorValue !== error) return;
+      // like a resource's `error` event: on the element itself, not bubbling
+      this.dispatchEvent(new CustomEvent("error", { detail: { ...error } }));
+      this.emit("samlab-error", { ...error });
+    }, 0);
   }
 
   /** Steps per frame, or undefined for "auto" (about 12 ms of compute per frame). */
@@ -283,14 +337,17 @@ export class SamlabExplorer extends HTMLElement {
           togglePlay: () => (this.state === "playing" ? this.pause() : this.play()),
           step: () => this.step(),
           reset: () => this.reset(),
+          restart: () => this.restart(),
           loadPreset: (id) => this.loadPreset(id),
           applyForm: () => this.applyForm(),
           applyHyper: () => this.applyHyper(),
           applySpecText: (text) => this.applySpecText(text),
-          copyLink: () => void this.copy("link", this.shareUrl()),
-          copyCommand: () => void this.copy("samlab run command", this.store.spec ? cliCommand(this.store.spec) : ""),
+          copyLink: () => void this.share.copy("link"),
+          copyCommand: () => void this.share.copy("command"),
           exportPng: () => void this.exportPng(),
-          exportData: (kind) => void this.exportData(kind),
+          exportData: (kind) => void this.share.data(kind),
+          exportWeights: (kind) => this.share.weights(kind),
+          announce: (text) => this.status.announce(text, true),
         })
       : undefined;
     const viewBox = h("div", { class: "views" });
@@ -359,6 +416,8 @@ export class SamlabExplorer extends HTMLElement {
 
   private start(spec: Spec, messages: string[], play: boolean, isError = false): void {
     if (!this.session) return;
+    this.errorValue = undefined;
+    this.errorGeneration++;
     this.store.hyperNotes = [];
     this.store.result = undefined;
     const g = samlabGlobal();
@@ -454,22 +513,6 @@ export class SamlabExplorer extends HTMLElement {
     this.status.showMessages([`Not applied: ${err.message}`], true);
     this.emit("samlab-error", { field: err.field, message: err.message });
     this.status.announce(`Not applied: ${err.message}`, true);
-  }
-
-  // ---------------------------------------------------------------- sharing and export
-
-  private fileBase(): string {
-    return fileBase(this.store.spec, this.store.presetId);
-  }
-
-  private async copy(what: string, text: string): Promise<void> {
-    this.status.announce(await copyText(what, text, this.controls?.shareOut), true);
-  }
-
-  private async exportData(kind: "csv" | "json"): Promise<void> {
-    const r = await this.currentResult();
-    if (!r) return this.status.announce("Nothing to export yet.", true);
-    this.status.announce(download(this.shadow, resultBlob(r, kind), `${this.fileBase()}.${kind}`), true);
   }
 }
 

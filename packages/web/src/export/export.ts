@@ -61,3 +61,15 @@ export async function copyText(what: string, text: string, out: HTMLOutputElemen
     return `Could not use the clipboard: the ${what} is shown under the buttons; select and copy it.`;
   }
 }
+
+/** Each layer's weights at the initialization and at `step`: CSV (`layer,when,step,w1,…,wd`) or JSON. */
+export function weightsBlob(w0: number[][] | undefined, now: number[][], step: number, kind: "csv" | "json"): Blob {
+  if (kind === "json") return new Blob([JSON.stringify({ format: "samlab-weights", version: 1, step, init: w0 ?? null, now }, null, 1) + "\n"], { type: "application/json" });
+  const d = now[0]?.length ?? 0;
+  const lines = [["layer", "when", "step", ...Array.from({ length: d }, (_, j) => `w${j + 1}`)].join(",")];
+  now.forEach((wl, l) => {
+    if (w0?.[l]) lines.push([l + 1, "init", 0, ...w0[l]!].join(","));
+    lines.push([l + 1, "now", step, ...wl].join(","));
+  });
+  return new Blob([lines.join("\n") + "\n"], { type: "text/csv" });
+}

@@ -3,7 +3,7 @@
  * spec (version 1) plus which views tell its story best. Loadable as `?preset=<id>`.
  */
 import type { SpecInput } from "@samlab/sim";
-import { phaseSpec } from "@samlab/sim/experiments";
+import { phaseSpec, sparseRegressionSpec, SPARSE_SETTING } from "@samlab/sim/experiments";
 
 export interface Preset {
   id: string;
@@ -128,6 +128,27 @@ export const PRESETS: readonly Preset[] = [
       seed: 1,
     },
     views: ["image", "shares", "loss", "margins"],
+  },
+  {
+    id: "sparse-regression",
+    title: "Sparse regression: 1-SAM recovers the sparse β* that GD misses",
+    claim: "Squared loss on 20 examples of a 3-sparse β* in d = 30 (Andriushchenko & Flammarion's setting), depth 2, u₀ = α, v₀ = 0: 1-SAM (one example per ascent) ends far sparser, with a test loss far below GD's and n-SAM's (the reproduction experiment sparse-regression).",
+    // the experiment's own spec (α = 0.5, data seed 1): the web runs exactly what `samlab reproduce` runs
+    spec: sparseRegressionSpec("1-sam", 0.5, 1),
+    views: ["weights", "shares", "loss", "table"],
+  },
+  {
+    id: "flatness",
+    title: "Flatness: 1-SAM balances the layers and lowers tr H",
+    claim: "The same sparse regression with λ_max and tr H recorded: GD keeps the balance u² − v² at α², 1-SAM drives it toward 0 and ends at a smaller trace of the Hessian (the reproduction experiment flatness).",
+    // flatness's setting (FLAT_* of @samlab/sim's flatness experiment: 200 test examples, sharpness recorded)
+    spec: {
+      ...sparseRegressionSpec("1-sam", 0.5, 1),
+      name: "flatness: 1-SAM, α = 0.5, data seed 1",
+      data: { generator: "sparse-regression", n: SPARSE_SETTING.n, d: SPARSE_SETTING.d, k: SPARSE_SETTING.k, test: 200, seed: 1 },
+      record: { points: 60, spacing: "log", sharpness: true },
+    },
+    views: ["sharpness", "balance", "weights", "loss"],
   },
 ];
 

@@ -12,6 +12,8 @@ export interface Snapshot {
   beta: number[];
   loss: number;
   minMargin: number;
+  /** The weights w_l (L rows of d numbers) at this step. */
+  w: number[][];
 }
 
 /** Recorded columns of one run, appended chunk by chunk from the worker's record rows. */
@@ -76,6 +78,8 @@ export interface RunView {
   /** [height, width] when the features are image pixels (digits: [8, 8]). */
   shape?: [number, number];
   snapshot?: Snapshot;
+  /** The initialization: the weights of the step-0 snapshot. */
+  w0?: number[][];
   result?: Result;
   error?: string;
 }

@@ -4,14 +4,14 @@
  * spec that comes from outside is validated by @samlab/sim's `parseSpec`, then clamped to WEB_LIMITS
  * (with a message per clamped field), never rendered as markup. Pure functions: no DOM access.
  */
-import { parseSpec, SpecError, dataDimension, dataCount, type DataGaussian, type DataInline, type DataSingle, type DataSource, type Spec } from "@samlab/sim";
+import { parseSpec, SpecError, dataDimension, dataCount, type DataGaussian, type DataInline, type DataSingle, type DataSource, type DataSparseRegression, type Spec } from "@samlab/sim";
 
 /**
- * The data a web page can run: inline examples, the seeded generators, and the vendored named data
+ * The data a web page can run: inline examples, the seeded generators (sparse regression too), and the vendored named data
  * sets `digits` and `iris` (shipped with the page, bounded size). Not data files and not
  * `fashion-mnist`: a browser has no file system to read them from.
  */
-export type WebData = DataInline | DataSingle | DataGaussian | WebSource;
+export type WebData = DataInline | DataSingle | DataGaussian | DataSparseRegression | WebSource;
 /** The named data sets the web page ships (vendored in @samlab/sim, loaded by the worker). */
 export const WEB_SOURCES = ["digits", "iris"] as const;
 export type WebSource = DataSource & { source: (typeof WEB_SOURCES)[number] };
@@ -70,7 +70,8 @@ export function clampSpec(spec: Spec): { spec: Spec; messages: string[] } {
       note("data.d", data.d, WEB_LIMITS.maxD);
       data.d = WEB_LIMITS.maxD;
     }
-    if (data.generator === "gaussian-sparse") {
+    if ("n" in data) {
+      // gaussian-sparse and sparse-regression: n examples of d features
       const maxN = Math.min(WEB_LIMITS.maxN, Math.floor(WEB_LIMITS.maxCells / data.d));
       if (data.n > maxN) {
         note("data.n", data.n, maxN);

@@ -10,6 +10,15 @@ import { acceptSpecText, loadFromQuery, presetSpec, queryFor, type Loaded } from
 
 declare const __SAMLAB_APP_URL__: string;
 
+/** A `spec` attribute that failed validation: no spec, the error naming the field. */
+export interface RejectedAttribute {
+  spec: undefined;
+  messages: string[];
+  error: { field: string; message: string };
+  source: "attribute";
+  presetId: undefined;
+}
+
 /** What an element reads its attributes through (so this file needs no element). */
 export interface Attributes {
   getAttribute(name: string): string | null;
@@ -18,10 +27,11 @@ export interface Attributes {
 
 /**
  * The spec an element starts with: the page URL's `?spec=`/`?preset=` (with `url-state`), else the
- * `spec` attribute, else the `preset` attribute (default: DEFAULT_PRESET). A rejected spec loads the
- * preset instead and says why (`error`).
+ * `spec` attribute, else the `preset` attribute (default: DEFAULT_PRESET). A rejected URL spec loads
+ * the preset instead and says why (`error`); a rejected `spec` attribute loads nothing (`spec`
+ * undefined) and the element shows the error.
  */
-export function initialSpec(attrs: Attributes): Loaded {
+export function initialSpec(attrs: Attributes): Loaded | RejectedAttribute {
   const urlState = attrs.hasAttribute("url-state");
   const attrSpec = attrs.getAttribute("spec");
   const attrPreset = attrs.getAttribute("preset") ?? DEFAULT_PRESET;
@@ -34,7 +44,8 @@ export function initialSpec(attrs: Attributes): Loaded {
       return { spec, messages, source: "attribute", presetId: undefined };
     } catch (e) {
       const err = e instanceof SpecError ? e : new SpecError("spec", String(e));
-      return { spec: presetSpec(attrPreset), messages: [`spec attribute not loaded: ${err.message}`], error: { field: err.field, message: err.message }, source: "default", presetId: attrPreset };
+      // Nothing runs: the element shows the error instead (a silent fallback hides the mistake).
+      return { spec: undefined, messages: [`spec attribute not loaded: ${err.message}`], error: { field: err.field, message: err.message }, source: "attribute", presetId: undefined };
     }
   }
   return loadFromQuery(`?preset=${encodeURIComponent(attrPreset)}`, DEFAULT_PRESET);

@@ -1,2 +1,2 @@
-/** The single-file embed has no highs.wasm (see stubs/highs.ts): an empty URL. */
+/** The single-file embed has no highs.wasm file (it carries the bytes inline: worker/highs-inline.ts): an empty URL. */
 export default "";

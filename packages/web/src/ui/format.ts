@@ -1,9 +1,10 @@
 /** Number formatting shared by the views, the status line and the controls. */
 
-/** Four significant digits; exponent form outside [1e-3, 1e5); "–" for missing values. */
+/** Four significant digits; exponent form outside [1e-3, 1e5); "–" for missing values; ∞ for overflow. */
 export function fmtNum(v: number | undefined, digits = 4): string {
   if (v === undefined || Number.isNaN(v)) return "–";
-  if (!Number.isFinite(v)) return String(v);
+  // ∞ is what a clock or a loss that overflowed f64 reads as ("Infinity" is JavaScript's spelling)
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   if (v === 0) return "0";
   const a = Math.abs(v);
   return a >= 1e5 || a < 1e-3 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));

@@ -42,9 +42,10 @@ figcaption { font-weight: 600; font-size: .9em; margin-bottom: 2px; }
 .na { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; color: var(--muted); padding: 12px; background: rgba(255,255,255,.85); }
 .na[hidden] { display: none; }
 .status { margin: 8px 0 0; font-size: .92em; min-height: 1.4em; overflow-wrap: anywhere; }
-table.values { border-collapse: collapse; width: 100%; font-size: .85em; font-variant-numeric: tabular-nums; }
-table.values th, table.values td { border-bottom: 1px solid #e5e7eb; padding: 2px 4px; text-align: right; }
-table.values th:first-child, table.values td:first-child { text-align: left; }
+table.values, table.weights { border-collapse: collapse; width: 100%; font-size: .85em; font-variant-numeric: tabular-nums; }
+table.values th, table.values td, table.weights th, table.weights td { border-bottom: 1px solid #e5e7eb; padding: 2px 4px; text-align: right; }
+table.values th:first-child, table.values td:first-child, table.weights th:first-child { text-align: left; }
+table.weights td { white-space: nowrap; }
 .tablewrap { max-height: 260px; overflow: auto; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: .85em; margin-top: 4px; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -2px; margin-right: 3px; border: 1px solid #888; }

@@ -41,24 +41,68 @@ export function decimateIndices(len: number, max: number): number[] {
 }
 
 /**
- * Log axes: ticks at powers of ten only (at most ~7 of them). Chart.js's default log ticks (1…9 per
+ * Log axes start on the decade below their data and span at least one decade (a loss that sits at
+ * 7e-218 gets [1e-218, 1e-217], not a sliver between two unlabelled values; never 0 or ∞: such points
+ * are not drawn) and have
+ * ticks at powers of ten only (at most ~7), every 1, 2, 5, 10, 20, 50 or 100 decades, at multiples
+ * of that step (1e-50, 1e-40, … rather than 1e-53, 1e-45, …). Chart.js's default log ticks (1…9 per
  * decade) plus auto-skipping measure every label on every update, which cost tens of ms per chart.
+ * Runs after chart.js built its ticks from the data range, before it lays the axis out.
  */
-function decadeTicks(axis: { ticks: { value: number }[]; min: number; max: number }): void {
+const DECADE_STEPS = [1, 2, 5, 10, 20, 50, 100];
+interface LogAxis {
+  ticks: { value: number }[];
+  min: number;
+  max: number;
+  axis: string;
+  width: number;
+  height: number;
+  isHorizontal(): boolean;
+  options: { min?: unknown; max?: unknown };
+  chart: { data: { datasets: { data: unknown[] }[] } };
+}
+/** The positive finite data of the axis's coordinate ("x" or "y") over every dataset: [min, max]. */
+function positiveRange(axis: LogAxis): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const ds of axis.chart.data.datasets) {
+    for (const p of ds.data) {
+      const v = (p as Record<string, number> | null)?.[axis.axis];
+      if (typeof v === "number" && v > 0 && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
+function decadeTicks(axis: LogAxis): void {
+  const range = positiveRange(axis);
+  if (range) {
+    const a = Math.max(-300, Math.floor(Math.log10(range[0]) + 1e-9));
+    // the top stays at the data (no empty decade on the right of a 2·10⁵-step run) unless the data
+    // spans less than a decade above the bottom one: then the next decade up
+    const top = Math.log10(range[1]) - a < 1 ? 10 ** (a + 1) : range[1];
+    if (axis.options.min === undefined) axis.min = 10 ** a;
+    if (axis.options.max === undefined) axis.max = Math.min(top, 1e300);
+  }
   const lo = Math.ceil(Math.log10(Math.max(axis.min, 1e-300)) - 1e-9);
   const hi = Math.floor(Math.log10(Math.max(axis.max, 1e-300)) + 1e-9);
   const span = hi - lo + 1;
-  const every = Math.max(1, Math.ceil(span / 7));
+  // as many labels as fit (a label such as "100,000" needs ~64 px across, a row ~24 px), at most 7
+  const room = Math.floor(axis.isHorizontal() ? axis.width / 64 : axis.height / 24);
+  const most = Number.isFinite(room) && room > 0 ? Math.max(2, Math.min(7, room)) : 7;
+  const every = DECADE_STEPS.find((s) => Math.ceil(span / s) <= most) ?? Math.ceil(span / most);
   const ticks: { value: number }[] = [];
-  for (let k = lo; k <= hi; k++) if ((k - lo) % every === 0) ticks.push({ value: 10 ** k });
+  for (let k = Math.ceil(lo / every) * every; k <= hi; k += every) ticks.push({ value: 10 ** k });
   if (ticks.length) axis.ticks = ticks;
 }
 
-/** Labels of decade ticks: 1, 10, 100, 1,000, 10,000 … and 0.1, 0.01, 0.001, 1e-4 … */
+/** Labels of decade ticks: 1, 10, …, 100,000, 1e6, 1e7 … and 0.1, 0.01, 0.001, 1e-4 … */
 function decadeLabel(v: number | string): string {
   const x = Number(v);
   const k = Math.round(Math.log10(x));
-  if (k >= 0 && k <= 6) return x.toLocaleString("en-US");
+  if (k >= 0 && k <= 5) return x.toLocaleString("en-US");
   if (k < 0 && k >= -3) return String(Number(x.toPrecision(1)));
   return `1e${k}`;
 }

@@ -10,6 +10,7 @@ import { phaseView } from "./phase.js";
 import { sharesView } from "./shares.js";
 import { tableView } from "./table.js";
 import type { View, ViewContext, ViewId } from "./view.js";
+import { weightsView } from "./weights.js";
 
 export function createView(id: ViewId, ctx: ViewContext, compare: [string, string]): View {
   switch (id) {
@@ -35,6 +36,8 @@ export function createView(id: ViewId, ctx: ViewContext, compare: [string, strin
       return sharpnessView(ctx);
     case "balance":
       return balanceView(ctx);
+    case "weights":
+      return weightsView(ctx);
   }
 }
 

@@ -11,7 +11,7 @@ import { h, type Child } from "../ui/dom.js";
 import type { RunSession, SessionTopics } from "../worker/session.js";
 import { decimateIndices, type XY } from "./charts.js";
 
-export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table", "sharpness", "balance"] as const;
+export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table", "sharpness", "balance", "weights"] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 /** Points per line drawn (decimated from the recorded points). */
@@ -107,12 +107,15 @@ export function xTitle(ctx: ViewContext): string {
   return ctx.store.isFlow() ? "t (log)" : "step (log)";
 }
 
-/** Decimated indices of recorded points with x > 0 (log axes cannot show step 0 or t = 0). */
+/** Decimated indices of recorded points with 0 < x < ∞ (log axes cannot show step 0, t = 0 or t = ∞). */
 export function pointIndices(ctx: ViewContext, r: RunView): number[] {
   const s = xs(ctx, r);
   let first = 0;
   while (first < s.length && !(s[first]! > 0)) first++;
-  return decimateIndices(s.length - first, MAX_POINTS_DRAWN).map((i) => i + first);
+  // nor t = ∞ (a clock that overflowed f64): such trailing points are left out
+  let end = s.length;
+  while (end > first && !Number.isFinite(s[end - 1]!)) end--;
+  return decimateIndices(end - first, MAX_POINTS_DRAWN).map((i) => i + first);
 }
 
 /**

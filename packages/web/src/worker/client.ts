@@ -4,6 +4,7 @@
  * until then, and dispatches replies. One client per `<samlab-explorer>`.
  */
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { inlinedHighsWasm } from "./highs-inline.js";
 import { createWorker } from "./worker-factory.js";
 
 export class WorkerClient {
@@ -19,6 +20,12 @@ export class WorkerClient {
       if (e.data.type === "ready") {
         this.ready = true;
         for (const m of this.pending.splice(0)) this.worker.postMessage(m);
+        return;
+      }
+      if (e.data.type === "need-solver") {
+        void inlinedHighsWasm()
+          .catch(() => undefined)
+          .then((wasm) => this.worker.postMessage({ type: "solver-bytes", wasm } satisfies ToWorker, wasm ? [wasm] : []));
         return;
       }
       this.onmessage(e.data);

@@ -20,7 +20,9 @@ export type ToWorker =
   | { type: "drop"; run: number }
   /** Runs each spec to its end, one after another, posting the classified cells in batches (`cells`). */
   | { type: "phase"; job: number; specs: unknown[] }
-  | { type: "cancel"; job: number };
+  | { type: "cancel"; job: number }
+  /** highs.wasm's bytes, after `need-solver` (the single-file embed; undefined: none available). */
+  | { type: "solver-bytes"; wasm?: ArrayBuffer };
 
 export interface CellSummary {
   index: number;
@@ -30,6 +32,8 @@ export interface CellSummary {
 
 export type FromWorker =
   | { type: "ready" }
+  /** The worker needs highs.wasm and has no URL for it (the single-file embed): answer `solver-bytes`. */
+  | { type: "need-solver" }
   | { type: "started"; run: number; n: number; d: number; steps: number; stride: number; recordBeta: boolean; magnitudes: number[]; engine: string; shape?: [number, number] }
   | { type: "progress"; run: number; step: number; t: number; rows: Float64Array; stride: number; snapshot?: Snapshot; done: boolean; ms: number }
   | { type: "result"; run: number; result: Result }

@@ -60,6 +60,12 @@ export class RunSession {
     }
   }
 
+  /** Drops every current run (an element whose spec was rejected runs nothing). */
+  stop(): void {
+    for (const r of this.runs) this.client.send({ type: "drop", run: r.id });
+    this.runs = [];
+  }
+
   /** Asks for the next chunk: `steps` steps, or about 12 ms (main) / 3 ms (comparison) of compute. */
   advance(r: RunView, steps: number | undefined, snapshot: boolean): void {
     if (!r.started || r.done || r.outstanding) return;
@@ -127,6 +133,7 @@ export class RunSession {
         r.series.append(m.rows, m.stride);
         r.step = m.step;
         if (m.snapshot) r.snapshot = m.snapshot;
+        if (m.snapshot && m.snapshot.step === 0 && !r.w0) r.w0 = m.snapshot.w;
         if (m.done) r.done = true;
         this.bus.emit("progress", r, m);
         break;

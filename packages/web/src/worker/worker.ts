@@ -28,6 +28,11 @@ const msPerStep = new Map<number, number>();
 const cancelled = new Set<number>();
 const now = () => performance.now();
 
+/** What the table and weights views show: β, loss, margin and every layer's weights now. */
+function snapshotOf(sim: Simulation) {
+  return { ...sim.snapshot(), w: sim.currentW() };
+}
+
 function errorOf(e: unknown): { field?: string; message: string } {
   if (e instanceof SpecError) return { field: e.field, message: e.message };
   return { message: e instanceof Error ? e.message : String(e) };
@@ -108,32 +113,45 @@ async function runPhase(job: number, specs: unknown[]): Promise<void> {
   post({ type: "phase-done", job, ms: now() - t0 });
 }
 
-let solverRequested = false;
+let solverReady: Promise<void> | undefined;
+let solverBytes: ((wasm: ArrayBuffer | undefined) => void) | undefined;
 
 /**
- * Points HiGHS at the app's highs.wasm and starts loading it (once). Needed by the diagnostics of
- * finished runs and by the separability check of named data sets (before such a run starts). In the
- * single-file embed there is no solver (the stub's error says so).
+ * Points HiGHS at its highs.wasm and starts loading it (once); resolves when loadSolver has been
+ * configured, so that later loadSolver() calls (diagnostics, the separability check) share that
+ * instance. The app build has a URL next to the page's assets; the single-file embed asks the page
+ * for the inlined bytes (`need-solver` → `solver-bytes`). Needed by the diagnostics of finished runs
+ * and by the separability check of named data sets (before such a run starts).
  */
-function requestSolver(): void {
-  if (solverRequested || !highsWasmUrl) return;
-  solverRequested = true;
-  const url = new URL(highsWasmUrl, self.location.href).href;
-  void loadSolver({ locateFile: () => url }).catch(() => {});
+function requestSolver(): Promise<void> {
+  solverReady ??= highsWasmUrl
+    ? Promise.resolve().then(() => {
+        const url = new URL(highsWasmUrl, self.location.href).href;
+        void loadSolver({ locateFile: () => url }).catch(() => {});
+      })
+    : new Promise<void>((resolve) => {
+        solverBytes = (wasm) => {
+          // HiGHS's loader ignores `wasmBinary`; it fetches whatever locateFile names, so the bytes
+          // go through a blob: URL of this worker.
+          if (wasm) {
+            const url = URL.createObjectURL(new Blob([wasm], { type: "application/wasm" }));
+            void loadSolver({ locateFile: () => url }).catch(() => {});
+          }
+          resolve();
+        };
+        post({ type: "need-solver" });
+      });
+  return solverReady;
 }
 
-/**
- * The Result of a finished run, with the same implicit-bias diagnostics as `simulate()` and the CLI
- * (max-margin references from HiGHS, cosines, amplification order, limit class). Called once per
- * finished run. The first call points HiGHS at the app's highs.wasm (fetched then, 3.5 MB); in the
- * single-file embed there is no solver and the diagnostics say so (references: "error").
- */
 async function finalResult(sim: Simulation): Promise<Result> {
   const result = sim.result();
-  requestSolver();
   // Never let the solver hold the Result back: after 20 s the Result goes without diagnostics.
   const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 20_000));
-  const diagnostics = await Promise.race([computeDiagnostics(result, sim.data).catch(() => undefined), timeout]);
+  const diagnostics = await Promise.race([
+    requestSolver().then(() => computeDiagnostics(result, sim.data)).catch(() => undefined),
+    timeout,
+  ]);
   if (diagnostics) result.diagnostics = diagnostics;
   return result;
 }
@@ -143,7 +161,7 @@ async function handle(m: ToWorker): Promise<void> {
     case "start": {
       try {
         // Named data sets (digits, iris) run the separability LP while loading, as in the CLI.
-        if (typeof (m.spec as { data?: { source?: unknown } } | null)?.data?.source === "string") requestSolver();
+        if (typeof (m.spec as { data?: { source?: unknown } } | null)?.data?.source === "string") await requestSolver();
         const sim = await createSimulation(m.spec);
         runs.set(m.run, sim);
         msPerStep.delete(m.run);
@@ -165,7 +183,7 @@ async function handle(m: ToWorker): Promise<void> {
         });
         // Row 0 (step 0) is recorded by the engine at setup; send it at once so charts start drawing.
         const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
-        post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: sim.snapshot(), done: sim.done, ms: 0 }, [rows.buffer]);
+        post({ type: "progress", run: m.run, step: sim.step, t: 0, rows, stride: sim.stride, snapshot: snapshotOf(sim), done: sim.done, ms: 0 }, [rows.buffer]);
         if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       } catch (e) {
         post({ type: "error", run: m.run, ...errorOf(e) });
@@ -183,7 +201,7 @@ async function handle(m: ToWorker): Promise<void> {
         return;
       }
       const rows = sim.takeNewRows().slice(); // a copy: the Simulation keeps its own rows for result()
-      const snap = m.snapshot || sim.done ? sim.snapshot() : undefined;
+      const snap = m.snapshot || sim.done ? snapshotOf(sim) : undefined;
       post({ type: "progress", run: m.run, step: sim.step, t: snap?.t ?? 0, rows, stride: sim.stride, snapshot: snap, done: sim.done, ms: now() - t0 }, [rows.buffer]);
       if (sim.done) post({ type: "result", run: m.run, result: await finalResult(sim) });
       return;
@@ -210,13 +228,18 @@ async function handle(m: ToWorker): Promise<void> {
     case "cancel":
       cancelled.add(m.job);
       return;
+    case "solver-bytes":
+      solverBytes?.(m.wasm);
+      return;
   }
 }
 
 // Messages are handled strictly in order (a `start` must finish before the `advance` after it).
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (e) => {
-  queue = queue.then(() => handle(e.data));
+  // highs.wasm's bytes answer a request made from inside a queued message: never queued behind it
+  if (e.data.type === "solver-bytes") void handle(e.data);
+  else queue = queue.then(() => handle(e.data));
 };
 
 // Last top-level statement: tell the page we are listening (a message posted before the worker's
