@@ -35,6 +35,12 @@ export class ChartSet {
     return c as C;
   }
 
+  /** Destroys one chart (it is made again, with new axes, on its next draw). */
+  drop(id: string): void {
+    this.map.get(id)?.destroy();
+    this.map.delete(id);
+  }
+
   destroyAll(): void {
     for (const c of this.map.values()) c.destroy();
     this.map.clear();

@@ -99,6 +99,11 @@ export class RunSession {
     return job;
   }
 
+  /** Stops a phase-diagram job (its spec changed): the worker drops its remaining cells. */
+  cancelPhase(job: number): void {
+    this.client.send({ type: "cancel", job });
+  }
+
   terminate(): void {
     this.client.terminate();
   }
