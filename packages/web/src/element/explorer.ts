@@ -21,7 +21,7 @@ import { presetById } from "../state/presets.js";
 import type { RunView } from "../state/runs.js";
 import { acceptSpec, acceptSpecText, cliCommand, presetSpec } from "../state/spec-state.js";
 import { ExplorerStore, type PhaseJob, type RunState } from "../state/store.js";
-import { initialSpec, shareUrl, writeUrl } from "../state/url.js";
+import { compareFromUrl, initialSpec, shareUrl, writeUrl } from "../state/url.js";
 import { h } from "../ui/dom.js";
 import { ALGO_LABEL, fmtInt } from "../ui/format.js";
 import { STYLES } from "../ui/styles.js";
@@ -86,7 +86,7 @@ export class SamlabExplorer extends HTMLElement {
         const preset = this.store.presetId ? presetById(this.store.presetId) : undefined;
         this.status.setTitle(spec.name ?? preset?.title ?? "samlab run", preset?.claim ?? `${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, η = ${spec.lr}, ${fmtInt(spec.steps)} steps`);
       }
-      if (this.hasAttribute("url-state")) writeUrl(spec);
+      if (this.hasAttribute("url-state")) writeUrl(spec, this.getAttribute("compare"));
     });
     this.store.bus.on("state", (s) => {
       this.setAttribute("data-state", s);
@@ -205,6 +205,9 @@ export class SamlabExplorer extends HTMLElement {
   // ---------------------------------------------------------------- lifecycle
 
   connectedCallback(): void {
+    // The compared pair in the address wins over the attribute (set while not yet connected: no restart).
+    const urlPair = this.hasAttribute("url-state") ? compareFromUrl() : null;
+    if (urlPair) this.setAttribute("compare", urlPair);
     this.connected = true;
     this.session ??= this.makeSession();
     if (!this.built) this.build();
@@ -263,6 +266,7 @@ export class SamlabExplorer extends HTMLElement {
       mark: (key) => this.scheduler.mark(key),
       kick: () => this.scheduler.kick(),
       open: (spec) => this.load(spec, true),
+      setCompare: (pair) => this.setAttribute("compare", pair.join(",")),
       listen: <K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void) => {
         this.viewSubs.push(this.session!.bus.on(topic, handler));
       },
@@ -306,8 +310,7 @@ export class SamlabExplorer extends HTMLElement {
     this.shadow.append(style, root);
     for (const unsubscribe of this.viewSubs.splice(0)) unsubscribe();
     const ctx = (this.ctx = this.viewContext());
-    const compare = compareAlgos(this);
-    this.views = views.map((id) => createView(id, ctx, compare));
+    this.views = views.map((id) => createView(id, ctx));
     this.phaseView = this.views.find((v): v is PhaseView => v.id === "phase");
     for (const v of this.views) viewBox.append(v.figure);
     this.scheduler.track(
@@ -364,7 +367,7 @@ export class SamlabExplorer extends HTMLElement {
     const g = samlabGlobal();
     if (g.result && g.owner === this) g.result = undefined;
     const views = viewIds(this);
-    this.session.start(spec, views.includes("compare") ? compareAlgos(this) : undefined);
+    this.session.start(spec, views.includes("compare") ? compareAlgos(this, spec) : undefined);
     this.store.setSpec(spec, "start");
     this.status.showMessages(messages, isError);
     // The phase diagram waits for the main run (it would halve its speed otherwise).

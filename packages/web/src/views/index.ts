@@ -11,7 +11,7 @@ import { sharesView } from "./shares.js";
 import { tableView } from "./table.js";
 import type { View, ViewContext, ViewId } from "./view.js";
 
-export function createView(id: ViewId, ctx: ViewContext, compare: [string, string]): View {
+export function createView(id: ViewId, ctx: ViewContext): View {
   switch (id) {
     case "shares":
       return sharesView(ctx);
@@ -26,7 +26,7 @@ export function createView(id: ViewId, ctx: ViewContext, compare: [string, strin
     case "image":
       return imageView(ctx);
     case "compare":
-      return compareView(ctx, compare);
+      return compareView(ctx);
     case "phase":
       return phaseView(ctx);
     case "table":
