@@ -266,7 +266,12 @@ export class SamlabExplorer extends HTMLElement {
       mark: (key) => this.scheduler.mark(key),
       kick: () => this.scheduler.kick(),
       open: (spec) => this.load(spec, true),
-      setCompare: (pair) => this.setAttribute("compare", pair.join(",")),
+      setCompare: (pair) => {
+        // a new pair restarts the runs: they play on if they were playing or had finished
+        const go = this.state === "playing" || this.state === "finished";
+        this.setAttribute("compare", pair.join(","));
+        if (go) this.play();
+      },
       listen: <K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void) => {
         this.viewSubs.push(this.session!.bus.on(topic, handler));
       },
