@@ -265,7 +265,7 @@ describe("web explorer (built page in Chromium)", () => {
     expect(urlSpec).toMatchObject({ rho: 0.2, lr: 0.002 });
     // The table view shows the current values (views are redrawn when on screen).
     await page.locator("samlab-explorer table.values").scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => /x5/.test(document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("table.values")!.textContent ?? ""));
+    await page.waitForFunction(() => /x₅/.test(document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("table.values")!.textContent ?? ""));
     await page.keyboard.press("Space");
     await shot(page, "keyboard");
     await page.close();
