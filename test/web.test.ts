@@ -265,7 +265,7 @@ describe("web explorer (built page in Chromium)", () => {
     expect(urlSpec).toMatchObject({ rho: 0.2, lr: 0.002 });
     // The table view shows the current values (views are redrawn when on screen).
     await page.locator("samlab-explorer table.values").scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => /x5/.test(document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("table.values")!.textContent ?? ""));
+    await page.waitForFunction(() => /x₅/.test(document.querySelector("samlab-explorer")!.shadowRoot!.querySelector("table.values")!.textContent ?? ""));
     await page.keyboard.press("Space");
     await shot(page, "keyboard");
     await page.close();
@@ -378,7 +378,7 @@ describe("web explorer (built page in Chromium)", () => {
     const wrong = ph.cells.map((c, k) => ({ c, a1: ph.alphas[k % ph.size]!, a2: ph.alphas[Math.floor(k / ph.size)]! })).filter((x) => x.c !== predictedClass(x.a1, x.a2));
     expect(wrong).toEqual([]);
     const note = await page.locator("samlab-explorer figure[data-view=phase] .note").first().textContent();
-    expect(note).toMatch(/^576 runs in .* s: e₁ \(minor\) 144, e₂ \(major\) 288, 0 \(β vanishes\) 144\. 576 of 576 cells match the prediction/);
+    expect(note).toMatch(/^576 runs in .* s: e₁ \(minor\) 144, e₂ \(major\) 288, zero \(β → 0\) 144\. 576 of 576 cells match the prediction/);
     // Click the cell at column 18, row 4 (α₁ > ρ > α₂: e₁, the minor coordinate).
     await page.locator("samlab-explorer figure[data-view=phase] canvas").scrollIntoViewIfNeeded();
     // The cell's centre on screen, once the layout has settled (views above it redraw their notes
@@ -411,7 +411,7 @@ describe("web explorer (built page in Chromium)", () => {
     await page.locator("samlab-explorer figure[data-view=phase] canvas").focus();
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowUp");
-    expect(await page.locator("samlab-explorer figure[data-view=phase] .note").first().textContent()).toMatch(/^Cell α = \(0\.0122, 0\.0122\): 0 \(β vanishes\); predicted 0 \(β vanishes\)\. Arrow keys move/);
+    expect(await page.locator("samlab-explorer figure[data-view=phase] .note").first().textContent()).toMatch(/^Cell α = \(0\.0122, 0\.0122\): zero \(β → 0\); predicted zero \(β → 0\)\. Arrow keys move/);
     await page.keyboard.press("Enter");
     const a1 = ph.alphas[1]!;
     await page.waitForFunction((a) => {

@@ -5,6 +5,7 @@
  * directly on the canvas (a grid of small panels is simpler as pixels than as chart.js charts).
  */
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from "@napi-rs/canvas";
+import { PALETTE, seriesColor } from "@samlab/sim/analysis";
 import type { Figure, HeatmapFigure, ImageFigure, LineFigure } from "@samlab/sim/experiments";
 import { Chart, registerables, type ChartConfiguration } from "chart.js";
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
@@ -12,8 +13,8 @@ import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 Chart.register(...registerables, MatrixController, MatrixElement);
 Chart.defaults.font.family = "DejaVu Sans, Liberation Sans, sans-serif";
 
-/** A colour-blind-safe palette (Okabe–Ito), then greys. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999", "#666666"];
+// One palette and one set of names with the web page (labels.ts of @samlab/sim/analysis).
+export { PALETTE };
 
 const WIDTH = 900;
 const HEIGHT = 520;
@@ -34,8 +35,8 @@ function lineConfig(f: LineFigure): ChartConfiguration {
       datasets: f.series.map((s, i) => ({
         label: s.label,
         data: s.x.map((x, k) => ({ x, y: s.y[k]! })).filter((p) => Number.isFinite(p.y) && (!f.x.log || p.x > 0) && (!f.y.log || p.y > 0)),
-        borderColor: PALETTE[i % PALETTE.length],
-        backgroundColor: PALETTE[i % PALETTE.length],
+        borderColor: seriesColor(s.label, i),
+        backgroundColor: seriesColor(s.label, i),
         borderWidth: 2,
         borderDash: s.dashed ? [6, 4] : [],
         pointRadius: s.x.length <= 40 ? 3 : 0,

@@ -11,3 +11,4 @@ export { amplificationOrder, dominantSequence, DOMINANCE_RULE, type Amplificatio
 export { classifyLimit, basisOf, lossAtZero, limitLabel, subscript, LIMIT_DEFAULTS, ZERO_GROWTH, type LimitInput, type LimitTolerances, type LimitClassification, type LimitKind } from "./limit.js";
 export { testMetrics, type TestSet, type TestLossKind } from "./testset.js";
 export { minL2Interpolator, supportOf, distance as l2Distance, SUPPORT_TOL } from "./interpolators.js";
+export { PALETTE, ALGO_LABEL, ALGO_COLOR, REGIME_LABEL, REGIME_COLOR, algoLabel, coordLabel, basisLabel, coordColor, seriesColor } from "./labels.js";

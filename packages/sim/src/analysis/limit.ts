@@ -12,8 +12,9 @@
  * β → 0: w shrinks with β, so the ratio stays O(1) while the predictor vanishes.)
  */
 import { portableExp, portableLog1p } from "../math/portable-math.js";
+import { basisLabel, REGIME_LABEL, subscript, type LimitKind } from "./labels.js";
 
-export type LimitKind = "zero" | "stalled" | "basis" | "l1-max-margin" | "l2-max-margin" | "linf-max-margin" | "not-converged";
+export type { LimitKind };
 
 /** The thresholds (the spec's `diagnostics` options of the same names; `tolerance` is `diagnostics.limitTolerance`). */
 export interface LimitTolerances {
@@ -253,30 +254,26 @@ export function basisOf(c: LimitClassification): number | undefined {
   return c.kind === "zero" || c.kind === "stalled" || c.kind === "not-converged" ? undefined : c.coord;
 }
 
-/** A person's name for a coordinate: 1-based with a subscript, as in the paper ("e₂" for coord 1). */
-export function subscript(k: number): string {
-  return String(k).replace(/\d/g, (c) => "₀₁₂₃₄₅₆₇₈₉"[Number(c)]!);
-}
+// The names (and `subscript`) live in labels.ts, shared by the CLI's figures and the web page.
+export { subscript };
 
 /** The kind as people read it: "basis e₂", "ℓ1 max-margin (= e₂)", "zero", "not converged (nearest e₁)". */
 export function limitLabel(c: LimitClassification): string {
-  const e = (j: number | undefined, s?: 1 | -1) => (j === undefined ? "" : `${s === -1 ? "−" : ""}e${subscript(j + 1)}`);
+  const e = (j: number | undefined, s?: 1 | -1) => (j === undefined ? "" : basisLabel(j, s));
   switch (c.kind) {
     case "basis":
-      return `basis ${e(c.coord, c.sign)}`;
+      return `${REGIME_LABEL.basis} ${e(c.coord, c.sign)}`;
     case "l1-max-margin":
     case "l2-max-margin":
-    case "linf-max-margin": {
-      const p = c.kind === "l1-max-margin" ? "ℓ1" : c.kind === "l2-max-margin" ? "ℓ2" : "ℓ∞";
-      return `${p} max-margin${c.coord !== undefined ? ` (= ${e(c.coord, c.sign)})` : ""}`;
-    }
+    case "linf-max-margin":
+      return `${REGIME_LABEL[c.kind]}${c.coord !== undefined ? ` (= ${e(c.coord, c.sign)})` : ""}`;
     case "not-converged": {
       const n = c.nearest;
-      if (!n) return "not converged";
+      if (!n) return REGIME_LABEL["not-converged"];
       const name = n.kind === "basis" ? e(n.coord) : limitLabel({ ...c, kind: n.kind, coord: undefined });
-      return `not converged (nearest ${name})`;
+      return `${REGIME_LABEL["not-converged"]} (nearest ${name})`;
     }
     default:
-      return c.kind;
+      return REGIME_LABEL[c.kind];
   }
 }

@@ -11,6 +11,7 @@
  * breaks the conservation; 1-SAM's per-example perturbations shrink the larger layer each step and
  * pull the layers together, and a balanced factorization has the smallest Σ_l P_lj², i.e. tr H.
  */
+import { ALGO_LABEL } from "../analysis/labels.js";
 import type { Result } from "../run/result.js";
 import type { SpecInput } from "../spec/schema.js";
 import type { Experiment, ExperimentContext, LineFigure } from "./types.js";
@@ -169,9 +170,9 @@ export const flatness: Experiment = {
 /** The paper's single-example setting at L = 2 (x = (1, 2), y = +1, logistic), curvature shown, not checked. */
 async function singleExampleRuns(ctx: ExperimentContext) {
   const rules = [
-    { label: "GD", algo: "gd" as const, rho: 0 },
-    { label: "ℓ2-SAM", algo: "sam-l2" as const, rho: FLAT_RHO },
-    { label: "ℓ∞-SAM", algo: "sam-linf" as const, rho: FLAT_RHO },
+    { label: ALGO_LABEL.gd!, algo: "gd" as const, rho: 0 },
+    { label: ALGO_LABEL["sam-l2"]!, algo: "sam-l2" as const, rho: FLAT_RHO },
+    { label: ALGO_LABEL["sam-linf"]!, algo: "sam-linf" as const, rho: FLAT_RHO },
   ];
   const runs: { label: string; r: Result }[] = [];
   for (const rule of rules) {

@@ -9,6 +9,7 @@
  * the largest x_j wins. Prediction: e₂ if α₂ > ρ; e₁ (the minor coordinate) if α₁ > ρ ≥ α₂; 0 if both
  * α_j < ρ. GD (ρ = 0) keeps both coordinates and always ends at e₂.
  */
+import { basisLabel, coordColor, REGIME_COLOR, REGIME_LABEL } from "../analysis/labels.js";
 import type { LimitClassification } from "../analysis/limit.js";
 import { limitOfResult } from "../run/limit.js";
 import type { Result } from "../run/result.js";
@@ -22,12 +23,12 @@ export const PHASE_RHO = 0.1;
 export const PHASE_TAU = 30;
 
 /** The cell classes of every phase diagram (CLI, report and page), indexed by {@link phaseIndex}. */
-export const PHASE_CLASSES = [
-  { label: "e₁ (minor)", color: "#E69F00" },
-  { label: "e₂ (major)", color: "#0072B2" },
-  { label: "0 (β vanishes)", color: "#999999" },
-  { label: "stalled (β → ρᴸ)", color: "#009E73" },
-  { label: "not converged", color: "#CC79A7" },
+export const PHASE_CLASSES: { label: string; color: string }[] = [
+  { label: `${basisLabel(0)} (minor)`, color: coordColor(0) },
+  { label: `${basisLabel(1)} (major)`, color: coordColor(1) },
+  { label: `${REGIME_LABEL.zero} (β → 0)`, color: REGIME_COLOR.zero },
+  { label: `${REGIME_LABEL.stalled} (β → ρᴸ)`, color: REGIME_COLOR.stalled },
+  { label: REGIME_LABEL["not-converged"], color: REGIME_COLOR["not-converged"] },
 ];
 
 export function phaseSpec(algo: "sam-linf" | "gd", alpha: [number, number], depth = 2): SpecInput {

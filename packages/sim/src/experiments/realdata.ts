@@ -8,6 +8,7 @@
  * M starts below GD's and rises to it. Initialization α·N(0,1) (seeded; a constant positive
  * initialization keeps β ≥ 0 at depth 2, and real data needs negative weights too).
  */
+import { ALGO_LABEL } from "../analysis/labels.js";
 import type { LoadedDataset } from "../data/dataset.js";
 import { checkSeparability, loadDataset } from "../data/loaders/load.js";
 import { DataNotFoundError } from "../data/loaders/sources.js";
@@ -210,7 +211,7 @@ function betaImages(set: RealSet, gd: Result, sam: Result, gapAt: number): Image
   const idx = [...new Set([Math.max(1, Math.round(gapAt / 2)), Math.round((gapAt * 3) / 4), gapAt, last])].sort((a, b) => a - b);
   const panels: ImageFigure["panels"] = [];
   let range = 0;
-  for (const [name, r] of [["GD", gd], ["ℓ2-SAM", sam]] as const)
+  for (const [name, r] of [[ALGO_LABEL.gd!, gd], [ALGO_LABEL["sam-l2"]!, sam]] as const)
     for (const i of idx) {
       const b = r.trajectory.beta[i]!;
       const l1 = b.reduce((s, v) => s + Math.abs(v), 0) || 1;

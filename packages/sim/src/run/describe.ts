@@ -2,13 +2,14 @@
  * What a run's limit kind means, in one sentence — the words the CLI summary and the web page both
  * use, so a run is named the same way everywhere (coordinates 1-based, as in the paper: e₁, x₂).
  */
-import { subscript, type LimitClassification } from "../analysis/limit.js";
+import { basisLabel, coordLabel, REGIME_LABEL } from "../analysis/labels.js";
+import type { LimitClassification } from "../analysis/limit.js";
 import type { Result } from "./result.js";
 
 const trimZeros = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
 const fmt = (v: number, digits = 4) => (v === 0 ? "0" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? trimZeros(v.toPrecision(digits)) : v.toExponential(digits - 1));
-const xName = (j: number) => `x${subscript(j + 1)}`;
-const eName = (j: number, sign?: 1 | -1) => `${sign === -1 ? "−" : ""}e${subscript(j + 1)}`;
+const xName = coordLabel;
+const eName = basisLabel;
 
 /** The spec's per-coordinate initial scales α_j when the init is `{ alpha }` (balanced layers), else undefined. */
 function alphas(r: Result): number[] | undefined {
@@ -47,7 +48,7 @@ export function limitSentence(r: Result, l: LimitClassification): string {
     case "not-converged": {
       const n = l.nearest;
       if (!n) return "the direction matches no candidate within tolerance";
-      const name = n.kind === "basis" ? eName(n.coord!) : n.kind.replace("-max-margin", " max-margin").replace("l1", "ℓ1").replace("l2", "ℓ2").replace("linf", "ℓ∞");
+      const name = n.kind === "basis" ? eName(n.coord!) : REGIME_LABEL[n.kind];
       const trend = n.distance < n.distanceMid ? "closing in" : n.distance > n.distanceMid ? "moving away" : "not moving";
       return `no candidate within ${l.tolerances.tolerance}: nearest is ${name} at distance ${fmt(n.distance, 3)} (${fmt(n.distanceMid, 3)} at step ${r.lookBack.step}: ${trend})`;
     }

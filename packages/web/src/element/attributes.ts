@@ -1,6 +1,7 @@
 /** The element's configuration attributes, read into typed lists (docs/WEB.md lists them all). */
 import { CONTROL_IDS, type ControlId } from "../controls/form.js";
-import { ALGO_LABEL } from "../ui/format.js";
+import type { Spec } from "@samlab/sim";
+import { parsePair } from "../state/compare.js";
 import { VIEW_IDS, type ViewId } from "../views/view.js";
 
 /** A comma- or space-separated list of ids from `all`; "all", "none"; `fallback` when the attribute is absent. */
@@ -20,9 +21,7 @@ export function controlIds(el: Element): ControlId[] {
   return list(el.getAttribute("controls"), CONTROL_IDS, CONTROL_IDS);
 }
 
-/** The two algorithms of the comparison view (`compare`, default "gd,sam-l2"). */
-export function compareAlgos(el: Element): [string, string] {
-  const [a, b] = (el.getAttribute("compare") ?? "gd,sam-l2").split(/[\s,]+/);
-  const ok = (s: string | undefined, f: string) => (s && s in ALGO_LABEL ? s : f);
-  return [ok(a, "gd"), ok(b, "sam-l2")];
+/** The two algorithms of the comparison view (`compare`; default GD against the spec's algorithm, state/compare.ts). */
+export function compareAlgos(el: Element, spec: Spec | undefined): [string, string] {
+  return parsePair(el.getAttribute("compare"), spec);
 }

@@ -22,7 +22,7 @@ import { presetById } from "../state/presets.js";
 import type { RunView } from "../state/runs.js";
 import { acceptSpec, acceptSpecText, presetSpec } from "../state/spec-state.js";
 import { ExplorerStore, type PhaseJob, type RunState } from "../state/store.js";
-import { initialSpec, shareUrl, writeUrl } from "../state/url.js";
+import { compareFromUrl, initialSpec, shareUrl, writeUrl } from "../state/url.js";
 import { h } from "../ui/dom.js";
 import { ALGO_LABEL, fmtInt } from "../ui/format.js";
 import { STYLES } from "../ui/styles.js";
@@ -103,7 +103,7 @@ export class SamlabExplorer extends HTMLElement {
         this.status.setTitle(spec.name ?? preset?.title ?? "samlab run", preset?.claim ?? `${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, η = ${spec.lr}, ${fmtInt(spec.steps)} steps`);
       }
       else this.controls?.showSpecText(spec);
-      if (this.hasAttribute("url-state")) writeUrl(spec);
+      if (this.hasAttribute("url-state")) writeUrl(spec, this.getAttribute("compare"));
       // a link or command shown under the share buttons is rewritten for the new spec, never left stale
       this.share.specChanged();
     });
@@ -231,6 +231,9 @@ export class SamlabExplorer extends HTMLElement {
   // ---------------------------------------------------------------- lifecycle
 
   connectedCallback(): void {
+    // The compared pair in the address wins over the attribute (set while not yet connected: no restart).
+    const urlPair = this.hasAttribute("url-state") ? compareFromUrl() : null;
+    if (urlPair) this.setAttribute("compare", urlPair);
     this.connected = true;
     this.session ??= this.makeSession();
     if (!this.built) this.build();
@@ -317,6 +320,12 @@ export class SamlabExplorer extends HTMLElement {
       mark: (key) => this.scheduler.mark(key),
       kick: () => this.scheduler.kick(),
       open: (spec) => this.load(spec, true),
+      setCompare: (pair) => {
+        // a new pair restarts the runs: they play on if they were playing or had finished
+        const go = this.state === "playing" || this.state === "finished";
+        this.setAttribute("compare", pair.join(","));
+        if (go) this.play();
+      },
       listen: <K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void) => {
         this.viewSubs.push(this.session!.bus.on(topic, handler));
       },
@@ -363,8 +372,7 @@ export class SamlabExplorer extends HTMLElement {
     this.shadow.append(style, root);
     for (const unsubscribe of this.viewSubs.splice(0)) unsubscribe();
     const ctx = (this.ctx = this.viewContext());
-    const compare = compareAlgos(this);
-    this.views = views.map((id) => createView(id, ctx, compare));
+    this.views = views.map((id) => createView(id, ctx));
     this.phaseView = this.views.find((v): v is PhaseView => v.id === "phase");
     for (const v of this.views) viewBox.append(v.figure);
     this.scheduler.track(
@@ -423,7 +431,7 @@ export class SamlabExplorer extends HTMLElement {
     const g = samlabGlobal();
     if (g.result && g.owner === this) g.result = undefined;
     const views = viewIds(this);
-    this.session.start(spec, views.includes("compare") ? compareAlgos(this) : undefined);
+    this.session.start(spec, views.includes("compare") ? compareAlgos(this, spec) : undefined);
     this.store.setSpec(spec, "start");
     this.status.showMessages(messages, isError);
     // The phase diagram waits for the main run (it would halve its speed otherwise).

@@ -3,7 +3,7 @@ import { parseSpec } from "@samlab/sim";
 import { measure, phaseSpec, PHASE_CLASSES } from "@samlab/sim/experiments";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "./presets.js";
-import { cellSpec, classColor, classLabel, phaseGrid } from "./phase-grid.js";
+import { cellSpec, classColor, classLabel, phaseSetup } from "./phase-grid.js";
 import { acceptSpecText, cliCommand, loadFromQuery, queryFor, WEB_LIMITS } from "./spec-state.js";
 
 const base = { version: 1, data: { x: [[1, 2]] } };
@@ -104,14 +104,17 @@ describe("samlab run command", () => {
 });
 
 describe("phase diagram", () => {
-  it("is the reproduction experiment's grid: α log-spaced in [0.01, 1], cells are exactly phaseSpec", () => {
-    const g = phaseGrid(24);
+  it("is the reproduction experiment's grid for its spec: α log-spaced in [0.01, 1], cells are exactly phaseSpec", () => {
+    const setup = phaseSetup(parseSpec(phaseSpec("sam-linf", [0.2, 0.05])), 1, 2);
+    if ("unavailable" in setup) throw new Error(setup.unavailable);
+    const g = setup.grid;
+    expect(g.size).toBe(24);
     expect(g.alphas).toEqual(measure.logspace(0.01, 1, 24));
     expect(g.edges).toHaveLength(25);
     for (let k = 0; k < 24; k++) expect(g.edges[k]! < g.alphas[k]! && g.alphas[k]! < g.edges[k + 1]!).toBe(true);
-    const c = cellSpec(g, 2, 9);
-    expect(c).toEqual(phaseSpec("sam-linf", [g.alphas[2]!, g.alphas[9]!]));
+    const c = cellSpec(setup, 2, 9);
     const s = parseSpec(c);
+    expect(s).toEqual(parseSpec(phaseSpec("sam-linf", [g.alphas[2]!, g.alphas[9]!])));
     expect(s).toMatchObject({ algo: "sam-linf", lrSchedule: "rescaled", lr: 0.01, steps: 3000, rho: 0.1, depth: 2 });
     // Within the web caps, unchanged.
     expect(acceptSpecText(JSON.stringify(c))).toEqual({ spec: s, messages: [] });

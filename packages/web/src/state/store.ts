@@ -5,14 +5,16 @@
  */
 import type { Result, Spec } from "@samlab/sim";
 import { Bus } from "./bus.js";
-import type { PhaseGrid } from "./phase-grid.js";
+import type { PhaseGrid, PhaseSetup } from "./phase-grid.js";
 
 export type RunState = "loading" | "ready" | "playing" | "paused" | "finished" | "error";
 
-/** The phase-diagram job: the reproduction experiment's grid, computed once per element. */
+/** The phase-diagram job: the grid of the current spec's cells (state/phase-grid.ts), computed once per cell template. */
 export interface PhaseJob {
   job: number;
   grid: PhaseGrid;
+  /** What the cells run and what the theory predicts for them. */
+  setup: PhaseSetup;
   /** `phaseClass` of each cell (column-major in α₁: index j·size + i), undefined until computed. */
   cells: (number | undefined)[];
   done: boolean;

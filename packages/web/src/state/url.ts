@@ -51,9 +51,15 @@ export function initialSpec(attrs: Attributes): Loaded | RejectedAttribute {
   return loadFromQuery(`?preset=${encodeURIComponent(attrPreset)}`, DEFAULT_PRESET);
 }
 
-/** Puts the spec in the address bar (replacing the history entry). Called on every spec change with `url-state`. */
-export function writeUrl(spec: Spec): void {
-  history.replaceState(null, "", `${location.pathname}${queryFor(spec)}${location.hash}`);
+/** Puts the spec (and the compared pair, when set) in the address bar (replacing the history entry). Called on every spec change with `url-state`. */
+export function writeUrl(spec: Spec, compare?: string | null): void {
+  const pair = compare ? `&compare=${encodeURIComponent(compare)}` : "";
+  history.replaceState(null, "", `${location.pathname}${queryFor(spec)}${pair}${location.hash}`);
+}
+
+/** The compared pair in the page's address (`?…&compare=gd,sam-linf`), read once on connect with `url-state`. */
+export function compareFromUrl(): string | null {
+  return new URLSearchParams(location.search).get("compare");
 }
 
 /** Where shared links point: `app-url`, else this page (with `url-state`), else the explorer page next to the script. */

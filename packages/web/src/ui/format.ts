@@ -15,5 +15,5 @@ export function fmtInt(v: number): string {
   return v >= 1e6 ? v.toExponential(2).replace("e+", "e") : v.toLocaleString("en-US");
 }
 
-/** Display names of the algorithms (the spec's `algo` values). */
-export const ALGO_LABEL: Record<string, string> = { gd: "GD", "sam-l2": "ℓ2-SAM", "sam-linf": "ℓ∞-SAM", usam: "USAM", asam: "ASAM" };
+// The names of algorithms, coordinates and regimes are @samlab/sim's (labels.ts), shared with the CLI.
+export { ALGO_LABEL, coordLabel, basisLabel, coordColor, REGIME_LABEL } from "@samlab/sim/analysis";

@@ -35,6 +35,13 @@ button:disabled { opacity: .5; cursor: default; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 6px; min-width: 0; background: #fff; }
 figure.wide { grid-column: 1 / -1; }
 figcaption { font-weight: 600; font-size: .9em; margin-bottom: 2px; }
+.fighead { display: flex; align-items: flex-start; gap: 6px; }
+.fighead figcaption { flex: 1; }
+button.help-toggle { min-height: 24px; min-width: 24px; padding: 0 6px; border-radius: 12px; font-weight: 700; line-height: 1; }
+button.help-toggle[aria-expanded=true] { background: var(--accent); border-color: var(--accent); color: #fff; }
+.help { margin: 2px 0 6px; padding: 4px 8px; border-left: 3px solid var(--accent); background: #f2f6fb; font-size: .88em; }
+.pick { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: center; font-size: .9em; margin: 2px 0 4px; }
+.pick select { width: auto; }
 .chart { position: relative; height: 220px; width: 100%; }
 .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr)); gap: 8px; }
 .sub { margin: 2px 0; font-size: .85em; font-weight: 600; text-align: center; }

@@ -3,6 +3,7 @@
  * decimated data, and a heatmap plugin for the phase diagram. Charts never animate; the element
  * decides when to call `update("none")` (at most once per animation frame, within a time budget).
  */
+import { PALETTE } from "@samlab/sim/analysis";
 import {
   Chart,
   Filler,
@@ -21,8 +22,8 @@ import {
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title, Tooltip, Filler);
 
-/** Okabe–Ito plus Tableau extras: distinguishable for common colour-vision deficiencies. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D31", "#000000", "#F0E442", "#7F7F7F", "#9467BD", "#17BECF"];
+/** The one palette of the page and the CLI's figures (labels.ts of @samlab/sim/analysis). */
+export { PALETTE };
 
 export type XY = { x: number; y: number };
 

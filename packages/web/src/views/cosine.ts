@@ -30,8 +30,8 @@ export function cosineView(ctx: ViewContext): View {
       if (!ref) {
         chart.data.datasets = [];
         const diag = resultOf(ctx, r)?.diagnostics;
-        const why = diag?.message ? ` The Result's references: ${diag.references}: ${diag.message}` : diag?.references === "computed" ? " The data are not separable." : "";
-        setNa(box, `Not available: this run's Result carries no max-margin directions (needs the max-margin solver for data with more than one example).${why}`);
+        const why = diag?.message ? ` Max-margin references: ${diag.message}` : diag?.references === "computed" ? " The data are not separable." : "";
+        setNa(box, `Not available: no max-margin directions for this run (they need the max-margin solver when there is more than one example).${why}`);
         note.textContent = "";
         commitLine(ctx, chart, box.legend);
         return;
@@ -97,7 +97,7 @@ export function maxMarginDirections(result: Result | undefined, spec: Spec | und
   const m = Math.max(...x.map(Math.abs));
   const at = x.map((v, j) => (Math.abs(v) === m ? j : -1)).filter((j) => j >= 0);
   const l1 = at.length === 1 ? x.map((v, j) => (j === at[0] ? Math.sign(y * v) : 0)) : undefined;
-  const why = result?.diagnostics?.message ? ` (the Result's references: ${result.diagnostics.references}: ${result.diagnostics.message})` : "";
+  const why = result?.diagnostics?.message ? ` (max-margin references: ${result.diagnostics.message})` : "";
   return { l1, l2, source: `One example: ℓ2 max-margin = y·x/‖x‖₂${l1 ? ", ℓ1 max-margin = the basis vector of the largest |x_j|" : "; the ℓ1 max-margin solution is not unique here"} (closed form)${why}.` };
 }
 
@@ -116,6 +116,6 @@ function readMaxMargin(r: Result): MaxMarginRef | undefined {
     l1: l1?.separable ? l1.beta : undefined,
     l2: l2?.separable ? l2.beta : undefined,
     cosine: d.cosine,
-    source: `Max-margin directions and cosines from the Result's diagnostics (HiGHS; the same as simulate() and samlab run)${nonUnique}.`,
+    source: `Max-margin directions solved exactly (linear programs), as the CLI (samlab run) reports them${nonUnique}.`,
   };
 }

@@ -26,7 +26,7 @@ export function sharpnessView(ctx: ViewContext): View {
       if (!chart) return;
       const s = r.series;
       const on = ctx.store.spec?.record.sharpness === true;
-      setNa(box, on ? null : "Tick “Sharpness” under Measure to compute λ_max (in the worker).");
+      setNa(box, on ? null : "Tick “Sharpness” under Measure to compute λ_max.");
       const idx = pointIndices(ctx, r);
       const pts = (col: number[]) => idx.filter((i) => col[i]! > 0).map((i) => ({ x: X[i]!, y: col[i]! }));
       const sam = ctx.store.spec?.algo !== "gd";

@@ -2,7 +2,7 @@
 import type { Chart } from "chart.js";
 import { sequenceFromSeries } from "../state/runs.js";
 import { h } from "../ui/dom.js";
-import { fmtInt, fmtNum } from "../ui/format.js";
+import { coordLabel, fmtInt, fmtNum } from "../ui/format.js";
 import { PALETTE, dataset, lineChart, type XY } from "./charts.js";
 import { chartBox, commitLine, figure, pointIndices, resultOf, xs, type View, type ViewContext } from "./view.js";
 
@@ -19,7 +19,7 @@ export function dominantView(ctx: ViewContext): View {
       const X = xs(ctx, r);
       const d = r.d || 1;
       const chart = ctx.charts.get("dominant", box.canvas, (c) =>
-        lineChart(c, { xTitle: "step (log)", yTitle: "coordinate", xLog: true, legend: false, stepped: true, yMin: 0.5, yMax: d + 0.5, yTickLabel: (v) => `x${v}`, yTickValues: () => {
+        lineChart(c, { xTitle: "step (log)", yTitle: "coordinate", xLog: true, legend: false, stepped: true, yMin: 0.5, yMax: d + 0.5, yTickLabel: (v) => coordLabel(v - 1), yTickValues: () => {
           const dd = ctx.session.main()?.d ?? d;
           const every = Math.ceil(dd / 12);
           return Array.from({ length: dd }, (_, j) => j + 1).filter((v) => (v - 1) % every === 0);
@@ -34,8 +34,8 @@ export function dominantView(ctx: ViewContext): View {
       commitLine(ctx, chart, box.legend);
       const res = resultOf(ctx, r);
       const seq = res
-        ? res.dominantSequence.map((c) => `x${c.coord + 1} (|x|=${fmtNum(c.magnitude, 3)}) from step ${fmtInt(c.step)}`)
-        : sequenceFromSeries(s).map((c) => `x${c.coord + 1} from step ${fmtInt(c.step)}`);
+        ? res.dominantSequence.map((c) => `${coordLabel(c.coord)} (|x|=${fmtNum(c.magnitude, 3)}) from step ${fmtInt(c.step)}`)
+        : sequenceFromSeries(s).map((c) => `${coordLabel(c.coord)} from step ${fmtInt(c.step)}`);
       const amp = res?.diagnostics?.amplification;
       const verdict = amp ? ` (minor first: ${amp.minorFirst ? "yes" : "no"}, major last: ${amp.majorLast ? "yes" : "no"})` : "";
       note.textContent = seq.length ? `Takeovers: ${seq.join(" → ")}${verdict}` : "";

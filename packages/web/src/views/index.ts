@@ -12,7 +12,7 @@ import { tableView } from "./table.js";
 import type { View, ViewContext, ViewId } from "./view.js";
 import { weightsView } from "./weights.js";
 
-export function createView(id: ViewId, ctx: ViewContext, compare: [string, string]): View {
+export function createView(id: ViewId, ctx: ViewContext): View {
   switch (id) {
     case "shares":
       return sharesView(ctx);
@@ -27,7 +27,7 @@ export function createView(id: ViewId, ctx: ViewContext, compare: [string, strin
     case "image":
       return imageView(ctx);
     case "compare":
-      return compareView(ctx, compare);
+      return compareView(ctx);
     case "phase":
       return phaseView(ctx);
     case "table":

@@ -1,8 +1,8 @@
 /** The coordinate-shares chart: |β_j| / ‖β‖₁ of each coordinate against steps (log axis). */
 import type { Chart } from "chart.js";
 import type { RunView } from "../state/runs.js";
-import { fmtNum } from "../ui/format.js";
-import { PALETTE, dataset, lineChart, type XY } from "./charts.js";
+import { coordColor, coordLabel, fmtNum } from "../ui/format.js";
+import { dataset, lineChart, type XY } from "./charts.js";
 import { chartBox, commitLine, figure, pointIndices, setNa, xs, type ChartBox, type View, type ViewContext } from "./view.js";
 
 /** Coordinates drawn (the largest current shares when d is larger). */
@@ -25,8 +25,8 @@ export function drawShares(ctx: ViewContext, id: string, box: ChartBox, r: RunVi
     const l1 = last.reduce((a, v) => a + Math.abs(v), 0) || 1;
     coords = coords.sort((i, j) => Math.abs(last[j]!) / l1 - Math.abs(last[i]!) / l1).slice(0, MAX_LINES).sort((i, j) => i - j);
   }
-  chart.data.datasets = coords.map((j, k) =>
-    dataset(`x${j + 1} (|x|=${fmtNum(r.magnitudes[j], 3)})`, PALETTE[k % PALETTE.length]!, idx.map((i) => {
+  chart.data.datasets = coords.map((j) =>
+    dataset(`${coordLabel(j)} (|x|=${fmtNum(r.magnitudes[j], 3)})`, coordColor(j), idx.map((i) => {
       const b = s.beta[i];
       const l1 = s.l1[i]!;
       return { x: X[i]!, y: b && l1 > 0 ? Math.abs(b[j]!) / l1 : NaN };

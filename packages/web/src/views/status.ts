@@ -6,7 +6,7 @@ import { limitLabel, limitSentence, type Result, type Spec } from "@samlab/sim";
 import type { RunView } from "../state/runs.js";
 import type { RunState } from "../state/store.js";
 import { h } from "../ui/dom.js";
-import { fmtInt, fmtNum } from "../ui/format.js";
+import { coordLabel, fmtInt, fmtNum } from "../ui/format.js";
 
 export class StatusPanel {
   readonly title: HTMLHeadingElement;
@@ -57,7 +57,7 @@ export function statusText(state: RunState, main: RunView | undefined, spec: Spe
     case "paused":
       return `Paused at ${where}${loss}${dom}.`;
     case "finished": {
-      const seq = result?.dominantSequence.map((c) => `x${c.coord + 1}`).join(" → ");
+      const seq = result?.dominantSequence.map((c) => coordLabel(c.coord)).join(" → ");
       const limit = result?.diagnostics?.limit;
       // the same words as `samlab run`'s summary (limitSentence of @samlab/sim)
       const verdict = result && limit ? ` Limit: ${limitLabel(limit)} — ${limitSentence(result, limit)}.` : "";

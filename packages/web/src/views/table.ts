@@ -1,6 +1,6 @@
 /** The current-values table: step, t, loss, margins and every coordinate of β of the main run's latest snapshot. */
 import { h } from "../ui/dom.js";
-import { fmtInt, fmtNum } from "../ui/format.js";
+import { coordLabel, fmtInt, fmtNum } from "../ui/format.js";
 import { figure, type View, type ViewContext } from "./view.js";
 
 export function tableView(ctx: ViewContext): View {
@@ -32,7 +32,7 @@ export function tableView(ctx: ViewContext): View {
         rows.push(kv("γ / ‖β‖₂", fmtNum(l2 > 0 ? snap.minMargin / l2 : NaN)));
         rows.push(h("tr", {}, h("th", { scope: "col" }, "coordinate"), h("th", { scope: "col" }, "|x_j|"), h("th", { scope: "col" }, "β_j"), h("th", { scope: "col" }, "share")));
         snap.beta.slice(0, 200).forEach((b, j) => {
-          rows.push(h("tr", {}, h("th", { scope: "row" }, `x${j + 1}`), h("td", {}, fmtNum(r.magnitudes[j], 3)), h("td", {}, fmtNum(b)), h("td", {}, fmtNum(l1 > 0 ? Math.abs(b) / l1 : NaN, 3))));
+          rows.push(h("tr", {}, h("th", { scope: "row" }, coordLabel(j)), h("td", {}, fmtNum(r.magnitudes[j], 3)), h("td", {}, fmtNum(b)), h("td", {}, fmtNum(l1 > 0 ? Math.abs(b) / l1 : NaN, 3))));
         });
       }
       table.replaceChildren(...rows);

@@ -10,6 +10,7 @@ import type { ExplorerStore } from "../state/store.js";
 import { h, type Child } from "../ui/dom.js";
 import type { RunSession, SessionTopics } from "../worker/session.js";
 import { decimateIndices, type XY } from "./charts.js";
+import { HELP } from "./help.js";
 
 export const VIEW_IDS = ["shares", "loss", "margins", "cosine", "dominant", "image", "compare", "phase", "table", "sharpness", "balance", "weights"] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
@@ -35,6 +36,12 @@ export class ChartSet {
     return c as C;
   }
 
+  /** Destroys one chart (it is made again, with new axes, on its next draw). */
+  drop(id: string): void {
+    this.map.get(id)?.destroy();
+    this.map.delete(id);
+  }
+
   destroyAll(): void {
     for (const c of this.map.values()) c.destroy();
     this.map.clear();
@@ -53,6 +60,8 @@ export interface ViewContext {
   kick(): void;
   /** Opens a spec as the main run (the phase diagram's cells). */
   open(spec: unknown): void;
+  /** Compares another pair of algorithms (the element's `compare` attribute; restarts the runs). */
+  setCompare(pair: [string, string]): void;
   /** Subscribes to the run session's news for as long as the view is on the page. */
   listen<K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void): void;
 }
@@ -71,10 +80,21 @@ export function resultOf(ctx: ViewContext, r: RunView): Result | undefined {
   return r.result ?? ctx.store.result;
 }
 
-/** A figure with its caption (the view's accessible name). */
+/**
+ * A figure with its caption (the view's accessible name) and its help: a "?" button (aria-expanded)
+ * that shows one sentence on what the panel shows and how to read it (views/help.ts).
+ */
 export function figure(ctx: ViewContext, id: ViewId, caption: string, wide = false, ...content: Child[]): HTMLElement {
   const capId = `${ctx.uid}-cap-${id}`;
-  return h("figure", { class: wide ? "wide" : undefined, "data-view": id, "aria-labelledby": capId }, h("figcaption", { id: capId }, caption), ...content);
+  const helpId = `${ctx.uid}-help-${id}`;
+  const help = h("p", { class: "help", id: helpId, hidden: true }, HELP[id]);
+  const toggle = h("button", { type: "button", class: "help-toggle", "aria-expanded": "false", "aria-controls": helpId, "aria-label": "What this panel shows", title: "What this panel shows" }, "?");
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    help.hidden = !open;
+  });
+  return h("figure", { class: wide ? "wide" : undefined, "data-view": id, "aria-labelledby": capId }, h("div", { class: "fighead" }, h("figcaption", { id: capId }, caption), toggle), help, ...content);
 }
 
 /** A chart's canvas, its "not available" overlay and its HTML legend. */

@@ -7,7 +7,7 @@
 import type { Result, Spec, SpecInput } from "@samlab/sim";
 import { Bus } from "../state/bus.js";
 import { newRun, type RunRole, type RunView } from "../state/runs.js";
-import { ALGO_LABEL } from "../ui/format.js";
+import { compareSpec } from "../state/compare.js";
 import { WorkerClient } from "./client.js";
 import type { FromWorker } from "./protocol.js";
 
@@ -54,8 +54,7 @@ export class RunSession {
     this.runs = [newRun(this.nextRun++, "main", spec.algo, spec.steps)];
     if (compare) this.runs.push(newRun(this.nextRun++, "a", compare[0], spec.steps), newRun(this.nextRun++, "b", compare[1], spec.steps));
     for (const r of this.runs) {
-      const s: Record<string, unknown> = r.role === "main" ? { ...spec } : { ...spec, algo: r.algo, name: `${spec.name ?? "run"} (${ALGO_LABEL[r.algo]})` };
-      if (r.role !== "main" && s.mode === "flow") delete s.flow; // re-derived from the algorithm
+      const s: Record<string, unknown> = r.role === "main" ? { ...spec } : compareSpec(spec, r.algo);
       this.client.send({ type: "start", run: r.id, spec: s });
     }
   }
@@ -103,6 +102,11 @@ export class RunSession {
     const job = this.nextJob++;
     this.client.send({ type: "phase", job, specs });
     return job;
+  }
+
+  /** Stops a phase-diagram job (its spec changed): the worker drops its remaining cells. */
+  cancelPhase(job: number): void {
+    this.client.send({ type: "cancel", job });
   }
 
   terminate(): void {
