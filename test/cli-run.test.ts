@@ -141,7 +141,7 @@ describe("samlab run", () => {
     [["run", "--out", "result.txt"], /--out result.txt: expected a file name ending in .json/],
     [["frobnicate"], /unknown command 'frobnicate'/],
     [["run", "--x", "1,2", "--y", "2"], /^samlab: invalid spec: --y \(spec field data\.y\[0\]\): expected a label −1 or \+1$/],
-    [["run", "--lr", "1e400"], /^samlab: --lr: 1e400 is out of range/],
+    [["run", "--lr", "1e400"], /^samlab: --lr: "1e400" is out of range/],
     [["run", "--algo", "sam_l2"], /--algo \(spec field algo\): expected one of .*, got "sam_l2" \(did you mean "sam-l2"\?\)$/],
     [["run", "--lr-schedule", "rescale"], /--lr-schedule \(spec field lrSchedule\): .*\(did you mean "rescaled"\?\)$/],
   ])("bad input %j exits 2 with one line naming the problem", (args, message) => {

@@ -170,7 +170,7 @@ describe("samlab sweep", () => {
     ["missing version", { base, grid: { rho: [1] } }, /invalid sweep .*: version: required/],
     ["grid value not an array", { version: 1, base, grid: { rho: 0.1 } }, /invalid sweep .*: grid\.rho: expected an array of values/],
     ["a run's spec invalid", { version: 1, base, grid: { lr: [0.1], rho: [0.1, -1] } }, /invalid sweep .*: run 1: rho: expected a number ≥ 0 \(set by grid\.rho\[1\] = -1\)$/],
-    ["a misspelt spec field", { version: 1, base, list: [{ "init.alpah": 1 }] }, /invalid sweep .*: run 0: init: expected \{ alpha \}, .*\(set by list\[0\]\["init\.alpah"\] = 1\)$/],
+    ["a misspelt spec field", { version: 1, base, list: [{ "init.alpah": 1 }] }, /invalid sweep .*: run 0: init\.alpah: unknown field \(did you mean "alpha"\?\): expected \{ alpha \}, .*\(set by list\[0\]\["init\.alpah"\] = 1\)$/],
     ["invalid JSON", "{ \"version\": 1,", /: invalid JSON/],
   ];
   it.each(bad)("a bad sweep file exits 2 with one line, writing nothing: %s", (name, content, message) => {

@@ -281,7 +281,7 @@ describe("messages that name the actual cause", () => {
     expect(bom.status, bom.stderr).toBe(0);
     writeFileSync(join(dir, "inf.json"), '{"version":1,"data":{"x":[[1,2]]},"rho":1e999}');
     expect(cli(["run", "--spec", "inf.json"], dir).stderr).toBe("samlab: invalid spec: rho: expected a finite number, got a number literal too large for a double (it overflows to Infinity; the largest double is about 1.8e308)\n");
-    expect(cli(["run", "--lr", "1e999"], dir).stderr).toMatch(/^samlab: --lr: "1e999" is too large for a double/);
+    expect(cli(["run", "--lr", "1e999"], dir).stderr).toMatch(/^samlab: --lr: "1e999" is out of range: too large for a double/);
     expect(cli(["run", "--gen", "single", "--d", "2000000"], dir).stderr).toMatch(/data\.d\): expected an integer dimension d ≥ 1, at most 1000000 \(got 2000000\)/);
     writeFileSync(join(dir, "q.csv"), 'a,b,label\n"1\n2",3,1\n4,5,-1\n');
     writeFileSync(join(dir, "q.json"), JSON.stringify({ version: 1, data: { file: "q.csv" }, steps: 1 }));

@@ -22,7 +22,7 @@ function num(text: string, flag: string): number {
   const t = text.trim();
   const v = Number(t);
   // a well-formed decimal beyond ±1.8e308 is Infinity in JavaScript: say so, not "not a number"
-  if (Number.isNaN(v) === false && !Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`${flag}: ${t} is out of range (a double holds magnitudes up to 1.8e308)`);
+  if (Number.isNaN(v) === false && !Number.isFinite(v) && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) throw new CliError(`${flag}: ${JSON.stringify(t)} is out of range: too large for a double (it overflows to Infinity; the largest double is about 1.8e308)`);
   if (t === "" || !Number.isFinite(v)) throw new CliError(`${flag}: expected a number, got "${text}"`);
   return v;
 }
