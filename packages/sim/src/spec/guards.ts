@@ -24,6 +24,9 @@ export function protoKey(value: unknown, max = MAX_NESTING): string | undefined 
   return scan(value, max, true);
 }
 
+/** Array entries walked at most (above every array cap of the spec: 10⁶ examples, 10⁶ coordinates). */
+const WALK_CAP = 2_000_000;
+
 function scan(value: unknown, max: number, proto: boolean): string | undefined {
   const stack: [unknown, number, string][] = [[value, 0, ""]];
   const seen = new WeakSet<object>(); // an API caller's cyclic value is walked once, not forever
@@ -34,7 +37,10 @@ function scan(value: unknown, max: number, proto: boolean): string | undefined {
     if (depth >= max) return proto ? undefined : path || "(top)";
     if (proto && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, "__proto__")) return path ? `${path}.__proto__` : "__proto__";
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (typeof v[i] === "object" && v[i] !== null) stack.push([v[i], depth + 1, `${path}[${i}]`]);
+      // a crafted sparse array may claim 2³²−1 entries: no spec field holds more than WALK_CAP, and
+      // the caps refuse longer arrays before anything recurses into them, so the walk stops there
+      const end = Math.min(v.length, WALK_CAP);
+      for (let i = 0; i < end; i++) if (typeof v[i] === "object" && v[i] !== null) stack.push([v[i], depth + 1, `${path}[${i}]`]);
     } else {
       for (const k of Object.keys(v)) {
         const c = (v as Record<string, unknown>)[k];

@@ -351,7 +351,9 @@ function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   if (issue.code === "invalid_value") {
     const got = valueAt(value, issue.path);
     const values = ((issue as { values?: unknown[] }).values ?? []).filter((x): x is string => typeof x === "string");
-    if (typeof got === "string" && values.length > 0) throw new SpecError(pathString(prefix, issue.path), `${issue.message}, got ${JSON.stringify(got)}${didYouMean(got, values)}`);
+    // the value is shown cut to 40 characters: a crafted one may be megabytes long
+    const shown = typeof got !== "string" ? "" : got.length > 40 ? JSON.stringify(got.slice(0, 40)).slice(0, -1) + '…"' : JSON.stringify(got);
+    if (typeof got === "string" && values.length > 0) throw new SpecError(pathString(prefix, issue.path), `${issue.message}, got ${shown}${didYouMean(got, values)}`);
   }
   if (issue.code === "invalid_type" && issue.path.length > 0 && !hasPath(value, issue.path)) {
     throw new SpecError(pathString(prefix, issue.path), `required: ${issue.message.replace(/^expected /, "expected ")}`);
