@@ -15,24 +15,7 @@
 import { lossPrime, lossSecond } from "./math/loss";
 import { hessianTrace, hessianVectorInto, layerProductsInto } from "./math/curvature";
 import { tridiagEigen } from "./tridiag";
-
-// @ts-ignore: decorator
-@inline function ldf(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-// @ts-ignore: decorator
-@inline function stf(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-function alloc(count: i32): usize {
-  const c: i32 = count > 0 ? count : 1;
-  const bytes: usize = (<usize>c) << 3;
-  const p = heap.alloc(bytes + 16);
-  const aligned = (p + 15) & ~(<usize>15);
-  memory.fill(aligned, 0, bytes);
-  return aligned;
-}
+import { allocF64 as alloc, ld as ldf, st as stf } from "./model";
 
 /** Relative tolerance of the stopping rule (on ‖T_k‖, the largest |Ritz value|). */
 export const LANCZOS_TOL: f64 = 1e-10;
