@@ -19,6 +19,7 @@ import {
   n, d, L, LD, algo, lossKind, rho, xi, groupM, wPert, gradPtr, gradPertPtr, gPtr, betaPtr, yxPtr, allocF64, rowsGradient, rowsIdentity, rowMargin, addRowInto, dot4Sq,
 } from "./model";
 import { fullGradient } from "./fast";
+import { oneSamActive, oneSamDirection, oneSamReset } from "./onesam";
 
 let batchB: i32 = 0; // b of `batch` (0 or ≥ n: the full batch)
 let batchSeed: u64 = 0;
@@ -48,6 +49,7 @@ export function plainReset(): void {
   betaWPtr = 0;
   normWPtr = 0;
   zWPtr = 0;
+  oneSamReset();
 }
 
 /** Mini-batches of b rows (b ≥ n or 0: the full batch), permuted each epoch from `seed`. */
@@ -76,6 +78,17 @@ export function plainActive(): bool {
   if (batchOn() || forced) return true;
   if (algo == ALGO_GD) return false;
   return (groupM > 0 && groupM < n) || ascentK > 1 || algo == ALGO_ASAM; // no kernel of fast.ts knows ASAM
+}
+
+/**
+ * Which code the next discrete step runs (tests and benchmarks): 0 the fast kernels, 1 the general
+ * plain step, 2 its 1-SAM closed form at depth 2 (onesam.ts). Batches of the epoch's last, shorter
+ * slice may differ.
+ */
+export function plainPath(): i32 {
+  if (!plainActive()) return 0;
+  const b = batchOn() ? batchB : n;
+  return algo != ALGO_GD && oneSamActive(groupM > 0 && groupM < b ? groupM : b, b, ascentK) ? 2 : 1;
 }
 
 // ---- the epoch permutation (docs/MODEL.md, "Mini-batches") ----
@@ -387,6 +400,10 @@ export function plainStep(W: usize, step: f64): usize {
     ascend(W, R, 0, b, full, false);
     batchGradient(wPert, gradPertPtr, R, 0, b, full);
     return gradPertPtr;
+  }
+  if (oneSamActive(m, b, ascentK)) {
+    oneSamDirection(W, R, b, dirPtr); // 1-SAM at depth 2 in closed form (onesam.ts)
+    return dirPtr;
   }
   // several groups: what depends on w alone, once per step
   shareAtW(W, R, b);

@@ -134,6 +134,15 @@ export class WasmRun extends CoreRunBase implements EngineRun {
   }
 
   /**
+   * Which code the next step runs: the fast full-batch kernels, the general plain step of the SAM
+   * family, or its closed form for 1-SAM at depth 2 (core-wasm `onesam.ts`). For tests and benchmarks.
+   */
+  stepPath(): "fast" | "plain" | "one-sam-depth-2" {
+    const p = this.core.step_path();
+    return p === 0 ? "fast" : p === 1 ? "plain" : "one-sam-depth-2";
+  }
+
+  /**
    * Row blocks the helper thread has computed so far (0 on one thread, or while the helper has not
    * started): results are the same bits either way, so this count is how tests see the helper work.
    */
