@@ -1,14 +1,15 @@
 // The SAM family's costs at W2's size (bench/workloads.mjs: n = 200, d = 100, L = 2), side by side
-// as ratios to ℓ2-SAM on the fast kernels: 1-SAM and m-SAM (the general plain step, plain.ts), the
+// as ratios to ℓ2-SAM on the fast kernels, each with the code its steps run (WasmRun.stepPath): 1-SAM
+// (ℓ2: the closed form at depth 2, onesam.ts; ℓ∞: the per-example plain step, plain.ts), m-SAM, the
 // k-step ascent (k + 1 gradients: ≈ (k + 1)/2 × ℓ2-SAM expected), ASAM, the squared loss against the
-// logistic one, and mini-batches of b = 10, 50, 200 (200 = n: the full batch, fast kernels).
+// logistic one, and mini-batches of b = 10, 50, 100, 200 (200 = n: the full batch, fast kernels).
 // Printed, never asserted. Run by `pnpm bench` (bench/run.mjs) or alone: node bench/family.mjs [--quick]
 import { WasmRun, loadWasm } from "../packages/sim/dist/engine/index.js";
 import { materialize, workloads } from "./workloads.mjs";
 
 const quick = process.argv.includes("--quick");
-const reps = quick ? 2 : 5;
-const windowSteps = quick ? 200 : 2000; // the timed steps of every variant: steps 0 … S − 1 of its run
+const reps = quick ? 2 : 9;
+const windowSteps = quick ? 200 : 4000; // the timed steps of every variant: steps 0 … S − 1 of its run
 
 const w2 = workloads(false).find((w) => w.name === "W2");
 const D = materialize(w2);
@@ -18,6 +19,8 @@ const variants = [
   { name: "ℓ2-SAM (fast kernels)", init: {} },
   { name: "ℓ2-SAM, plain step forced", init: { forcePlain: true } },
   { name: "1-SAM (ℓ2, m = 1)", init: { group: 1 } },
+  { name: "1-SAM (ℓ∞, m = 1)", init: { group: 1, algo: "sam-linf" } },
+  { name: "ℓ∞-SAM (fast kernels)", init: { algo: "sam-linf" } },
   { name: "m-SAM (ℓ2, m = 10)", init: { group: 10 } },
   { name: "ℓ2-SAM k = 2 ascent steps", init: { ascentSteps: 2 } },
   { name: "ℓ2-SAM k = 4 ascent steps", init: { ascentSteps: 4 } },
@@ -36,8 +39,10 @@ const variants = [
  * trajectory: once margins are large the logistic tail's values turn subnormal), after an untimed
  * warm-up on a throwaway instance (optimized code from the first timed step).
  */
+const paths = new Map(); // variant name → the code its steps run (WasmRun.stepPath)
 function time(v) {
   const warm = new WasmRun({ ...base, ...v.init, schedule: Float64Array.of(0) });
+  paths.set(v.name, warm.stepPath());
   warm.run(Math.max(5, windowSteps / 10));
   const run = new WasmRun({ ...base, ...v.init, schedule: Float64Array.of(0) });
   const c0 = process.cpuUsage();
@@ -47,6 +52,7 @@ function time(v) {
 }
 
 await loadWasm();
+for (const v of variants) time(v); // one untimed round: the module's code is optimized before the first timed variant
 const ns = variants.map(() => []);
 for (let r = 0; r < reps; r++) variants.forEach((v, i) => ns[i].push(time(v))); // round robin: load hits all alike
 const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
@@ -54,8 +60,8 @@ const med = ns.map(median);
 const byName = (name) => med[variants.findIndex((v) => v.name === name)];
 const l2 = byName("ℓ2-SAM (fast kernels)");
 console.log(`\nSAM family at W2's size (n = ${D.n}, d = ${D.d}, L = ${D.L}), WASM, one thread, CPU time, steps 0–${windowSteps - 1} of each run, median of ${reps}:`);
-const rows = variants.map((v, i) => ({ name: v.name, ns: med[i], ratio: med[i] / l2 }));
-for (const r of rows) console.log(`  ${r.name.padEnd(34)} ${(r.ns / 1000).toFixed(2).padStart(8)} µs/step  ${r.ratio.toFixed(2).padStart(6)} × ℓ2-SAM`);
+const rows = variants.map((v, i) => ({ name: v.name, ns: med[i], ratio: med[i] / l2, path: paths.get(v.name) }));
+for (const r of rows) console.log(`  ${r.name.padEnd(34)} ${(r.ns / 1000).toFixed(2).padStart(8)} µs/step  ${r.ratio.toFixed(2).padStart(6)} × ℓ2-SAM  ${paths.get(r.name)}`);
 const ratio = (a, b) => (byName(a) / byName(b)).toFixed(2);
 console.log(
   [

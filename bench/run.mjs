@@ -179,8 +179,8 @@ if (!only || only.includes("family")) {
   const out = sh(process.execPath, [join(here, "family.mjs"), ...(quick ? ["--quick"] : [])]).trim().split("\n");
   family = JSON.parse(out.pop()).family;
   console.log(out.join("\n"));
-  lines.push("### SAM family at W2's size (bench/family.mjs; CPU time, steps 0–1999 of each run)", "", "| variant | µs/step | × ℓ2-SAM |", "|---|---:|---:|");
-  for (const r of family) lines.push(`| ${r.name} | ${(r.ns / 1000).toFixed(2)} | ${r.ratio.toFixed(2)} |`);
+  lines.push(`### SAM family at W2's size (bench/family.mjs; CPU time, steps 0–${quick ? 199 : 3999} of each run)`, "", "| variant | µs/step | × ℓ2-SAM | code |", "|---|---:|---:|---|");
+  for (const r of family) lines.push(`| ${r.name} | ${(r.ns / 1000).toFixed(2)} | ${r.ratio.toFixed(2)} | ${r.path} |`);
   lines.push("");
 }
 // the cost of recording sharpness (bench/sharpness.mjs: its own process, printed, never asserted)
