@@ -131,12 +131,7 @@ function requestSolver(): Promise<void> {
       })
     : new Promise<void>((resolve) => {
         solverBytes = (wasm) => {
-          // HiGHS's loader ignores `wasmBinary`; it fetches whatever locateFile names, so the bytes
-          // go through a blob: URL of this worker.
-          if (wasm) {
-            const url = URL.createObjectURL(new Blob([wasm], { type: "application/wasm" }));
-            void loadSolver({ locateFile: () => url }).catch(() => {});
-          }
+          if (wasm) void loadSolver({ wasmBinary: wasm }).catch(() => {});
           resolve();
         };
         post({ type: "need-solver" });

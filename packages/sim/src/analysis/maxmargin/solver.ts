@@ -50,7 +50,7 @@ export interface SolverLoadOptions {
 
 // `highs` ships CommonJS types with an ESM `default`; under NodeNext the default import is typed as
 // the namespace, while at run time it is the loader itself (ESM) or has a `.default` (some bundlers).
-type Loader = (opts?: SolverLoadOptions) => Promise<Highs>;
+type Loader = (settings?: Record<string, unknown>) => Promise<Highs>;
 const highsLoader: Loader = (((highsModule as unknown as { default?: unknown }).default ?? highsModule) as Loader);
 
 let cached: Promise<Highs> | undefined;
@@ -60,14 +60,39 @@ let cached: Promise<Highs> | undefined;
  * instance whatever their options. Fails with a message that says how to point at the .wasm.
  */
 export function loadSolver(options: SolverLoadOptions = {}): Promise<MaxMarginSolver> {
-  cached ??= highsLoader({ ...options }).catch((e: unknown) => {
-    cached = undefined;
-    throw new Error(
-      `samlab: could not load the HiGHS solver (highs.wasm): ${(e as Error)?.message ?? String(e)}. ` +
-        "In a browser or worker, pass loadSolver({ locateFile: (f) => URL_OF_ASSETS + f }) or { wasmBinary }.",
-    );
-  });
+  if (!cached) {
+    let onError: (e: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => (onError = reject)); // given bytes that fail to compile
+    cached = Promise.race([highsLoader(loaderSettings(options, onError)), failed]).catch((e: unknown) => {
+      cached = undefined;
+      throw new Error(
+        `samlab: could not load the HiGHS solver (highs.wasm): ${(e as Error)?.message ?? String(e)}. ` +
+          "In a browser or worker, pass loadSolver({ locateFile: (f) => URL_OF_ASSETS + f }) or { wasmBinary }.",
+      );
+    });
+  }
   return cached.then((h) => new MaxMarginSolver(h));
+}
+
+/**
+ * The Emscripten settings for HiGHS's loader. Its loader fetches whatever `locateFile` names and
+ * ignores a `wasmBinary` setting, so given bytes or a compiled module are handed over through the
+ * `instantiateWasm` hook instead (Emscripten's documented way to instantiate the module yourself).
+ */
+function loaderSettings(options: SolverLoadOptions, onError: (e: unknown) => void): Record<string, unknown> {
+  const { wasmBinary, wasmModule, locateFile } = options;
+  if (!wasmBinary && !wasmModule) return locateFile ? { locateFile } : {};
+  type Receive = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
+  return {
+    ...(locateFile ? { locateFile } : {}),
+    instantiateWasm(imports: WebAssembly.Imports, receive: Receive) {
+      const compiled = wasmModule
+        ? Promise.resolve(wasmModule)
+        : WebAssembly.compile(ArrayBuffer.isView(wasmBinary) ? new Uint8Array(wasmBinary.buffer, wasmBinary.byteOffset, wasmBinary.byteLength).slice() : wasmBinary!);
+      compiled.then((m) => WebAssembly.instantiate(m, imports).then((inst) => receive(inst, m))).catch(onError);
+      return {};
+    },
+  };
 }
 
 /** Solves one norm (loads the solver on first use). */
