@@ -13,9 +13,13 @@ export function mt_enable(): usize {
   return mtEnable(n, d);
 }
 
-/** Sends thread B out of its loop and turns threads off (the run continues on one thread). */
-export function mt_stop(): void {
-  mtStop();
+/**
+ * Sends thread B out of its loop and turns threads off (the run continues on one thread). Waits for
+ * B's acknowledgement at most 2 s; returns 1 (acknowledged), 0 (B never answered: it had died or
+ * never started) or -1 (threads were off).
+ */
+export function mt_stop(): i32 {
+  return mtStop();
 }
 
 /** Sends thread B out of its loop without waiting (a browser's main thread must not block). */

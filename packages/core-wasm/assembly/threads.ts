@@ -41,6 +41,8 @@ const C_BYTES = 80;
 const KIND_BLOCKS = 1;
 const KIND_EXIT = 3;
 const SPINS = 200000;
+const EXIT_WAITS = 20; // mt_stop waits at most 20 × 0.1 s for the helper's acknowledgement
+const EXIT_WAIT_NS: i64 = 100_000_000;
 
 /** The control block of this run (A's instance), or 0 when threads are off. */
 export let mtCtrl: usize = 0;
@@ -122,17 +124,25 @@ function post(kind: i32, total: i32): void {
   atomic.notify(c + C_SEQ, 1);
 }
 
-/** Waits until the helper has acknowledged job `seq` (used for the exit job only). */
-function waitAck(): void {
+/**
+ * Waits until the helper has acknowledged job `seq` (the exit job), for at most EXIT_WAITS sleeps of
+ * EXIT_WAIT_NS: a helper that died or never started never acknowledges, and one that is merely late
+ * still leaves its loop when it sees the exit job (it holds no job: every job is finished before a
+ * gradient returns). Returns whether it acknowledged.
+ */
+function waitAck(): bool {
   let spins = 0;
+  let waits = 0;
   let s = atomic.load<i32>(mtCtrl + C_DONE);
   while (s != seq) {
     if (++spins > SPINS) {
-      atomic.wait<i32>(mtCtrl + C_DONE, s, -1);
+      if (waits++ == EXIT_WAITS) return false;
+      atomic.wait<i32>(mtCtrl + C_DONE, s, EXIT_WAIT_NS);
       spins = 0;
     }
     s = atomic.load<i32>(mtCtrl + C_DONE);
   }
+  return true;
 }
 
 /** Thread A: posts a job, takes chunks too, then waits (spinning) for chunks still in the helper's hands. */
@@ -179,12 +189,17 @@ export function helperChunks(): i32 {
   return ctrlOfRun == 0 ? 0 : atomic.load<i32>(ctrlOfRun + C_HELPER_CHUNKS);
 }
 
-/** Tells thread B to return from its loop, waits until it has, and turns threads off. */
-export function mtStop(): void {
-  if (mtCtrl == 0) return;
+/**
+ * Tells thread B to return from its loop, waits until it has (at most 2 s: see `waitAck`), and turns
+ * threads off. Returns 1 when B acknowledged, 0 when it did not (it died, or never started), -1 when
+ * threads were already off.
+ */
+export function mtStop(): i32 {
+  if (mtCtrl == 0) return -1;
   post(KIND_EXIT, 0);
-  waitAck();
+  const acked = waitAck();
   mtCtrl = 0;
+  return acked ? 1 : 0;
 }
 
 /** g = ∂L/∂β with both threads (whole row blocks each); same bits as fast.ts `gradG`. */

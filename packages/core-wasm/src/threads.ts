@@ -65,6 +65,10 @@ function isNode(): boolean {
   return typeof p?.versions?.node === "string";
 }
 
+function nodeExecArgv(): string[] {
+  return (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
+}
+
 type NodeWorkerCtor = typeof import("node:worker_threads").Worker;
 let nodeWorker: NodeWorkerCtor | undefined;
 
@@ -79,14 +83,21 @@ export async function loadHelperSupport(): Promise<void> {
 /** Starts thread B for the run whose control block is `ctrl` (from `mt_enable`); needs `loadHelperSupport()`. */
 export function startHelper(core: CoreThreadedExports, module: WebAssembly.Module, memory: WebAssembly.Memory, ctrl: number): Helper {
   let stopped = false;
+  let gone = false; // the helper's worker has failed or exited: nobody would acknowledge a stop
   const stopCore = () => {
-    if (!stopped) core.mt_stop();
+    if (!stopped) {
+      if (gone) core.mt_detach();
+      else core.mt_stop(); // waits at most 2 s for an acknowledgement that may never come
+    }
     stopped = true;
   };
   if (isNode()) {
     if (!nodeWorker) throw new Error("samlab: call `await loadHelperSupport()` before `startHelper`");
     const worker = new nodeWorker(`${HELPER}\nconst wt = require("node:worker_threads");\nserve(wt.workerData, () => wt.parentPort.postMessage("ready"));`, {
       eval: true,
+      // the program above is a CommonJS script: drop an inherited --input-type=module (node -e, which
+      // would make `require` undefined in the worker)
+      execArgv: nodeExecArgv().filter((a) => !a.startsWith("--input-type")),
       workerData: { module, memory, ctrl },
     });
     // referenced until it has started (so `await ready` cannot leave an empty event loop), then a
@@ -100,6 +111,8 @@ export function startHelper(core: CoreThreadedExports, module: WebAssembly.Modul
       worker.once("error", done);
       worker.once("exit", done);
     });
+    worker.once("error", () => (gone = true));
+    worker.once("exit", () => (gone = true));
     return { stop: stopCore, ready };
   }
   const url = URL.createObjectURL(new Blob([`${HELPER}\nself.onmessage = (e) => serve(e.data, () => self.postMessage("ready"));`], { type: "text/javascript" }));
