@@ -19,7 +19,7 @@ import {
   betaPtr, zPtr, schedPtr, schedLen, recPtr, recStride, recIdx, maxRecords,
   yxPlain, buildYx, ld, st, allocModel, setGroupM, setXi, gradient, sumSq, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
-import { plainActive, plainPath, plainReset, plainStep, setAscentSteps, setBatch, setForced, permutationOf } from "./plain";
+import { plainActive, plainPath, plainReset, plainStep, setAscentSteps, setBatch, setForced, setPerExample, permutationOf } from "./plain";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
 import { ROW_BLOCK } from "./order";
@@ -153,6 +153,11 @@ export function set_family(b: i32, seed: f64, xiValue: f64, ascentSteps: i32): v
 /** Tests only: 1 sends every step through the general plain step (which must give the fast kernels' bits where both apply). */
 export function set_plain_forced(on: i32): void {
   setForced(on != 0);
+}
+
+/** Tests only: 1 sends 1-SAM at depth 2 through the general plain step's per-example path instead of onesam.ts. */
+export function set_one_sam_per_example(on: i32): void {
+  setPerExample(on != 0);
 }
 
 /** Which code the next discrete step runs: 0 the fast kernels, 1 the general plain step, 2 1-SAM at depth 2 in closed form (plain.ts `plainPath`). */

@@ -1,6 +1,7 @@
-// samlab core, 1-SAM at depth 2 in closed form (docs/MODEL.md, "1-SAM at depth 2"): the step of
-// plain.ts for groups of one example (`sam.group` 1), L = 2, one ascent step, and the ℓ2, USAM and
-// ASAM rules, with two passes over each example's row instead of the per-example perturbation.
+// samlab core, 1-SAM at depth 2 (docs/MODEL.md, "1-SAM at depth 2"): the step of plain.ts for groups
+// of one example (`sam.group` 1), L = 2 and one ascent step, with two passes over each example's row
+// instead of the per-example perturbation: in closed form for the ℓ2, USAM and ASAM rules (below),
+// fused with the per-example path's exact bits for ℓ∞-SAM (at the end of this file).
 //
 // With u = y_i x_i (x_i for the squared loss), r = ℓ'(z_i) at w and the per-coordinate weights
 // p_l = 1 (ℓ2, USAM) or T_l² = (|w_l| + ξ)² (ASAM), the example's perturbation is
@@ -14,12 +15,14 @@
 // One fused pass per example gives z_i, a_i and b_i, a second accumulates S_1 and S_2: 9 loads and
 // stores of length-d vectors per example, where forming w̃_i (plain.ts) takes about 20. The sums are rounded
 // differently from the per-example path; the TS reference engine keeps the per-example form
-// (engine/plain-reference.ts) and is the oracle: packages/sim/src/engine/onesam.test.ts.
+// (engine/plain-reference.ts) and is the oracle: packages/sim/src/engine/onesam.test.ts, which also
+// runs the core's own per-example path (`set_one_sam_per_example`) against this file.
 
-import { ALGO_ASAM, ALGO_SAM_L2, ALGO_USAM, LOSS_SQUARED } from "./generated/codes";
+import { ALGO_ASAM, ALGO_SAM_L2, ALGO_SAM_LINF, ALGO_USAM, LOSS_SQUARED } from "./generated/codes";
 import { lossPrime, lossPrimeV } from "./math/loss";
-import { asamT, l2Coef, l2CoefV } from "./math/perturb";
-import { n, d, L, algo, lossKind, rho, xi, yxPtr, yPtr, allocF64, ld } from "./model";
+import { asamT, l2Coef, l2CoefV, linfEps, linfEpsV } from "./math/perturb";
+import { betaInto } from "./math/layers";
+import { n, d, L, algo, lossKind, rho, xi, yxPtr, yPtr, allocF64, ld, rowMargin } from "./model";
 
 let betaP: usize = 0; // d, β at w
 let nuP: usize = 0; // d, ν
@@ -41,7 +44,7 @@ export function oneSamReset(): void {
 
 /** Whether a step of `m`-example groups over a batch of `b` rows takes this path (`k`: ascent steps). */
 export function oneSamActive(m: i32, b: i32, k: i32): bool {
-  return m == 1 && b > 1 && L == 2 && k == 1 && (algo == ALGO_SAM_L2 || algo == ALGO_USAM || algo == ALGO_ASAM);
+  return m == 1 && b > 1 && L == 2 && k == 1 && (algo == ALGO_SAM_L2 || algo == ALGO_USAM || algo == ALGO_ASAM || algo == ALGO_SAM_LINF);
 }
 
 function ensure(): void {
@@ -195,6 +198,10 @@ function coefsOne(o: usize, usam: bool): void {
  */
 export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
   ensure();
+  if (algo == ALGO_SAM_LINF) {
+    linfDirection(W, R, b, dir);
+    return;
+  }
   shareAtW(W);
   const dd = d;
   const squared = lossKind == LOSS_SQUARED;
@@ -232,5 +239,131 @@ export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
     const q2 = asam ? load<f64>(p1P + o) * c : c;
     store<f64>(dir + o, inv * (c * s1 + q1 * s2));
     store<f64>(D2 + o, inv * (a * s1 + q2 * s2));
+  }
+}
+
+// ---- ℓ∞-SAM: the per-example step fused, w̃_i recomputed in registers ----
+// ε_i = ρ·sign(∇_w ℓ_i) changes with each coordinate's sign (and is 0 where a product underflows to
+// 0), so no expansion into a few sums applies. Instead the per-example path of plain.ts
+// (`firstAscentShared`, `rowMargin`, `accumulateOneRowL2`) runs as two passes per example that form
+// w̃_i = w + ε_i where they need it and never store it: the same operations on the same values, so
+// its bits, with 10 length-d loads and stores per example instead of about 20.
+
+/** w + ε of one layer's entries: ε = ρ·sign(g·w_other) (g = r·u, the example's ∂ℓ/∂β). */
+// @ts-ignore: decorator
+@inline function tildeV(w: v128, wOther: v128, g: v128, rhoV: v128, negRho: v128): v128 {
+  return f64x2.add(w, linfEpsV(f64x2.mul(g, wOther), rhoV, negRho));
+}
+
+/** y_i<β̃_i, x_i> (minus y_i for the squared loss) with β̃_i formed on the way, in `dot4`'s order. */
+function linfTildeMargin(W: usize, X: usize, i: i32, r: f64): f64 {
+  const dd = d;
+  const W2 = W + (<usize>dd << 3);
+  const rv = f64x2.splat(r);
+  const rhoV = f64x2.splat(rho);
+  const negRho = f64x2.splat(-rho);
+  const zero = f64x2.splat(0);
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  const c4 = dd & ~3;
+  let j = 0;
+  for (; j < c4; j += 4) {
+    const o = <usize>j << 3;
+    const u01 = v128.load(X + o);
+    const u23 = v128.load(X + o + 16);
+    const g01 = f64x2.add(zero, f64x2.mul(rv, u01));
+    const g23 = f64x2.add(zero, f64x2.mul(rv, u23));
+    const a1 = v128.load(W + o), a2 = v128.load(W2 + o);
+    const b1 = v128.load(W + o + 16), b2 = v128.load(W2 + o + 16);
+    const bt01 = f64x2.mul(tildeV(a1, a2, g01, rhoV, negRho), tildeV(a2, a1, g01, rhoV, negRho));
+    const bt23 = f64x2.mul(tildeV(b1, b2, g23, rhoV, negRho), tildeV(b2, b1, g23, rhoV, negRho));
+    a01 = f64x2.add(a01, f64x2.mul(bt01, u01));
+    a23 = f64x2.add(a23, f64x2.mul(bt23, u23));
+  }
+  let s = (f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1)) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  for (; j < dd; j++) {
+    const o = <usize>j << 3;
+    const u = load<f64>(X + o);
+    const g = 0 + r * u;
+    const w1 = load<f64>(W + o), w2 = load<f64>(W2 + o);
+    s += ((w1 + linfEps(g * w2, rho)) * (w2 + linfEps(g * w1, rho))) * u;
+  }
+  return lossKind == LOSS_SQUARED ? s - ld(yPtr, i) : s;
+}
+
+/** dir_1 += c·(r̃u ⊙ w̃_2), dir_2 += c·(r̃u ⊙ w̃_1), w̃ formed again from r (the same bits as in the margin). */
+function linfAccumulate(W: usize, X: usize, dir: usize, r: f64, rt: f64, c: f64): void {
+  const dd = d;
+  const stride = <usize>dd << 3;
+  const W2 = W + stride;
+  const D2 = dir + stride;
+  const rv = f64x2.splat(r);
+  const rtv = f64x2.splat(rt);
+  const cv = f64x2.splat(c);
+  const rhoV = f64x2.splat(rho);
+  const negRho = f64x2.splat(-rho);
+  const zero = f64x2.splat(0);
+  const dEven = dd & ~1;
+  let j = 0;
+  for (; j < dEven; j += 2) {
+    const o = <usize>j << 3;
+    const u = v128.load(X + o);
+    const g = f64x2.add(zero, f64x2.mul(rv, u));
+    const w1 = v128.load(W + o), w2 = v128.load(W2 + o);
+    const t1 = tildeV(w1, w2, g, rhoV, negRho);
+    const t2 = tildeV(w2, w1, g, rhoV, negRho);
+    const gt = f64x2.add(zero, f64x2.mul(rtv, u));
+    v128.store(dir + o, f64x2.add(v128.load(dir + o), f64x2.mul(cv, f64x2.mul(gt, t2))));
+    v128.store(D2 + o, f64x2.add(v128.load(D2 + o), f64x2.mul(cv, f64x2.mul(gt, t1))));
+  }
+  if (j < dd) {
+    const o = <usize>j << 3;
+    const u = load<f64>(X + o);
+    const g = 0 + r * u;
+    const w1 = load<f64>(W + o), w2 = load<f64>(W2 + o);
+    const t1 = w1 + linfEps(g * w2, rho);
+    const t2 = w2 + linfEps(g * w1, rho);
+    const gt = 0 + rt * u;
+    store<f64>(dir + o, load<f64>(dir + o) + c * (gt * t2));
+    store<f64>(D2 + o, load<f64>(D2 + o) + c * (gt * t1));
+  }
+}
+
+/** q1P[q] = ℓ'(zP[q]) for q < b (two at a time: lossPrimeV's lanes are lossPrime's bits). */
+function lossPrimes(b: i32): void {
+  const bEven = b & ~1;
+  let q = 0;
+  for (; q < bEven; q += 2) {
+    const o = <usize>q << 3;
+    v128.store(q1P + o, f64x2.mul(lossPrimeV(lossKind, v128.load(zP + o)), f64x2.splat(1.0)));
+  }
+  if (q < b) {
+    const o = <usize>q << 3;
+    store<f64>(q1P + o, lossPrime(lossKind, load<f64>(zP + o)) * 1.0);
+  }
+}
+
+/**
+ * ℓ∞-SAM's 1-SAM direction at depth 2 over the rows R[0 … b) at W (plain.ts's per-example bits):
+ * the margins at w, their ℓ' two at a time, the perturbed margins, their ℓ', then the accumulation.
+ */
+function linfDirection(W: usize, R: usize, b: i32, dir: usize): void {
+  const dd = d;
+  betaInto(W, betaP, dd, 2);
+  memory.fill(dir, 0, <usize>(2 * dd) << 3);
+  const c: f64 = 1.0 * (1.0 / <f64>b); // the group's weight |G|/b, as plain.ts forms it
+  const row = <usize>dd << 3;
+  for (let q = 0; q < b; q++) store<f64>(zP + (<usize>q << 3), rowMargin(betaP, load<i32>(R + (<usize>q << 2))));
+  lossPrimes(b); // r_i (× 1/|G| = 1, as plain.ts forms it) into q1P
+  memory.copy(q2P, q1P, <usize>b << 3);
+  for (let q = 0; q < b; q++) {
+    const i = load<i32>(R + (<usize>q << 2));
+    store<f64>(zP + (<usize>q << 3), linfTildeMargin(W, yxPtr + <usize>i * row, i, load<f64>(q2P + (<usize>q << 3))));
+  }
+  lossPrimes(b); // r̃_i into q1P
+  for (let q = 0; q < b; q++) {
+    const i = load<i32>(R + (<usize>q << 2));
+    const o = <usize>q << 3;
+    linfAccumulate(W, yxPtr + <usize>i * row, dir, load<f64>(q2P + o), load<f64>(q1P + o), c);
   }
 }

@@ -25,6 +25,7 @@ let batchB: i32 = 0; // b of `batch` (0 or ≥ n: the full batch)
 let batchSeed: u64 = 0;
 let ascentK: i32 = 1;
 let forced = false; // tests: the plain step even where the fast kernels apply (the same bits, see plainActive)
+let perExample = false; // tests: 1-SAM at depth 2 through the per-example path, not onesam.ts
 let permPtr: usize = 0; // n i32: the permutation of epoch permEpoch
 let permEpoch: f64 = -1;
 let epsPtr: usize = 0; // L*d, ε of the ascent
@@ -41,6 +42,7 @@ export function plainReset(): void {
   batchSeed = 0;
   ascentK = 1;
   forced = false;
+  perExample = false;
   permPtr = 0;
   permEpoch = -1;
   epsPtr = 0;
@@ -73,6 +75,11 @@ export function setForced(on: bool): void {
   forced = on;
 }
 
+/** Tests only: 1-SAM at depth 2 takes the per-example path (the oracle of onesam.ts's ℓ∞ bits and ℓ2 rounding). */
+export function setPerExample(on: bool): void {
+  perExample = on;
+}
+
 /** Whether the discrete step takes this path (else the fast kernels; mirrored by plain-reference.ts `PlainStep.active`). */
 export function plainActive(): bool {
   if (batchOn() || forced) return true;
@@ -88,7 +95,7 @@ export function plainActive(): bool {
 export function plainPath(): i32 {
   if (!plainActive()) return 0;
   const b = batchOn() ? batchB : n;
-  return algo != ALGO_GD && oneSamActive(groupM > 0 && groupM < b ? groupM : b, b, ascentK) ? 2 : 1;
+  return algo != ALGO_GD && !perExample && oneSamActive(groupM > 0 && groupM < b ? groupM : b, b, ascentK) ? 2 : 1;
 }
 
 // ---- the epoch permutation (docs/MODEL.md, "Mini-batches") ----
@@ -401,7 +408,7 @@ export function plainStep(W: usize, step: f64): usize {
     batchGradient(wPert, gradPertPtr, R, 0, b, full);
     return gradPertPtr;
   }
-  if (oneSamActive(m, b, ascentK)) {
+  if (!perExample && oneSamActive(m, b, ascentK)) {
     oneSamDirection(W, R, b, dirPtr); // 1-SAM at depth 2 in closed form (onesam.ts)
     return dirPtr;
   }

@@ -68,7 +68,7 @@ describe("1-SAM at depth 2: which steps take the closed form", () => {
     [{ algo: "asam", xi: 0.1 }, {}, "one-sam-depth-2"],
     [{ loss: "squared" }, {}, "one-sam-depth-2"],
     [{ batch: 4 }, {}, "one-sam-depth-2"],
-    [{ algo: "sam-linf" }, {}, "plain"],
+    [{ algo: "sam-linf" }, {}, "one-sam-depth-2"],
     [{}, { ascentSteps: 2 }, "plain"],
     [{}, { group: 2 }, "plain"],
     [{}, { group: undefined }, "fast"],
@@ -90,6 +90,9 @@ describe("1-SAM at depth 2: the closed form against the reference engine's per-e
     const w0 = initOf(c).w0;
     expect(relDiff(ref, w0)).toBeGreaterThan(1e-4); // the step moved w
     expect(relDiff(wasm, ref)).toBeLessThanOrEqual(1e-14);
+    const perExample = new WasmRun({ ...initOf(c), perExampleOneSam: true });
+    expect(perExample.run(1)).toBe(true);
+    expect(relDiff(wasm, perExample.readW())).toBeLessThanOrEqual(1e-14);
   });
 
   it.each(rules.flatMap((algo) => losses.map((loss) => ({ algo, loss }))))("$algo $loss at W2's size (n = 200, d = 100), 300 steps: w within 1e-12 relative", async ({ algo, loss }) => {
@@ -111,6 +114,31 @@ describe("1-SAM at depth 2: the closed form against the reference engine's per-e
     expect(path).toBe("one-sam-depth-2");
     expect(relDiff(ref, initOf(c).w0)).toBeGreaterThan(1e-3);
     expect(relDiff(wasm, ref)).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe("ℓ∞-SAM's 1-SAM at depth 2: the fused step keeps the per-example bits", () => {
+  // The core's per-example path (plain.ts, still taken with `perExampleOneSam`) forms and stores each
+  // w̃_i = w + ρ·sign(∇ℓ_i); the fused step must give its bits exactly, including where a product
+  // underflows and its sign is 0. The reference engine is checked against both at 1e-12.
+  const bits = (w: Float64Array) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString("hex");
+  it.each([
+    { n: 40, d: 33, loss: "logistic", alpha: 0.4, rho: 0.08 },
+    { n: 40, d: 33, loss: "exponential", alpha: 0.3, rho: 0.05 },
+    { n: 40, d: 33, loss: "squared", alpha: 0.4, rho: 0.08 },
+    { n: 200, d: 100, loss: "logistic", alpha: 0.1, rho: 0.05 },
+    { n: 30, d: 9, loss: "logistic", alpha: 0.01, rho: 0.5 }, // the collapse toward w = 0 (tiny and subnormal weights)
+    { n: 45, d: 11, loss: "squared", alpha: 0.3, rho: 0.1, batch: 7 },
+  ] as Omit<Case, "algo">[])("$loss n=$n d=$d α=$alpha ρ=$rho batch=$batch: 500 steps, bit for bit", async (c) => {
+    const init = initOf({ ...c, algo: "sam-linf" });
+    const { wasm, ref, path } = await both(init, 500);
+    expect(path).toBe("one-sam-depth-2");
+    const perExample = new WasmRun({ ...init, perExampleOneSam: true });
+    expect(perExample.stepPath()).toBe("plain");
+    expect(perExample.run(500)).toBe(true);
+    expect(relDiff(ref, init.w0)).toBeGreaterThan(1e-3);
+    expect(bits(wasm)).toBe(bits(perExample.readW()));
+    if (c.alpha >= 0.1) expect(relDiff(wasm, ref)).toBeLessThanOrEqual(1e-12); // (the α = 0.01 collapse amplifies rounding: below)
   });
 });
 

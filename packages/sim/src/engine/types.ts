@@ -48,6 +48,8 @@ export interface EngineInit {
   ascentSteps?: number;
   /** Tests only: every step takes the general plain step (full batch, one group, k = 1: the ordinary step's bits). */
   forcePlain?: boolean;
+  /** Tests only: 1-SAM at depth 2 takes the per-example path instead of its two-pass form (core-wasm onesam.ts). */
+  perExampleOneSam?: boolean;
   /** Record λ_max, λ_min (with residuals) and tr H at every point (docs/MODEL.md, "Curvature and balance"). */
   sharpness?: boolean;
 }

@@ -119,6 +119,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     if (init.group !== undefined && init.group < init.n) core.set_group(init.group);
     core.set_family(init.batch ?? 0, init.batchSeed ?? 0, init.xi ?? 0.01, init.ascentSteps ?? 1);
     if (init.forcePlain) core.set_plain_forced(1);
+    if (init.perExampleOneSam) core.set_one_sam_per_example(1);
     if (init.rhoSchedule && init.rhoSchedule !== "constant") core.set_rho_schedule(RHO_SCHEDULE[init.rhoSchedule], init.rhoSteps ?? 0);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
