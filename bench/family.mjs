@@ -71,6 +71,19 @@ console.log(
     `k = 1, 2, 4 / ℓ2-SAM 1.00, ${ratio("ℓ2-SAM k = 2 ascent steps", "ℓ2-SAM (fast kernels)")}, ${ratio("ℓ2-SAM k = 4 ascent steps", "ℓ2-SAM (fast kernels)")} ((k + 1)/2: 1, 1.5, 2.5)`,
     `squared / logistic: SAM ${ratio("ℓ2-SAM, squared loss", "ℓ2-SAM (fast kernels)")}, GD ${ratio("GD, squared loss", "GD, logistic")}`,
     `mini-batch b = 10, 50, 100, 200 (= n, fast kernels): ${[10, 50, 100].map((b) => (byName(`ℓ2-SAM mini-batch b = ${b}`) / 1000).toFixed(2)).join(", ")}, ${(byName("ℓ2-SAM mini-batch b = 200 (= n)") / 1000).toFixed(2)} µs/step (b = 50, 100 over b = 10: ${ratio("ℓ2-SAM mini-batch b = 50", "ℓ2-SAM mini-batch b = 10")}, ${ratio("ℓ2-SAM mini-batch b = 100", "ℓ2-SAM mini-batch b = 10")}; ∝ b: 5, 10)`,
+    miniBatchFit(),
   ].join("\n  "),
 );
+
+/** The mini-batch steps' cost as a + c·b (least squares over b = 10, 50, 100): proportional to b up to a fixed part a. */
+function miniBatchFit() {
+  const bs = [10, 50, 100];
+  const ys = bs.map((b) => byName(`ℓ2-SAM mini-batch b = ${b}`) / 1000);
+  const mb = bs.reduce((p, q) => p + q, 0) / bs.length;
+  const my = ys.reduce((p, q) => p + q, 0) / ys.length;
+  const c = bs.reduce((p, b, i) => p + (b - mb) * (ys[i] - my), 0) / bs.reduce((p, b) => p + (b - mb) ** 2, 0);
+  const a = my - c * mb;
+  const worst = Math.max(...bs.map((b, i) => Math.abs(a + c * b - ys[i]) / ys[i]));
+  return `mini-batch cost ≈ ${a.toFixed(2)} µs + ${c.toFixed(3)} µs × b (fit over b = 10, 50, 100; worst residual ${(100 * worst).toFixed(0)} %)`;
+}
 process.stdout.write(JSON.stringify({ family: rows }) + "\n");
