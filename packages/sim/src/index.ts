@@ -19,8 +19,12 @@ export { simulate, simulateStream, resume, resumeStream, type SimulateOptions, t
 export { createSimulation, Simulation } from "./run/simulation.js";
 export { simulateBatch, type BatchOptions, type BatchResult } from "./run/batch.js";
 // the spec
-export { SPEC_VERSION, LIMITS, SpecError, oneLine, parseSpec, parseSpecJson, dataDimension, dataCount, isLoadedData, formatFromName, DATA_FORMATS, DATA_SOURCES } from "./spec/schema.js";
-export type { Spec, SpecInput, DataSpec, InitSpec, RecordSpec, DataInline, DataSingle, DataGaussian, DataSparseRegression, DataTestSet, DataFile, DataSource } from "./spec/schema.js";
+export { SpecError, oneLine } from "./spec/errors.js";
+export { LIMITS } from "./spec/limits.js";
+export { dataDimension, dataCount, isLoadedData, formatFromName, DATA_FORMATS, DATA_SOURCES } from "./spec/schema-data.js";
+export { SPEC_VERSION, parseSpec, parseSpecJson } from "./spec/schema.js";
+export type { DataSpec, DataInline, DataSingle, DataGaussian, DataSparseRegression, DataTestSet, DataFile, DataSource } from "./spec/schema-data.js";
+export type { Spec, SpecInput, InitSpec, RecordSpec } from "./spec/schema.js";
 export { SAMLAB_VERSION } from "./spec/version.js";
 export { MAX_NESTING, tooDeep } from "./spec/guards.js";
 export { isFlowSpec, type FlowSpec } from "./flows/flow.js";

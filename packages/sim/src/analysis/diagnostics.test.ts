@@ -7,7 +7,8 @@ import { amplificationOrder } from "./amplification.js";
 import { cosine } from "./diagnostics.js";
 import { MaxMarginSolver } from "./maxmargin/solver.js";
 import { simulate } from "../run/stream.js";
-import { parseSpec, SpecError } from "../spec/schema.js";
+import { SpecError } from "../spec/errors.js";
+import { parseSpec } from "../spec/schema.js";
 
 const unit = (v: number[]) => {
   const n = Math.hypot(...v);

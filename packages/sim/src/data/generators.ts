@@ -3,7 +3,9 @@
  */
 import { Rng, STREAM } from "./rng.js";
 import type { Dataset } from "./dataset.js";
-import { SpecError, isLoadedData, type DataFile, type DataSource, type DataSparseRegression, type DataSpec, type InitSpec } from "../spec/schema.js";
+import { SpecError } from "../spec/errors.js";
+import { isLoadedData, type DataFile, type DataSource, type DataSparseRegression, type DataSpec } from "../spec/schema-data.js";
+import type { InitSpec } from "../spec/schema.js";
 
 
 /** Materializes the data of a spec; `seed` is the spec's seed (used when the generator has none). */

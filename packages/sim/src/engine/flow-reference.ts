@@ -8,7 +8,9 @@
 import { portableExp, portableLog } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { Curvature } from "./curvature.js";
-import { DiagonalNet, perturb, sumSq, writeRecordRow } from "./reference.js";
+import { DiagonalNet } from "./reference.js";
+import { perturb, sumSq } from "./perturb.js";
+import { writeRecordRow } from "./reference-records.js";
 import { REC, type Algo, type FlowEngineRun, type FlowInit, type FlowKind, type FlowRunStatus, type FlowStats, type Loss } from "./types.js";
 
 // Dormand–Prince 5(4) (mirrors flow.ts)

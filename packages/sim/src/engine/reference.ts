@@ -2,13 +2,17 @@
  * The pure-TypeScript reference engine: docs/MODEL.md ("Gradient", "Algorithms", "Step sizes") written out plainly, with the same operation order
  * as the WebAssembly core (so the engines agree to the last few ulps, and tests can demand 1e-12).
  * It is the yardstick of every engine test and the fallback where WebAssembly is unavailable.
+ * This file holds the losses, the network's math (`DiagonalNet`) and the discrete run (`ReferenceRun`);
+ * the ε rules are in perturb.ts, the record row in reference-records.ts.
  */
 // exp/log/log1p ported from fdlibm: the same bits in Node and in every browser (portable-math.ts)
-import { portableExp, portableLog, portableLog1p } from "../math/portable-math.js";
+import { portableExp, portableLog1p } from "../math/portable-math.js";
 import { ScaledGradient, perturbScaled } from "./logdomain.js";
 import { dot4 } from "./dot4.js";
 import { PlainStep } from "./plain-reference.js";
-import { Curvature, writeCurvatureRow } from "./curvature.js";
+import { Curvature } from "./curvature.js";
+import { perturb } from "./perturb.js";
+import { writeRecordRow } from "./reference-records.js";
 import { REC, type Algo, type EngineClock, type EngineInit, type EngineRun, type LrSchedule, type Loss } from "./types.js";
 
 /** ℓ'(z). Logistic: −1/(1+e^z); exponential: −e^{−z}; squared (z the residual <β, x> − y): z. */
@@ -181,134 +185,7 @@ export class DiagonalNet {
   }
 }
 
-export function sumSq(a: Float64Array, count: number): number {
-  let s = 0;
-  for (let k = 0; k < count; k++) s += a[k]! * a[k]!;
-  return s;
-}
-
-/** w̃ = w + ε(G) per docs/MODEL.md, "Algorithms" (ASAM with ξ = `xi`); returns ‖ε‖₂. */
-export function perturb(algo: Algo, rho: number, w: Float64Array, G: Float64Array, out: Float64Array, xi = 0.01): number {
-  const LD = w.length;
-  if (algo === "asam") {
-    // T = |w| + ξ; ε = ρ T²G/‖TG‖₂ (0 when TG = 0)
-    let s = 0;
-    for (let k = 0; k < LD; k++) {
-      const u = (Math.abs(w[k]!) + xi) * G[k]!;
-      s += u * u;
-    }
-    const norm = Math.sqrt(s);
-    if (norm === 0) {
-      out.set(w);
-      return 0;
-    }
-    const c = rho / norm;
-    let e2 = 0;
-    for (let k = 0; k < LD; k++) {
-      const t = Math.abs(w[k]!) + xi;
-      const e = c * (t * (t * G[k]!));
-      e2 += e * e;
-      out[k] = w[k]! + e;
-    }
-    return Math.sqrt(e2);
-  }
-  if (algo === "sam-l2") {
-    const norm = Math.sqrt(sumSq(G, LD));
-    if (norm === 0) {
-      out.set(w);
-      return 0;
-    }
-    const scale = rho / norm;
-    for (let k = 0; k < LD; k++) out[k] = w[k]! + scale * G[k]!;
-    return rho;
-  }
-  if (algo === "sam-linf") {
-    let nz = 0;
-    for (let k = 0; k < LD; k++) {
-      const gk = G[k]!;
-      let e = 0;
-      if (gk > 0) {
-        e = rho;
-        nz++;
-      } else if (gk < 0) {
-        e = -rho;
-        nz++;
-      }
-      out[k] = w[k]! + e;
-    }
-    return rho * Math.sqrt(nz);
-  }
-  for (let k = 0; k < LD; k++) out[k] = w[k]! + rho * G[k]!;
-  return rho * Math.sqrt(sumSq(G, LD));
-}
-
-/** What a record row needs from a pure-TS run (its workspaces are overwritten). */
-export interface RecordSource {
-  net: DiagonalNet;
-  scaled: ScaledGradient;
-  grad: Float64Array;
-  gradScaled: Float64Array;
-  wPert: Float64Array;
-  algo: Algo;
-  rho: number;
-  recordBeta: boolean;
-  /** ASAM's ξ (default 0.01). */
-  xi?: number;
-  /** Present when the run records sharpness (λ_max, λ_min, tr H). */
-  curvature?: Curvature;
-  /** η of the step leaving the point (NaN for flows: no edges of stability); `perLoss`: η_k = η/L(w). */
-  edgeEta: number;
-  edgePerLoss?: boolean;
-}
-
-/**
- * Writes one record row for parameters `w` at (step, t) into `R` at offset `row` — the pure-TS
- * mirror of writeRecord in assembly/model.ts, shared by the discrete and the flow reference engines.
- * Called at scheduled points only, never per step.
- */
-export function writeRecordRow(R: Float64Array, row: number, src: RecordSource, w: Float64Array, step: number, t: number): void {
-  const { net, scaled, grad, gradScaled } = src;
-  // log-domain columns first, as in the AS core's writeRecord (they reuse the net's workspaces)
-  const kappa = scaled.eval(w, gradScaled);
-  const logLoss = portableLog(scaled.lossScaled(kappa)) - kappa;
-  const logGradNorm = 0.5 * portableLog(sumSq(gradScaled, net.LD)) - kappa;
-  net.gradient(w, grad);
-  let minZ = Infinity;
-  for (let i = 0; i < net.n; i++) if (net.z[i]! < minZ) minZ = net.z[i]!;
-  let l1 = 0;
-  let l2 = 0;
-  let dom = 0;
-  let domAbs = -1;
-  for (let j = 0; j < net.d; j++) {
-    const b = net.beta[j]!;
-    const a = Math.abs(b);
-    l1 += a;
-    l2 += b * b;
-    if (a > domAbs) {
-      domAbs = a;
-      dom = j;
-    }
-  }
-  const gradNorm = Math.sqrt(sumSq(grad, net.LD));
-  const pert = src.algo === "gd" ? 0 : perturb(src.algo, src.rho, w, grad, src.wPert, src.xi);
-  R[row + REC.STEP] = step;
-  R[row + REC.T] = t;
-  R[row + REC.LOSS] = net.lossFromMargins();
-  R[row + REC.L1] = l1;
-  R[row + REC.L2] = Math.sqrt(l2);
-  R[row + REC.WNORM] = Math.sqrt(sumSq(w, net.LD));
-  R[row + REC.MIN_MARGIN] = net.loss === "squared" ? NaN : minZ; // residuals are no margins
-  R[row + REC.GRAD_NORM] = gradNorm;
-  R[row + REC.PERT_NORM] = pert;
-  R[row + REC.DOMINANT] = dom;
-  R[row + REC.G_NORM] = Math.sqrt(sumSq(net.g, net.d));
-  R[row + REC.LOG_LOSS] = logLoss;
-  R[row + REC.LOG_GRAD_NORM] = logGradNorm;
-  if (src.recordBeta) for (let j = 0; j < net.d; j++) R[row + REC.FIXED + j] = net.beta[j]!;
-  // balance, curvature and edges last (they overwrite the net's workspaces), as in the AS core
-  writeCurvatureRow(R, row, net, w, src.curvature, { eta: src.edgeEta, perLoss: src.edgePerLoss ?? false, algo: src.algo, rho: src.rho });
-}
-
+/** The discrete reference run: GD and the SAM family, step by step, recording at scheduled points. */
 export class ReferenceRun implements EngineRun {
   readonly engine = "reference" as const;
   readonly stride: number;

@@ -6,7 +6,7 @@
  * any run, and the layout is what failed. Memory: ~2.5 GB of WebAssembly memory plus 400 MB arrays.
  */
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../spec/schema.js";
+import { LIMITS } from "../spec/limits.js";
 import { REC } from "./types.js";
 import { WasmRun, loadWasm } from "./wasm.js";
 

@@ -17,7 +17,7 @@
 import { kktResidual, type KktData } from "../analysis/kkt.js";
 import { makeDataset } from "../data/generators.js";
 import type { Result } from "../run/result.js";
-import type { DataSpec } from "../spec/schema.js";
+import type { DataSpec } from "../spec/schema-data.js";
 import type { Experiment } from "./types.js";
 import type { Check, Figure } from "./types.js";
 import { ONE_EXAMPLE, MULTI_EXAMPLE, limitSpec, references } from "./limits.js";

@@ -12,7 +12,8 @@ import { makeDataset } from "../data/generators.js";
 import type { MaxMarginSolution } from "../analysis/maxmargin/problem.js";
 import { maxMargin } from "../analysis/maxmargin/solver.js";
 import type { Result } from "../run/result.js";
-import type { DataSpec, SpecInput } from "../spec/schema.js";
+import type { DataSpec } from "../spec/schema-data.js";
+import type { SpecInput } from "../spec/schema.js";
 import type { Check, Experiment, ExperimentContext, LineFigure } from "./types.js";
 import { angleDeg, finalDirection, fmt } from "./util.js";
 

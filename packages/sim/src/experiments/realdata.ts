@@ -13,7 +13,8 @@ import type { LoadedDataset } from "../data/dataset.js";
 import { checkSeparability, loadDataset } from "../data/loaders/load.js";
 import { DataNotFoundError } from "../data/loaders/sources.js";
 import type { Result } from "../run/result.js";
-import type { DataSource, SpecInput } from "../spec/schema.js";
+import type { DataSource } from "../spec/schema-data.js";
+import type { SpecInput } from "../spec/schema.js";
 import type { Check, Experiment, ExperimentContext, Figure, ImageFigure, LineFigure } from "./types.js";
 import { cosine, fmt } from "./util.js";
 

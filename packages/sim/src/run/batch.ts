@@ -12,7 +12,8 @@ import { makeDataset, makeInit } from "../data/generators.js";
 import { limitReferences } from "../analysis/diagnostics.js";
 import { betaOfW } from "./simulation.js";
 import { ALGO, LOSS } from "../engine/types.js";
-import { SpecError, parseSpec, type InitSpec, type Spec } from "../spec/schema.js";
+import { SpecError } from "../spec/errors.js";
+import { parseSpec, type InitSpec, type Spec } from "../spec/schema.js";
 
 export interface BatchOptions {
   /**

@@ -11,7 +11,10 @@
 import { REC, type Algo, type EngineClock, type EngineName, type Loss } from "../engine/types.js";
 import { sha256 } from "../math/sha256.js";
 import { MAX_NESTING, canonicalJson, tooDeep } from "../spec/guards.js";
-import { LIMITS, SpecError, dataDimension, oneLine, parseSpec, type Spec } from "../spec/schema.js";
+import { SpecError, oneLine } from "../spec/errors.js";
+import { LIMITS } from "../spec/limits.js";
+import { dataDimension } from "../spec/schema-data.js";
+import { parseSpec, type Spec } from "../spec/schema.js";
 
 export const CHECKPOINT_FORMAT = "samlab.checkpoint/1";
 

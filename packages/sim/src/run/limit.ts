@@ -5,7 +5,8 @@
  */
 import { classifyLimit, type LimitClassification, type LimitTolerances } from "../analysis/limit.js";
 import { makeDataset } from "../data/generators.js";
-import { isLoadedData, type Spec } from "../spec/schema.js";
+import { isLoadedData } from "../spec/schema-data.js";
+import type { Spec } from "../spec/schema.js";
 import type { Result } from "./result.js";
 
 /** The spec's `diagnostics` thresholds as classifier options. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { didYouMean, editDistance, nearest } from "./suggest.js";
-import { parseSpec, SpecError } from "./schema.js";
+import { SpecError } from "./errors.js";
+import { parseSpec } from "./schema.js";
 
 describe("did you mean", () => {
   it("counts insertions, deletions, substitutions and adjacent swaps as one edit each", () => {

@@ -14,7 +14,8 @@
  */
 import { z } from "zod";
 import { FORBIDDEN_KEYS, MAX_NESTING, canonicalJson, protoKey, tooDeep } from "../spec/guards.js";
-import { parseSpec, SpecError, type Spec } from "../spec/schema.js";
+import { SpecError } from "../spec/errors.js";
+import { parseSpec, type Spec } from "../spec/schema.js";
 
 export { canonicalJson };
 

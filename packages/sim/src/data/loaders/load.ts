@@ -5,7 +5,8 @@
  */
 import type { DataInfo, Dataset, LoadedDataset, Separability } from "../dataset.js";
 import { maxMargin } from "../../analysis/maxmargin/solver.js";
-import { LIMITS, type DataFile, type DataLoadedTest, type DataSource } from "../../spec/schema.js";
+import { LIMITS } from "../../spec/limits.js";
+import type { DataFile, DataLoadedTest, DataSource } from "../../spec/schema-data.js";
 import { parseCsv } from "./csv.js";
 import { DataError } from "./errors.js";
 import { parseIdx } from "./idx.js";
