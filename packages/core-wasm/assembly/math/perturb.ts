@@ -3,7 +3,7 @@
 // f64x2) that every kernel applies, the one memory-level loop of the single-run kernels, and one step
 // of the k-step ascent (`ascentInto`, docs/MODEL.md "Relatives"). A new rule is one more element rule
 // and one code in codes.json.
-// TS mirrors: packages/sim/src/engine/reference.ts (perturb), logdomain.ts (perturbScaled) and
+// TS mirrors: packages/sim/src/engine/perturb.ts (perturb), logdomain.ts (perturbScaled) and
 // flow-reference.ts (ReferenceFlowRun.rhs, ℓ∞'s frozen sign pattern).
 
 import { ALGO_ASAM, ALGO_SAM_L2, ALGO_SAM_LINF } from "../generated/codes";
