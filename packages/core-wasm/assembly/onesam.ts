@@ -13,8 +13,8 @@
 //   dir_1 = (1/b)·(w_2 ⊙ S_1 + p_2 w_1 ⊙ S_2),  dir_2 = (1/b)·(w_1 ⊙ S_1 + p_1 w_2 ⊙ S_2),
 //   S_1 = Σ_i ℓ'(z̃_i) u_i,  S_2 = Σ_i ℓ'(z̃_i) t_i u_i².
 // One fused pass per example gives z_i, a_i and b_i, a second accumulates S_1 and S_2: 9 loads and
-// stores of length-d vectors per example, where forming w̃_i (plain.ts) takes about 20. The sums are rounded
-// differently from the per-example path; the TS reference engine keeps the per-example form
+// stores of length-d vectors per example, where forming w̃_i (plain.ts) takes about 20. The sums
+// are rounded differently from the per-example path; the TS reference engine keeps the per-example form
 // (engine/plain-reference.ts) and is the oracle: packages/sim/src/engine/onesam.test.ts, which also
 // runs the core's own per-example path (`set_one_sam_per_example`) against this file.
 
@@ -26,7 +26,7 @@ import { n, d, L, algo, lossKind, rho, xi, yxPtr, yPtr, allocF64, ld, rowMargin 
 
 let betaP: usize = 0; // d, β at w
 let nuP: usize = 0; // d, ν
-let betaWP: usize = 0; // d, β' (= β for ℓ2 and USAM: the same pointer)
+let betaWP: usize = 0; // d, β' (a copy of β for ℓ2 and USAM)
 let p1P: usize = 0; // d, p_1 (ASAM only)
 let p2P: usize = 0; // d, p_2 (ASAM only)
 let s1P: usize = 0; // d, S_1
