@@ -1,7 +1,8 @@
 /**
  * Regression references (docs/DIAGNOSTICS.md, "Regression"): the minimum-ℓ2-norm interpolator
- * β = Xᵀ(XXᵀ)⁻¹y (Cholesky of the n×n Gram matrix), the support of a vector, and how far β is from a
- * reference, and the least-squares minimizer (XᵀX)⁻¹Xᵀy when no β interpolates. The minimum-ℓ1 interpolator is an LP (maxmargin/solver.ts `minL1Interpolator`).
+ * β = Xᵀ(XXᵀ)⁻¹y (Cholesky of the n×n Gram matrix), the least-squares minimizer (XᵀX)⁻¹Xᵀy for data
+ * no β interpolates, the support of a vector, and how far β is from a reference. The minimum-ℓ1
+ * interpolator is an LP (maxmargin/solver.ts `minL1Interpolator`).
  */
 
 /**
