@@ -8,7 +8,7 @@
  * docs/MODEL.md ("Limit classes") the reasons.
  */
 import type { LimitKind } from "./labels.js";
-import type { LimitClassification, LimitInput, LimitReferences, LimitTolerances } from "./limit.js";
+import type { LimitClassification, LimitInput, LimitReferences, LimitTolerances } from "./limit-types.js";
 
 /** ‖β − r‖₂ / ‖r‖₂: how far β is from a reference point, at the reference's scale (Infinity when r = 0 or the result is not a number). */
 export function relativeDistance(beta: ArrayLike<number>, r: ArrayLike<number>): number {
