@@ -118,6 +118,16 @@ describe("samlab run", () => {
     expect(p.stderr).toBe(""); // no progress bar when stderr is not a terminal
   });
 
+  it("a regression's summary names its limit kind and the relative distances to the interpolators", () => {
+    const spec = new URL("../examples/sparse-regression-1sam.json", import.meta.url).pathname;
+    const p = run(["run", "--spec", spec]);
+    expect(p.status).toBe(0);
+    const limit = p.stdout.split("\n").find((l) => l.startsWith("limit "))!;
+    expect(limit).toMatch(/^limit +min-ℓ1 interpolator: β fits the training data .*\(relative distance 0\.00\d+/);
+    expect(p.stdout).toMatch(/\n {2}distances +min-ℓ1 interpolator 0\.00\d+, min-ℓ2 interpolator 0\.\d+ \(‖β − β_ref‖₂\/‖β_ref‖₂/);
+    expect(p.stdout).not.toMatch(/not converged|nearest e/);
+  });
+
   it("--out writes the Result (.json) or the trajectory (.csv), with no temporary files left", () => {
     const j = join(tmp, "r.json");
     const c = join(tmp, "traj.csv");

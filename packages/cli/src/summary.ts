@@ -24,7 +24,8 @@ function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
   const rg = dg.regression;
   if (rg) {
     const refs = (["l1", "l2"] as const).flatMap((p) => (rg[p] ? [`min-${p === "l1" ? "ℓ1" : "ℓ2"} interpolator: distance ${fmt(rg[p]!.distance, 3)} cos ${fmt(rg[p]!.cosine, 4)}`] : []));
-    out.push(`interpolators     ${refs.length ? refs.join(" · ") : "none (no β interpolates the training data, or skipped by size)"}`);
+    const ls = rg.leastSquares ? ` · least-squares minimum: distance ${fmt(rg.leastSquares.distance, 3)} cos ${fmt(rg.leastSquares.cosine, 4)}` : "";
+    out.push(`interpolators     ${refs.length ? refs.join(" · ") : "none (no β interpolates the training data, or skipped by size)"}${ls}`);
     const star = rg.supportStar ? `   β* support x${rg.supportStar.map((j) => j + 1).join(", x")}: ${rg.supportRecovered ? "recovered" : "not recovered"}` : "";
     out.push(`support           ${rg.support.length ? `x${rg.support.map((j) => j + 1).join(", x")}` : "none"} (|β_j| ≥ 1 % of max)${star}`);
   }
@@ -32,11 +33,14 @@ function diagnosticsLines(r: Result, dg: Diagnostics): string[] {
   const ev = l.evidence;
   out.push(`limit             ${limitLabel(l)}: ${limitSentence(r, l)}`);
   const ds = l.distances;
-  const dist = [`basis ${fmt(ds.basis, 3)}`, ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : []), ...(ds.linf !== undefined ? [`ℓ∞ ${fmt(ds.linf, 3)}`] : [])];
+  const dist = [...(ds.basis !== undefined ? [`basis ${fmt(ds.basis, 3)}`] : []), ...(ds.l1 !== undefined ? [`ℓ1 ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`ℓ2 ${fmt(ds.l2, 3)}`] : []), ...(ds.linf !== undefined ? [`ℓ∞ ${fmt(ds.linf, 3)}`] : [])];
   out.push(
     `  evidence        loss ${fmt(ev.loss, 6)} (step ${r.lookBack.step}: ${fmt(ev.lossMid, 6)}; ℓ(0) = ${fmt(ev.lossAtZero, 6)}) · max|<β,x_i>| ${fmt(ev.prediction, 3)} (step ${r.lookBack.step}: ${fmt(ev.predictionMid, 3)}, start ${fmt(ev.prediction0, 3)}, data scale ${fmt(ev.dataScale, 3)}) · β moved ${fmt(ev.movement, 3)} since step ${r.lookBack.step}`,
   );
-  out.push(`  distances       ${dist.join(", ")} (β/‖β‖₂ to each candidate; match within ${l.tolerances.tolerance})`);
+  if (r.spec.loss === "squared") {
+    const rd = [...(ds.l1 !== undefined ? [`min-ℓ1 interpolator ${fmt(ds.l1, 3)}`] : []), ...(ds.l2 !== undefined ? [`min-ℓ2 interpolator ${fmt(ds.l2, 3)}`] : []), ...(ds.leastSquares !== undefined ? [`least-squares minimum ${fmt(ds.leastSquares, 3)}`] : [])];
+    out.push(`  distances       ${rd.length ? rd.join(", ") : "no reference"} (‖β − β_ref‖₂/‖β_ref‖₂; match within ${l.tolerances.tolerance}; fits when loss ≤ ${l.tolerances.fitLoss}·ℓ(0))`);
+  } else out.push(`  distances       ${dist.join(", ")} (β/‖β‖₂ to each candidate; match within ${l.tolerances.tolerance})`);
   if (dg.kkt) {
     const k = dg.kkt;
     out.push(`KKT residual      ${k.reason ? `— (${k.reason === "not-separating" ? "β does not separate the data" : k.reason})` : fmt(k.residual, 3)}   (stationarity of min ‖β‖_{2/L} s.t. margins ≥ 1 at the final β; GD's limit is a KKT point${r.spec.algo === "gd" ? "" : ", not claimed for " + r.spec.algo})`);

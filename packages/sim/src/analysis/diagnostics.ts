@@ -5,11 +5,11 @@
  * the final state. Built once per run, after it ends (`simulate()` awaits it; the references are
  * solved once per run by {@link loadSolver}). docs/DIAGNOSTICS.md states every rule.
  */
-import { distance, minL2Interpolator, supportOf } from "./interpolators.js";
+import { distance, leastSquares, minL2Interpolator, supportOf } from "./interpolators.js";
 import type { Spec } from "../spec/schema.js";
 import { amplificationOrder, type AmplificationOrder, type DominantChange, type NoLeader } from "./amplification.js";
 import { kktResidual, type KktResult } from "./kkt.js";
-import { classifyLimit, LIMIT_DEFAULTS, type LimitClassification, type LimitTolerances } from "./limit.js";
+import { classifyLimit, LIMIT_DEFAULTS, type LimitClassification, type LimitReferences, type LimitTolerances } from "./limit.js";
 import { MAX_MARGIN_NORMS, normOf, type MaxMarginNorm, type MaxMarginSolution } from "./maxmargin/problem.js";
 import { loadSolver } from "./maxmargin/solver.js";
 
@@ -26,6 +26,7 @@ export interface DiagnosticsOptions {
   zeroPrediction: number;
   stallLoss: number;
   flatLoss: number;
+  fitLoss: number;
 }
 
 export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = {
@@ -36,6 +37,7 @@ export const DIAGNOSTICS_DEFAULTS: DiagnosticsOptions = {
   zeroPrediction: LIMIT_DEFAULTS.zeroPrediction,
   stallLoss: LIMIT_DEFAULTS.stallLoss,
   flatLoss: LIMIT_DEFAULTS.flatLoss,
+  fitLoss: LIMIT_DEFAULTS.fitLoss,
 };
 
 /** The KKT residual's options as samlab evaluates it on a run's final β (see {@link Diagnostics.kkt}). */
@@ -82,7 +84,8 @@ export interface Diagnostics {
   kkt?: KktResult;
   /**
    * Squared loss only: the final β against the minimum-ℓ1 and minimum-ℓ2 interpolators of the
-   * training data (absent when none interpolates: n > d or inconsistent rows), its support
+   * training data (absent when none interpolates: n > d or inconsistent rows) or else against the
+   * least-squares minimizer (absent when XᵀX is singular), its support
    * ({j : |β_j| ≥ 1 % of max|β|}) and, for generated data, whether it equals the support of β*.
    */
   regression?: RegressionDiagnostics;
@@ -98,6 +101,8 @@ export interface RegressionReference {
 export interface RegressionDiagnostics {
   l1?: RegressionReference;
   l2?: RegressionReference;
+  /** The least-squares minimizer (XᵀX)⁻¹Xᵀy, given when neither interpolator exists. */
+  leastSquares?: RegressionReference;
   support: number[];
   /** The support of β* (generated data) and whether the final support equals it. */
   supportStar?: number[];
@@ -189,8 +194,33 @@ export async function limitReferences(data: DiagnosticsData, options?: Partial<D
   }
 }
 
-/** The regression block of {@link Diagnostics} (interpolators under the references' size gate). */
-async function regressionDiagnostics(result: DiagnosticsInput, data: DiagnosticsData, opts: DiagnosticsOptions): Promise<RegressionDiagnostics> {
+/**
+ * The reference points of a regression (squared loss), under the size gate of the max-margin
+ * references (`maxMargin`, `maxCells`): the minimum-ℓ2 and minimum-ℓ1 interpolators, and the
+ * least-squares minimizer when neither exists. What the limit classifier compares β with, and what
+ * the diagnostics' `regression` block reports; empty when gated.
+ */
+export async function regressionReferences(data: DiagnosticsData, options?: Partial<DiagnosticsOptions>): Promise<Pick<LimitReferences, "l1" | "l2" | "leastSquares">> {
+  const opts = diagnosticsOptions(options);
+  if (opts.maxMargin === false || (opts.maxMargin === "auto" && data.n * data.d > opts.maxCells)) return {};
+  const out: { l1?: number[]; l2?: number[]; leastSquares?: number[] } = {};
+  const l2 = minL2Interpolator(data.x, data.y, data.n, data.d);
+  if (l2) out.l2 = l2;
+  try {
+    const l1 = (await loadSolver()).minL1Interpolator(data.x, data.y, data.n, data.d);
+    if (l1) out.l1 = l1;
+  } catch {
+    // the LP solver failed to load: the ℓ1 reference stays absent
+  }
+  if (!out.l1 && !out.l2) {
+    const ls = leastSquares(data.x, data.y, data.n, data.d);
+    if (ls) out.leastSquares = ls;
+  }
+  return out;
+}
+
+/** The regression block of {@link Diagnostics}: the final β against the references. */
+function regressionDiagnostics(result: DiagnosticsInput, refs: Pick<LimitReferences, "l1" | "l2" | "leastSquares">): RegressionDiagnostics {
   const beta = result.final.beta;
   const out: RegressionDiagnostics = { support: supportOf(beta) };
   const star = result.data.betaStar;
@@ -198,16 +228,9 @@ async function regressionDiagnostics(result: DiagnosticsInput, data: Diagnostics
     out.supportStar = star.flatMap((v, j) => (v !== 0 ? [j] : []));
     out.supportRecovered = out.support.length === out.supportStar.length && out.support.every((j, k) => j === out.supportStar![k]);
   }
-  const ref = (b: number[] | undefined): RegressionReference | undefined => (b ? { beta: b, distance: distance(beta, b), cosine: cosine(beta, b) } : undefined);
-  const gated = opts.maxMargin === false || (opts.maxMargin === "auto" && data.n * data.d > opts.maxCells);
-  if (gated) return out;
-  const l2 = ref(minL2Interpolator(data.x, data.y, data.n, data.d));
-  if (l2) out.l2 = l2;
-  try {
-    const l1 = ref((await loadSolver()).minL1Interpolator(data.x, data.y, data.n, data.d));
-    if (l1) out.l1 = l1;
-  } catch {
-    // the LP solver failed to load: the ℓ1 reference stays absent
+  for (const p of ["l2", "l1", "leastSquares"] as const) {
+    const b = refs[p];
+    if (b) out[p] = { beta: [...b], distance: distance(beta, b), cosine: cosine(beta, b) };
   }
   return out;
 }
@@ -219,14 +242,16 @@ async function regressionDiagnostics(result: DiagnosticsInput, data: Diagnostics
 export async function computeDiagnostics(result: DiagnosticsInput, data: DiagnosticsData, options?: Partial<DiagnosticsOptions>): Promise<Diagnostics> {
   const opts = diagnosticsOptions(options ?? result.spec.diagnostics);
   const limitInput = { beta0: result.initialBeta, betaMid: result.lookBack.beta, beta: result.final.beta, data, depth: result.spec.depth, lossKind: result.spec.loss };
-  const thresholds: LimitTolerances = { tolerance: opts.limitTolerance, zeroLoss: opts.zeroLoss, zeroPrediction: opts.zeroPrediction, stallLoss: opts.stallLoss, flatLoss: opts.flatLoss };
+  const thresholds: LimitTolerances = { tolerance: opts.limitTolerance, zeroLoss: opts.zeroLoss, zeroPrediction: opts.zeroPrediction, stallLoss: opts.stallLoss, flatLoss: opts.flatLoss, fitLoss: opts.fitLoss };
   const { final, trajectory } = result;
   const amplification = amplificationOrder(result.dominantSequence, result.data.magnitudes, trajectory.step[0] ?? 0, result.dominance?.none);
   const cells = data.n * data.d;
   const out: Diagnostics = { options: opts, references: "skipped", amplification, limit: classifyLimit(limitInput, {}, thresholds) };
   if (result.spec.loss === "squared") {
     out.message = "max-margin references skipped: the squared loss is a regression (no margins)";
-    out.regression = await regressionDiagnostics(result, data, opts);
+    const refs = await regressionReferences(data, opts);
+    out.regression = regressionDiagnostics(result, refs);
+    out.limit = classifyLimit(limitInput, refs, thresholds);
     return out;
   }
   if (opts.maxMargin === false) {

@@ -1,8 +1,43 @@
 /**
  * Regression references (docs/DIAGNOSTICS.md, "Regression"): the minimum-ℓ2-norm interpolator
- * β = Xᵀ(XXᵀ)⁻¹y (Cholesky of the n×n Gram matrix), the support of a vector, and how far β is from a
- * reference. The minimum-ℓ1 interpolator is an LP (maxmargin/solver.ts `minL1Interpolator`).
+ * β = Xᵀ(XXᵀ)⁻¹y (Cholesky of the n×n Gram matrix), the least-squares minimizer (XᵀX)⁻¹Xᵀy for data
+ * no β interpolates, the support of a vector, and how far β is from a reference. The minimum-ℓ1
+ * interpolator is an LP (maxmargin/solver.ts `minL1Interpolator`).
  */
+
+/**
+ * Solves G a = b for a symmetric positive definite m×m G given by its lower triangle (row-major), by
+ * Cholesky G = C Cᵀ; undefined when a pivot falls below 1e-12 of the largest diagonal (G singular or
+ * nearly so).
+ */
+function choleskySolve(G: Float64Array, b: ArrayLike<number>, m: number): Float64Array | undefined {
+  let diag = 0;
+  for (let i = 0; i < m; i++) diag = Math.max(diag, G[i * m + i]!);
+  const C = new Float64Array(m * m);
+  for (let i = 0; i < m; i++)
+    for (let k = 0; k <= i; k++) {
+      let s = G[i * m + k]!;
+      for (let q = 0; q < k; q++) s -= C[i * m + q]! * C[k * m + q]!;
+      if (i === k) {
+        if (!(s > 1e-12 * diag)) return undefined;
+        C[i * m + i] = Math.sqrt(s);
+      } else C[i * m + k] = s / C[k * m + k]!;
+    }
+  // solve C u = b, Cᵀ a = u
+  const u = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = b[i]!;
+    for (let q = 0; q < i; q++) s -= C[i * m + q]! * u[q]!;
+    u[i] = s / C[i * m + i]!;
+  }
+  const a = new Float64Array(m);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = u[i]!;
+    for (let q = i + 1; q < m; q++) s -= C[q * m + i]! * a[q]!;
+    a[i] = s / C[i * m + i]!;
+  }
+  return a;
+}
 
 /** min ‖β‖₂ s.t. Xβ = y, or undefined when XXᵀ is not positive definite (n > d, or dependent rows). */
 export function minL2Interpolator(x: ArrayLike<number>, y: ArrayLike<number>, n: number, d: number): number[] | undefined {
@@ -13,35 +48,34 @@ export function minL2Interpolator(x: ArrayLike<number>, y: ArrayLike<number>, n:
       for (let j = 0; j < d; j++) s += x[i * d + j]! * x[k * d + j]!;
       G[i * n + k] = s;
     }
-  // Cholesky G = C Cᵀ (lower), refusing pivots below 1e-12 of the largest diagonal (rank deficiency)
-  let diag = 0;
-  for (let i = 0; i < n; i++) diag = Math.max(diag, G[i * n + i]!);
-  const C = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k <= i; k++) {
-      let s = G[i * n + k]!;
-      for (let m = 0; m < k; m++) s -= C[i * n + m]! * C[k * n + m]!;
-      if (i === k) {
-        if (!(s > 1e-12 * diag)) return undefined;
-        C[i * n + i] = Math.sqrt(s);
-      } else C[i * n + k] = s / C[k * n + k]!;
-    }
-  // solve C u = y, Cᵀ a = u, then β = Xᵀ a
-  const u = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = y[i]!;
-    for (let m = 0; m < i; m++) s -= C[i * n + m]! * u[m]!;
-    u[i] = s / C[i * n + i]!;
-  }
-  const a = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = u[i]!;
-    for (let m = i + 1; m < n; m++) s -= C[m * n + i]! * a[m]!;
-    a[i] = s / C[i * n + i]!;
-  }
+  const a = choleskySolve(G, y, n);
+  if (!a) return undefined;
+  // β = Xᵀ a
   const beta = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) beta[j] += x[i * d + j]! * a[i]!;
   return beta;
+}
+
+/**
+ * The least-squares minimizer argmin ‖Xβ − y‖₂ = (XᵀX)⁻¹Xᵀy (Cholesky of the d×d matrix XᵀX), or
+ * undefined when XᵀX is not positive definite (d > n, or dependent columns: the minimizer is not
+ * unique). The minimum of a regression whose targets no β fits exactly (n > d, noisy y).
+ */
+export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>, n: number, d: number): number[] | undefined {
+  const G = new Float64Array(d * d);
+  const b = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    for (let k = 0; k <= j; k++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i * d + j]! * x[i * d + k]!;
+      G[j * d + k] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i * d + j]! * y[i]!;
+    b[j] = s;
+  }
+  const beta = choleskySolve(G, b, d);
+  return beta ? Array.from(beta) : undefined;
 }
 
 /** Relative size below which a coordinate is outside the support. */

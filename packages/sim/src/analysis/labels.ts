@@ -7,8 +7,23 @@
  * Coordinates read as in the paper: x_j for a data coordinate (a feature), e_j for the basis
  * direction along it (a limit), 1-based with a subscript (`coordLabel(1)` = "x₂").
  */
-/** The regimes a run can end in (the limit classifier's kinds, analysis/limit.ts). */
-export type LimitKind = "zero" | "stalled" | "basis" | "l1-max-margin" | "l2-max-margin" | "linf-max-margin" | "not-converged";
+/**
+ * The regimes a run can end in (the limit classifier's kinds, analysis/limit.ts). A classification
+ * (logistic, exponential loss) ends in zero, stalled, basis, a max-margin kind or not-converged; a
+ * regression (squared loss) in zero, an interpolator kind, least-squares, stalled or not-converged.
+ */
+export type LimitKind =
+  | "zero"
+  | "stalled"
+  | "basis"
+  | "l1-max-margin"
+  | "l2-max-margin"
+  | "linf-max-margin"
+  | "l1-interpolator"
+  | "l2-interpolator"
+  | "interpolating"
+  | "least-squares"
+  | "not-converged";
 
 /** A person's name for a coordinate: 1-based with a subscript, as in the paper ("e₂" for coord 1). */
 export function subscript(k: number): string {
@@ -56,6 +71,10 @@ export const REGIME_LABEL: Readonly<Record<LimitKind, string>> = {
   "l1-max-margin": "ℓ1 max-margin",
   "l2-max-margin": "ℓ2 max-margin",
   "linf-max-margin": "ℓ∞ max-margin",
+  "l1-interpolator": "min-ℓ1 interpolator",
+  "l2-interpolator": "min-ℓ2 interpolator",
+  interpolating: "interpolating",
+  "least-squares": "least-squares minimum",
   "not-converged": "not converged",
 };
 

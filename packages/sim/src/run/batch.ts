@@ -9,7 +9,7 @@
 import { compileBatch, type BatchExports } from "@samlab/core-wasm/batch";
 import { classifyLimit, type LimitClassification, type LimitTolerances } from "../analysis/limit.js";
 import { makeDataset, makeInit } from "../data/generators.js";
-import { limitReferences } from "../analysis/diagnostics.js";
+import { limitReferences, regressionReferences } from "../analysis/diagnostics.js";
 import { betaOfW } from "./simulation.js";
 import { ALGO, LOSS } from "../engine/types.js";
 import { SpecError } from "../spec/errors.js";
@@ -240,9 +240,9 @@ export async function simulateBatch(opts: BatchOptions): Promise<BatchResult> {
   const limit: LimitClassification[] = [];
   const dataIn = { x: data.x, y: data.y, n, d };
   const o = spec.diagnostics;
-  // the squared loss has no margins, so no max-margin references to compare with
-  const refs = spec.loss === "squared" ? {} : ((await limitReferences(dataIn, o)) ?? {});
-  const tolerances = opts.classify ?? { tolerance: o?.limitTolerance, zeroLoss: o?.zeroLoss, zeroPrediction: o?.zeroPrediction, stallLoss: o?.stallLoss, flatLoss: o?.flatLoss };
+  // the squared loss has no margins: its references are the interpolators (or the least-squares minimum)
+  const refs = spec.loss === "squared" ? await regressionReferences(dataIn, o) : ((await limitReferences(dataIn, o)) ?? {});
+  const tolerances = opts.classify ?? { tolerance: o?.limitTolerance, zeroLoss: o?.zeroLoss, zeroPrediction: o?.zeroPrediction, stallLoss: o?.stallLoss, flatLoss: o?.flatLoss, fitLoss: o?.fitLoss };
   for (let r = 0; r < R; r++) {
     const b = betaOfW(w.subarray(r * LD, (r + 1) * LD), L, d);
     // a run that diverged before the look-back step stopped there: its look-back point is its last finite state, as for simulate()

@@ -37,7 +37,7 @@ export function limitSentence(r: Result, l: LimitClassification): string {
     case "stalled":
       return `β stopped away from 0 with the loss stuck at ${fmt(ev.loss / ev.lossAtZero, 4)}·ℓ(0) (it fell by ${fmt(ev.lossMid - ev.loss, 2)} over the second half)` + (linfBelow && s.depth % 2 === 1 ? `; at odd depth ℓ∞-SAM's perturbation holds each coordinate near ρ^L instead of cancelling it (α_j ≤ ρ = ${s.rho})` : "");
     case "basis":
-      return `the direction β/‖β‖₂ is ${eName(l.coord!, l.sign)} (distance ${fmt(l.distances.basis, 2)}): the predictor uses ${xName(l.coord!)} alone${minor(l.coord)}`;
+      return `the direction β/‖β‖₂ is ${eName(l.coord!, l.sign)} (distance ${fmt(l.distances.basis!, 2)}): the predictor uses ${xName(l.coord!)} alone${minor(l.coord)}`;
     case "l1-max-margin":
     case "l2-max-margin":
     case "linf-max-margin": {
@@ -45,11 +45,24 @@ export function limitSentence(r: Result, l: LimitClassification): string {
       const name = p === "l1" ? "ℓ1" : p === "l2" ? "ℓ2" : "ℓ∞";
       return `the direction matches the ${name} max-margin direction (distance ${fmt(l.distances[p]!, 2)})` + (l.coord !== undefined ? `, which is ${eName(l.coord, l.sign)}: the predictor uses ${xName(l.coord)} alone${minor(l.coord)}` : "");
     }
+    case "l1-interpolator":
+    case "l2-interpolator": {
+      const p = l.kind === "l1-interpolator" ? "l1" : "l2";
+      return `β fits the training data (loss ${fmt(ev.loss / ev.lossAtZero, 3)}·ℓ(0)) and is the minimum-${p === "l1" ? "ℓ1" : "ℓ2"} interpolator (relative distance ${fmt(l.distances[p]!, 2)})`;
+    }
+    case "interpolating": {
+      const n = l.nearest;
+      const fits = `β fits the training data (loss ${fmt(ev.loss / ev.lossAtZero, 3)}·ℓ(0))`;
+      return n ? `${fits} but is neither minimum-norm interpolator: nearest is the ${REGIME_LABEL[n.kind]} at relative distance ${fmt(n.distance, 3)} (${fmt(n.distanceMid, 3)} at step ${r.lookBack.step})` : `${fits}; no interpolator reference to compare with`;
+    }
+    case "least-squares":
+      return `no β fits the training data; β is the least-squares minimizer (relative distance ${fmt(l.distances.leastSquares!, 2)}) and the loss rests at its minimum ${fmt(ev.loss / ev.lossAtZero, 4)}·ℓ(0)`;
     case "not-converged": {
       const n = l.nearest;
-      if (!n) return "the direction matches no candidate within tolerance";
+      if (!n) return r.spec.loss === "squared" ? "β matches no reference point within tolerance" : "the direction matches no candidate within tolerance";
       const name = n.kind === "basis" ? eName(n.coord!) : REGIME_LABEL[n.kind];
       const trend = n.distance < n.distanceMid ? "closing in" : n.distance > n.distanceMid ? "moving away" : "not moving";
+      if (r.spec.loss === "squared") return `no reference within ${l.tolerances.tolerance} (relative distance): nearest is the ${REGIME_LABEL[n.kind]} at ${fmt(n.distance, 3)} (${fmt(n.distanceMid, 3)} at step ${r.lookBack.step}: ${trend}), loss ${fmt(ev.loss / ev.lossAtZero, 3)}·ℓ(0)`;
       return `no candidate within ${l.tolerances.tolerance}: nearest is ${name} at distance ${fmt(n.distance, 3)} (${fmt(n.distanceMid, 3)} at step ${r.lookBack.step}: ${trend})`;
     }
   }

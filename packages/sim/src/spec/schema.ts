@@ -103,6 +103,7 @@ const TopSchema = z.strictObject({
       zeroPrediction: fraction(),
       stallLoss: fraction(),
       flatLoss: fraction(),
+      fitLoss: fraction(),
     })
     .optional(),
 });

@@ -1,7 +1,8 @@
 /**
  * One sentence per panel on what it shows and how to read it, behind the panel's "?" button. The
  * regime names are the CLI's (`limitLabel` / REGIME_LABEL of @samlab/sim): zero, stalled, basis,
- * max-margin, not converged.
+ * max-margin, not converged; a regression's (interpolators, least-squares minimum) appear in the
+ * status line only.
  */
 import { REGIME_LABEL } from "../ui/format.js";
 import type { ViewId } from "./view.js";

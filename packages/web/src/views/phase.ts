@@ -10,7 +10,7 @@ import { dataCount, dataDimension, type Spec } from "@samlab/sim";
 import { predictedBoundaries } from "@samlab/sim/experiments";
 import type { Chart } from "chart.js";
 import { h } from "../ui/dom.js";
-import { ALGO_LABEL, coordLabel, fmtInt, fmtNum } from "../ui/format.js";
+import { ALGO_LABEL, coordLabel, fmtInt, fmtNum, REGIME_LABEL } from "../ui/format.js";
 import type { PhaseMessage } from "../worker/session.js";
 import { heatmapChart, type HeatCell, type XY } from "./charts.js";
 import { PHASE_CLASSES, cellSpec, classColor, classLabel, phaseSetup, predictedCell, type PhaseSetup } from "../state/phase-grid.js";
@@ -39,7 +39,9 @@ function setupText(spec: Spec, setup: PhaseSetup): string {
   const s = spec as Spec & { lrSchedule?: string; mode?: string };
   const sched = s.mode === "flow" ? "the flow" : `η = ${s.lr}${s.lrSchedule && s.lrSchedule !== "constant" ? ` (${s.lrSchedule})` : ""}`;
   const others = setup.d === 3 ? "x₃ keeps its α" : `x₃…${coordLabel(setup.d - 1)} keep their α`;
-  const rest = setup.d > 2 ? `; ${others} (a limit e₃ or beyond counts as not converged)` : "";
+  // a regression's own kinds (an interpolator, the least-squares minimum) have no cell colour of their own
+  const regression = spec.loss === "squared" ? `; a regression's limits other than ${REGIME_LABEL.zero} and ${REGIME_LABEL.stalled} (${REGIME_LABEL["l1-interpolator"]}, ${REGIME_LABEL["l2-interpolator"]}, ${REGIME_LABEL.interpolating}, ${REGIME_LABEL["least-squares"]}) count as not converged` : "";
+  const rest = `${setup.d > 2 ? `; ${others} (a limit e₃ or beyond counts as not converged)` : ""}${regression}`;
   const steps = `${fmtInt(setup.cellSteps)} ${s.mode === "flow" ? "integrator steps at most" : "steps"}${setup.capped ? " (fewer than the spec's, to keep the diagram fast)" : ""}`;
   const run = `Every cell is the current spec — ${ALGO_LABEL[spec.algo]}, L = ${spec.depth}, ρ = ${spec.rho}, ${spec.loss} loss, ${sched}, ${steps} — from balanced layers with α₁, α₂ as on the axes${rest}.`;
   const pred = setup.mu
