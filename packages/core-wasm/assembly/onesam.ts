@@ -7,7 +7,8 @@
 // p_l = 1 (ℓ2, USAM) or T_l² = (|w_l| + ξ)² (ASAM), the example's perturbation is
 // w̃_1 = w_1 + c·p_1·r u ⊙ w_2, w̃_2 = w_2 + c·p_2·r u ⊙ w_1, so with t = c·r
 //   β̃ = w̃_1 ⊙ w̃_2 = β + t·u ⊙ ν + t²·u² ⊙ β',  ν = p_1 w_2² + p_2 w_1²,  β' = p_1 p_2 β,
-//   z̃_i = z_i + t·a_i + t²·b_i,  a_i = Σ_j u_j² ν_j,  b_i = Σ_j u_j³ β'_j,
+//   z̃_i = z_i + t·a_i + t·(t·b_i),  a_i = Σ_j u_j² ν_j,  b_i = Σ_j u_j³ β'_j,
+// (|t·a_i| = ρ√a_i and |t·b_i| ≤ ρ·max|u|·√a_i/2 stay small even when t is huge: weights ~1e-160)
 // and ‖∇_w L_i‖₂ (ASAM: ‖T ∇_w L_i‖₂) = |r|·√a_i, so t = ρ·r/(|r|√a_i) for ℓ2 and ASAM (0 when that
 // norm is 0) and t = ρ·r for USAM. The step's direction Σ_i (1/b) ∇_w L_i(w̃_i) is then
 //   dir_1 = (1/b)·(w_2 ⊙ S_1 + p_2 w_1 ⊙ S_2),  dir_2 = (1/b)·(w_1 ⊙ S_1 + p_1 w_2 ⊙ S_2),
@@ -168,7 +169,8 @@ function accumulate(X: usize, q1: f64, q2: f64): void {
     const zero = f64x2.splat(0);
     t = v128.bitselect(zero, f64x2.mul(l2CoefV(rhoV, norm), r), f64x2.eq(norm, zero));
   }
-  const zt = f64x2.add(f64x2.add(z, f64x2.mul(t, a)), f64x2.mul(f64x2.mul(t, t), b));
+  // t·(t·b), never (t·t)·b: t reaches ~1e160 where every weight is ~1e-160, t² overflows, t²·b does not
+  const zt = f64x2.add(f64x2.add(z, f64x2.mul(t, a)), f64x2.mul(t, f64x2.mul(t, b)));
   const rt = lossPrimeV(lossKind, zt);
   v128.store(q1P + o, rt);
   v128.store(q2P + o, f64x2.mul(rt, t));
@@ -185,7 +187,7 @@ function coefsOne(o: usize, usam: bool): void {
     const norm = Math.abs(r) * Math.sqrt(a);
     t = norm == 0 ? 0 : l2Coef(rho, norm) * r;
   }
-  const zt = (z + t * a) + (t * t) * load<f64>(bP + o);
+  const zt = (z + t * a) + t * (t * load<f64>(bP + o));
   const rt = lossPrime(lossKind, zt);
   store<f64>(q1P + o, rt);
   store<f64>(q2P + o, rt * t);

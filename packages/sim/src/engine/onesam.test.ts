@@ -142,6 +142,23 @@ describe("ℓ∞-SAM's 1-SAM at depth 2: the fused step keeps the per-example bi
   });
 });
 
+describe("1-SAM at depth 2: weights collapsed to ~1e-160", () => {
+  // Where every weight is tiny, t = ρ/√a is ~1e160: t² alone overflows, while t²·b (≤ ρ²·max|u|/2)
+  // does not. The squares w² (ν, and the reference's ‖∇ℓ_i‖²) are subnormal there, with a few digits
+  // only, so the engines agree to about 1e-4 — the reference's own accuracy in this regime.
+  it.each(["sam-l2", "asam", "usam"] as const)("%s, squared and logistic loss: 200 steps stay finite and one step agrees with the reference within 1e-3", async (algo) => {
+    for (const loss of ["squared", "logistic"] as const) {
+      const c: Case = { n: 12, d: 7, algo, loss, alpha: 1e-160, rho: 0.05, xi: 0 };
+      const { wasm, ref, path } = await both(initOf(c), 1);
+      expect(path).toBe("one-sam-depth-2");
+      expect(wasm.every(Number.isFinite)).toBe(true);
+      expect(relDiff(wasm, ref)).toBeLessThanOrEqual(1e-3);
+      const long = await both(initOf(c), 200); // both() asserts that neither run stops at a non-finite value
+      expect(long.wasm.every(Number.isFinite)).toBe(true);
+    }
+  });
+});
+
 describe("1-SAM at depth 2: where the dynamics amplify rounding", () => {
   // ρ = 0.5 ≫ |w| ≈ 0.01: the run collapses toward w = 0 in a period-2 oscillation whose signs flip
   // every step. There the reference engine moved by one ulp per weight at step 100 ends 400 steps
