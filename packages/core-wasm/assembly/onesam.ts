@@ -27,7 +27,7 @@ import { n, d, L, algo, lossKind, rho, xi, yxPtr, yPtr, allocF64, ld, rowMargin 
 
 let betaP: usize = 0; // d, β at w
 let nuP: usize = 0; // d, ν
-let betaWP: usize = 0; // d, β' (a copy of β for ℓ2 and USAM)
+let betaWP: usize = 0; // d, β' (ASAM only: ℓ2 and USAM read β itself)
 let p1P: usize = 0; // d, p_1 (ASAM only)
 let p2P: usize = 0; // d, p_2 (ASAM only)
 let s1P: usize = 0; // d, S_1
@@ -64,8 +64,8 @@ function ensure(): void {
   q2P = allocF64(n);
 }
 
-/** β, ν, β' (and ASAM's p_1, p_2) at W; zeroes S_1 and S_2. */
-function shareAtW(W: usize): void {
+/** β, ν (and ASAM's p_1, p_2, β') at W; zeroes S_1 and S_2. Once per step. */
+function coefficientsAtW(W: usize): void {
   const dd = d;
   const W2 = W + (<usize>dd << 3);
   const asam = algo == ALGO_ASAM;
@@ -84,10 +84,7 @@ function shareAtW(W: usize): void {
       store<f64>(p2P + o, p2);
       store<f64>(nuP + o, p1 * (c * c) + p2 * (a * a));
       store<f64>(betaWP + o, (p1 * p2) * beta);
-    } else {
-      store<f64>(nuP + o, c * c + a * a);
-      store<f64>(betaWP + o, beta);
-    }
+    } else store<f64>(nuP + o, c * c + a * a);
   }
   memory.fill(s1P, 0, <usize>dd << 3);
   memory.fill(s2P, 0, <usize>dd << 3);
@@ -100,7 +97,7 @@ let sumB: f64 = 0;
 
 /** Σ u β, Σ u² ν, Σ u³ β' of the row at X, in one pass (two f64x2 lanes each, then the odd entry). */
 function rowSums(X: usize): void {
-  const dd = d, eP = betaP, nP = nuP, wP = betaWP;
+  const dd = d, eP = betaP, nP = nuP, wP = algo == ALGO_ASAM ? betaWP : betaP;
   let z = f64x2.splat(0);
   let a = f64x2.splat(0);
   let b = f64x2.splat(0);
@@ -204,7 +201,7 @@ export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
     linfDirection(W, R, b, dir);
     return;
   }
-  shareAtW(W);
+  coefficientsAtW(W);
   const dd = d;
   const squared = lossKind == LOSS_SQUARED;
   const row = <usize>dd << 3;

@@ -5,6 +5,7 @@
  * permutation written again from its definition).
  */
 import { describe, expect, it } from "vitest";
+import { seededData } from "../test-util/seeded-data.js";
 import { compileCore, instantiateCore } from "@samlab/core-wasm";
 import { SpecError, parseSpec, simulate, simulateBatch, type Result } from "../index.js";
 import { loadWasm, WasmRun } from "./wasm.js";
@@ -12,27 +13,13 @@ import { ReferenceRun } from "./reference.js";
 import { epochPermutation } from "./permutation.js";
 import type { Algo, EngineInit, EngineRun, Loss } from "./types.js";
 
-/** Seeded data: x uniform in [-1, 1); labels ±1 (classification) or real targets (squared). */
-function dataFor(n: number, d: number, loss: Loss, seed: number): { x: number[][]; y: number[] } {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: d }, u);
-    x.push(row);
-    const t = row[0]! - 0.5 * row[1]! + 0.1 * u();
-    y.push(loss === "squared" ? t : t >= 0 ? 1 : -1);
-  }
-  return { x, y };
-}
 
 const finalBits = (r: Result) => Buffer.from(Float64Array.from([...r.final.w.flat(), ...r.final.beta]).buffer).toString("hex");
 
 function baseSpec(c: { n?: number; depth: number; algo: Algo; loss: Loss }, steps = 1000) {
   return {
     version: 1 as const,
-    data: dataFor(c.n ?? 7, 4, c.loss, 5 + (c.n ?? 7)),
+    data: seededData(c.n ?? 7, 4, c.loss, 5 + (c.n ?? 7)),
     depth: c.depth,
     init: { random: "abs-gaussian" as const, alpha: c.depth === 1 ? 0.1 : 0.5 },
     loss: c.loss,
@@ -84,7 +71,7 @@ async function runInit(engine: "wasm" | "reference", init: EngineInit, steps: nu
 }
 
 function initOf(c: { n: number; d: number; depth: number; algo: Algo; loss: Loss }, extra: Partial<EngineInit> = {}): EngineInit {
-  const { x, y } = dataFor(c.n, c.d, c.loss, 40 + c.n);
+  const { x, y } = seededData(c.n, c.d, c.loss, 40 + c.n);
   const w0 = new Float64Array(c.depth * c.d);
   for (let k = 0; k < w0.length; k++) w0[k] = 0.3 + 0.05 * ((k * 7) % 5);
   return { x: Float64Array.from(x.flat()), y: Float64Array.from(y), n: c.n, d: c.d, depth: c.depth, w0, schedule: new Float64Array([0]), recordBeta: false, algo: c.algo, loss: c.loss, lr: 0.05, rho: 0.04, ...extra };
@@ -132,7 +119,7 @@ describe("the plain step: closed forms and identities", () => {
     const alpha = 0.3;
     const xi = 0.05;
     const rho = 0.07;
-    const data = dataFor(5, 3, "logistic", 8);
+    const data = seededData(5, 3, "logistic", 8);
     for (const engine of ["wasm", "reference"] as const) {
       const common = { version: 1 as const, data, depth, init: { alpha }, lr: 0.2, steps: 1, engine };
       const [asam, l2] = await Promise.all([simulate({ ...common, algo: "asam", rho, sam: { xi } }), simulate({ ...common, algo: "sam-l2", rho: rho * (alpha + xi) })]);
@@ -246,7 +233,7 @@ describe("mini-batches: the epoch permutation", () => {
   });
 
   it("mini-batch GD (L = 1, squared loss) equals the steps computed by hand from the permutation", async () => {
-    const { x, y } = dataFor(5, 2, "squared", 12);
+    const { x, y } = seededData(5, 2, "squared", 12);
     const b = 2;
     const lr = 0.3;
     const seed = 9;

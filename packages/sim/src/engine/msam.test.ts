@@ -4,25 +4,11 @@
  * m = n (today's path, bit for bit), identical examples, and one 1-SAM step computed by hand.
  */
 import { describe, expect, it } from "vitest";
+import { seededData } from "../test-util/seeded-data.js";
 import { SpecError, checkpointToJson, parseCheckpointJson, parseSpec, resume, simulate, simulateBatch, simulateStream, type Result } from "../index.js";
 
 type Rule = "sam-l2" | "sam-linf" | "usam";
 type Loss = "logistic" | "exponential" | "squared";
-
-/** Seeded data: x uniform in [-1, 1); labels ±1 (classification) or real targets (squared). */
-function dataFor(n: number, d: number, loss: Loss, seed: number): { x: number[][]; y: number[] } {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = Array.from({ length: d }, u);
-    x.push(row);
-    const t = row[0]! - 0.5 * row[1]! + 0.1 * u();
-    y.push(loss === "squared" ? t : t >= 0 ? 1 : -1);
-  }
-  return { x, y };
-}
 
 const cases: { n: number; m: number; depth: number; algo: Rule; loss: Loss }[] = [];
 for (const n of [1, 5, 7])
@@ -34,7 +20,7 @@ for (const n of [1, 5, 7])
 function specFor(c: { n: number; m?: number; depth: number; algo: Rule; loss: Loss }, steps = 2000) {
   return {
     version: 1 as const,
-    data: dataFor(c.n, 4, c.loss, 11 + c.n),
+    data: seededData(c.n, 4, c.loss, 11 + c.n),
     depth: c.depth,
     init: { random: "abs-gaussian" as const, alpha: c.depth === 1 ? 0.1 : 0.5 },
     loss: c.loss,

@@ -5,22 +5,15 @@
  * single steps computed by hand in this file.
  */
 import { describe, expect, it } from "vitest";
+import { seededData } from "../test-util/seeded-data.js";
 import { loadWasm, WasmRun } from "./wasm.js";
 import { ReferenceRun } from "./reference.js";
 import type { Algo, EngineInit, Loss } from "./types.js";
 
-/** Seeded data: x uniform in [-1, 1); labels ±1 (classification) or real targets (squared). */
+/** The seeded data of the engine tests (test-util/seeded-data.ts), as the engine takes it. */
 function dataFor(n: number, d: number, loss: Loss, seed: number): { x: Float64Array; y: Float64Array } {
-  let s = seed >>> 0;
-  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const x = new Float64Array(n * d);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) x[i * d + j] = u();
-    const t = x[i * d]! - 0.5 * x[i * d + 1]! + 0.1 * u();
-    y[i] = loss === "squared" ? t : t >= 0 ? 1 : -1;
-  }
-  return { x, y };
+  const { x, y } = seededData(n, d, loss, seed);
+  return { x: Float64Array.from(x.flat()), y: Float64Array.from(y) };
 }
 
 type Case = { n: number; d: number; algo: Algo; loss: Loss; alpha: number; rho: number; batch?: number; xi?: number };
