@@ -133,6 +133,8 @@ describe("the explorer's panels", () => {
     const panel = page.locator("samlab-explorer figure[data-view=compare]");
     await panel.locator("select").nth(0).selectOption("usam");
     await page.waitForFunction(() => window.samlab.explorers[0]!.getAttribute("compare") === "usam,sam-l2");
+    // the rebuilt panel shows the chosen pair at once, before its runs exist (a second pick reads it back)
+    expect(await panel.locator("select").nth(0).inputValue()).toBe("usam");
     await panel.locator("select").nth(1).selectOption("sam-linf");
     const c = await settled(page);
     expect(c.compareAttr).toBe("usam,sam-linf");

@@ -13,7 +13,7 @@ import type { Scheduler } from "../views/scheduler.js";
 import { StatusPanel } from "../views/status.js";
 import type { ChartSet, ViewContext } from "../views/view.js";
 import type { RunSession, SessionTopics } from "../worker/session.js";
-import { controlIds, viewIds } from "./attributes.js";
+import { compareAlgos, controlIds, viewIds } from "./attributes.js";
 
 /** What the frame reads of the element and how its parts call back. */
 export interface FrameHost {
@@ -67,6 +67,7 @@ export class Frame {
       kick: () => host.scheduler.kick(),
       open: (spec) => host.open(spec),
       setCompare: (pair) => host.setCompare(pair),
+      comparePair: () => compareAlgos(host.el, host.store.spec),
       listen: <K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void) => {
         this.viewSubs.push(host.session()!.bus.on(topic, handler));
       },

@@ -5,7 +5,7 @@
  */
 import { h } from "../ui/dom.js";
 import { ALGO_LABEL, coordLabel } from "../ui/format.js";
-import { COMPARE_ALGOS, defaultPair, sharedSetup } from "../state/compare.js";
+import { COMPARE_ALGOS, sharedSetup } from "../state/compare.js";
 import type { RunView } from "../state/runs.js";
 import { drawShares } from "./shares.js";
 import { chartBox, figure, type View, type ViewContext } from "./view.js";
@@ -18,6 +18,9 @@ export function compareView(ctx: ViewContext): View {
     h("select", { "aria-label": label }, ...COMPARE_ALGOS.map((a) => h("option", { value: a }, ALGO_LABEL[a]!)));
   const selA = select("First algorithm compared") as HTMLSelectElement;
   const selB = select("Second algorithm compared") as HTMLSelectElement;
+  // The selects show the chosen pair, not the runs: after a pick the panel is rebuilt before the new
+  // runs exist, and a second pick must read the first one back.
+  [selA.value, selB.value] = ctx.comparePair();
   const onPick = () => ctx.setCompare([selA.value, selB.value]);
   selA.addEventListener("change", onPick);
   selB.addEventListener("change", onPick);
@@ -41,7 +44,7 @@ export function compareView(ctx: ViewContext): View {
       const spec = ctx.store.spec;
       const ra = ctx.session.run("a");
       const rb = ctx.session.run("b");
-      const [a, b] = ra && rb ? [ra.algo, rb.algo] : defaultPair(spec);
+      const [a, b] = ctx.comparePair();
       selA.value = a;
       selB.value = b;
       subA.textContent = ALGO_LABEL[a]!;

@@ -62,6 +62,8 @@ export interface ViewContext {
   open(spec: unknown): void;
   /** Compares another pair of algorithms (the element's `compare` attribute; restarts the runs). */
   setCompare(pair: [string, string]): void;
+  /** The pair being compared now (the `compare` attribute, else the default pair): what the panel's selects show. */
+  comparePair(): [string, string];
   /** Subscribes to the run session's news for as long as the view is on the page. */
   listen<K extends keyof SessionTopics>(topic: K, handler: (...args: SessionTopics[K]) => void): void;
 }
