@@ -1,6 +1,6 @@
 // The SAM family's costs at W2's size (bench/workloads.mjs: n = 200, d = 100, L = 2), side by side
 // as ratios to ℓ2-SAM on the fast kernels, each with the code its steps run (WasmRun.stepPath): 1-SAM
-// at depth 2 (onesam.ts: ℓ2 in closed form, ℓ∞ fused) and through the per-example path (plain.ts), m-SAM, the
+// at depth 2 (onesam.ts: in closed form; ℓ∞ also in its fused fallback form) and through the per-example path (plain.ts), m-SAM, the
 // k-step ascent (k + 1 gradients: ≈ (k + 1)/2 × ℓ2-SAM expected), ASAM, the squared loss against the
 // logistic one, and mini-batches of b = 10, 50, 100, 200 (200 = n: the full batch, fast kernels).
 // Printed, never asserted. Run by `pnpm bench` (bench/run.mjs) or alone: node bench/family.mjs [--quick]
@@ -21,6 +21,7 @@ const variants = [
   { name: "1-SAM (ℓ2, m = 1)", init: { group: 1 } },
   { name: "1-SAM (ℓ2), per-example path", init: { group: 1, perExampleOneSam: true } },
   { name: "1-SAM (ℓ∞, m = 1)", init: { group: 1, algo: "sam-linf" } },
+  { name: "1-SAM (ℓ∞), fused fallback", init: { group: 1, algo: "sam-linf", fusedLinfOneSam: true } },
   { name: "1-SAM (ℓ∞), per-example path", init: { group: 1, algo: "sam-linf", perExampleOneSam: true } },
   { name: "ℓ∞-SAM (fast kernels)", init: { algo: "sam-linf" } },
   { name: "m-SAM (ℓ2, m = 10)", init: { group: 10 } },
@@ -67,7 +68,7 @@ for (const r of rows) console.log(`  ${r.name.padEnd(34)} ${(r.ns / 1000).toFixe
 const ratio = (a, b) => (byName(a) / byName(b)).toFixed(2);
 console.log(
   [
-    `  1-SAM / ℓ2-SAM ${ratio("1-SAM (ℓ2, m = 1)", "ℓ2-SAM (fast kernels)")} (target ≤ 3); per-example path / two-pass 1-SAM: ℓ2 ${ratio("1-SAM (ℓ2), per-example path", "1-SAM (ℓ2, m = 1)")}, ℓ∞ ${ratio("1-SAM (ℓ∞), per-example path", "1-SAM (ℓ∞, m = 1)")}`,
+    `  1-SAM / ℓ2-SAM: ℓ2 ${ratio("1-SAM (ℓ2, m = 1)", "ℓ2-SAM (fast kernels)")}, ℓ∞ ${ratio("1-SAM (ℓ∞, m = 1)", "ℓ2-SAM (fast kernels)")} (target ≤ 3); per-example path / closed form: ℓ2 ${ratio("1-SAM (ℓ2), per-example path", "1-SAM (ℓ2, m = 1)")}, ℓ∞ ${ratio("1-SAM (ℓ∞), per-example path", "1-SAM (ℓ∞, m = 1)")} (ℓ∞'s fused fallback ${ratio("1-SAM (ℓ∞), fused fallback", "1-SAM (ℓ∞, m = 1)")})`,
     `k = 1, 2, 4 / ℓ2-SAM 1.00, ${ratio("ℓ2-SAM k = 2 ascent steps", "ℓ2-SAM (fast kernels)")}, ${ratio("ℓ2-SAM k = 4 ascent steps", "ℓ2-SAM (fast kernels)")} ((k + 1)/2: 1, 1.5, 2.5)`,
     `squared / logistic: SAM ${ratio("ℓ2-SAM, squared loss", "ℓ2-SAM (fast kernels)")}, GD ${ratio("GD, squared loss", "GD, logistic")}`,
     `mini-batch b = 10, 50, 100, 200 (= n, fast kernels): ${[10, 50, 100].map((b) => (byName(`ℓ2-SAM mini-batch b = ${b}`) / 1000).toFixed(2)).join(", ")}, ${(byName("ℓ2-SAM mini-batch b = 200 (= n)") / 1000).toFixed(2)} µs/step (b = 50, 100 over b = 10: ${ratio("ℓ2-SAM mini-batch b = 50", "ℓ2-SAM mini-batch b = 10")}, ${ratio("ℓ2-SAM mini-batch b = 100", "ℓ2-SAM mini-batch b = 10")}; ∝ b: 5, 10)`,

@@ -20,6 +20,7 @@ import {
   yxPlain, buildYx, ld, st, allocModel, setGroupM, setXi, gradient, sumSq, gradientScaled, lossScaled, meanAbsLossPrimeScaled, perturbScaled, writeRecord,
 } from "./model";
 import { plainActive, plainPath, plainReset, plainStep, setAscentSteps, setBatch, setForced, setPerExample, permutationOf } from "./plain";
+import { linfFallbacks, setLinfFused } from "./onesam";
 import { fastPrepare, fastStep } from "./fast";
 export { set_fast_kernels, set_x_f32 } from "./fast";
 import { ROW_BLOCK } from "./order";
@@ -158,6 +159,16 @@ export function set_plain_forced(on: i32): void {
 /** Tests only: 1 sends 1-SAM at depth 2 through the general plain step's per-example path instead of onesam.ts. */
 export function set_one_sam_per_example(on: i32): void {
   setPerExample(on != 0);
+}
+
+/** Tests and benchmarks: 1 sends ℓ∞-SAM's 1-SAM step at depth 2 through its fused per-example form, not its closed form. */
+export function set_one_sam_linf_fused(on: i32): void {
+  setLinfFused(on != 0);
+}
+
+/** Steps of this run in which ℓ∞'s 1-SAM closed form fell back to its fused form (a product underflowed: onesam.ts `linfExact`). */
+export function one_sam_linf_fallbacks(): i32 {
+  return linfFallbacks();
 }
 
 /** Which code the next discrete step runs: 0 the fast kernels, 1 the general plain step, 2 1-SAM at depth 2 in closed form (plain.ts `plainPath`). */

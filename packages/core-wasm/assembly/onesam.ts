@@ -1,7 +1,8 @@
 // samlab core, 1-SAM at depth 2 (docs/MODEL.md, "1-SAM at depth 2"): the step of plain.ts for groups
 // of one example (`sam.group` 1), L = 2 and one ascent step, with two passes over each example's row
-// instead of the per-example perturbation: in closed form for the ℓ2, USAM and ASAM rules (below),
-// fused with the per-example path's exact bits for ℓ∞-SAM (at the end of this file).
+// instead of the per-example perturbation, in closed form for every SAM rule (below). Where ℓ∞'s
+// closed form cannot have the per-example signs (a product underflows: `linfExact`), ℓ∞-SAM takes
+// the per-example path fused, with its exact bits (at the end of this file).
 //
 // With u = y_i x_i (x_i for the squared loss), r = ℓ'(z_i) at w and the per-coordinate weights
 // p_l = 1 (ℓ2, USAM) or T_l² = (|w_l| + ξ)² (ASAM), the example's perturbation is
@@ -13,6 +14,10 @@
 // norm is 0) and t = ρ·r for USAM. The step's direction Σ_i (1/b) ∇_w L_i(w̃_i) is then
 //   dir_1 = (1/b)·(w_2 ⊙ S_1 + p_2 w_1 ⊙ S_2),  dir_2 = (1/b)·(w_1 ⊙ S_1 + p_1 w_2 ⊙ S_2),
 //   S_1 = Σ_i ℓ'(z̃_i) u_i,  S_2 = Σ_i ℓ'(z̃_i) t_i u_i².
+// ℓ∞-SAM has the same shape: ε_1 = ρ·sign(r u ⊙ w_2) = t·sign(u) ⊙ sign(w_2) with t = ρ·sign(r), so
+//   β̃ = β + t·sign(u) ⊙ (|w_1| + |w_2|) + t²·sign(u)² ⊙ sign(w_1) sign(w_2),
+//   a_i = Σ_j |u_j| ν_j, ν = |w_1| + |w_2|,  b_i = Σ_j u_j β'_j, β' = sign(w_1) sign(w_2),
+//   dir_1 = (1/b)·(w_2 ⊙ S_1 + sign(w_1) ⊙ S_2),  S_2 = Σ_i ℓ'(z̃_i) t_i |u_i|  (dir_2 likewise).
 // One fused pass per example gives z_i, a_i and b_i, a second accumulates S_1 and S_2: 9 loads and
 // stores of length-d vectors per example, where forming w̃_i (plain.ts) takes about 20. The sums
 // are rounded differently from the per-example path; the TS reference engine keeps the per-example form
@@ -21,13 +26,13 @@
 
 import { ALGO_ASAM, ALGO_SAM_L2, ALGO_SAM_LINF, ALGO_USAM, LOSS_SQUARED } from "./generated/codes";
 import { lossPrime, lossPrimeV } from "./math/loss";
-import { asamT, l2Coef, l2CoefV, linfEps, linfEpsV } from "./math/perturb";
+import { asamT, l2Coef, l2CoefV, linfEps, linfEpsV, signOf } from "./math/perturb";
 import { betaInto } from "./math/layers";
 import { n, d, L, algo, lossKind, rho, xi, yxPtr, yPtr, allocF64, ld, rowMargin } from "./model";
 
 let betaP: usize = 0; // d, β at w
-let nuP: usize = 0; // d, ν
-let betaWP: usize = 0; // d, β' (ASAM only: ℓ2 and USAM read β itself)
+let nuP: usize = 0; // d, ν (ℓ∞: |w_1| + |w_2|)
+let betaWP: usize = 0; // d, β' (ASAM, ℓ∞: ℓ2 and USAM read β itself)
 let p1P: usize = 0; // d, p_1 (ASAM only)
 let p2P: usize = 0; // d, p_2 (ASAM only)
 let s1P: usize = 0; // d, S_1
@@ -37,10 +42,27 @@ let aP: usize = 0;
 let bP: usize = 0;
 let q1P: usize = 0;
 let q2P: usize = 0;
+let minU: f64 = 0; // the smallest nonzero |u_ij| of the data (ℓ∞'s guard; once per run)
+let minW: f64 = 0; // the smallest nonzero |w| at this step's W (ℓ∞'s guard)
+
+let forceFused = false; // tests and benchmarks: ℓ∞ always takes the fused per-example form
+let fallbacks: i32 = 0; // ℓ∞ steps that left the closed form (linfExact false) in this run
 
 /** Forgets the buffers (a new run); called by plain.ts `plainReset`. */
 export function oneSamReset(): void {
   betaP = 0;
+  forceFused = false;
+  fallbacks = 0;
+}
+
+/** How many ℓ∞ steps of this run left the closed form for the fused form (tests and benchmarks). */
+export function linfFallbacks(): i32 {
+  return fallbacks;
+}
+
+/** Tests and benchmarks: ℓ∞-SAM's 1-SAM step always takes the fused form (the per-example bits). */
+export function setLinfFused(on: bool): void {
+  forceFused = on;
 }
 
 /** Whether a step of `m`-example groups over a batch of `b` rows takes this path (`k`: ascent steps). */
@@ -62,20 +84,35 @@ function ensure(): void {
   bP = allocF64(n);
   q1P = allocF64(n);
   q2P = allocF64(n);
+  let m = Infinity;
+  const nd = n * d;
+  for (let k = 0; k < nd; k++) {
+    const u = Math.abs(load<f64>(yxPtr + (<usize>k << 3)));
+    if (u > 0 && u < m) m = u;
+  }
+  minU = m;
 }
 
-/** β, ν (and ASAM's p_1, p_2, β') at W; zeroes S_1 and S_2. Once per step. */
+/** β, ν (and ASAM's p_1, p_2, β'; ℓ∞'s β' and the guard's min |w|) at W; zeroes S_1 and S_2. Once per step. */
 function coefficientsAtW(W: usize): void {
   const dd = d;
   const W2 = W + (<usize>dd << 3);
   const asam = algo == ALGO_ASAM;
+  const linf = algo == ALGO_SAM_LINF;
+  let mw = Infinity;
   for (let j = 0; j < dd; j++) {
     const o = <usize>j << 3;
     const a = load<f64>(W + o);
     const c = load<f64>(W2 + o);
     const beta = a * c;
     store<f64>(betaP + o, beta);
-    if (asam) {
+    if (linf) {
+      const fa = Math.abs(a), fc = Math.abs(c);
+      store<f64>(nuP + o, fa + fc);
+      store<f64>(betaWP + o, signOf(a) * signOf(c)); // not sign(β): β underflows where w_1, w_2 do not
+      if (fa > 0 && fa < mw) mw = fa;
+      if (fc > 0 && fc < mw) mw = fc;
+    } else if (asam) {
       const t1 = asamT(a, xi);
       const t2 = asamT(c, xi);
       const p1 = t1 * t1;
@@ -86,6 +123,7 @@ function coefficientsAtW(W: usize): void {
       store<f64>(betaWP + o, (p1 * p2) * beta);
     } else store<f64>(nuP + o, c * c + a * a);
   }
+  minW = mw;
   memory.fill(s1P, 0, <usize>dd << 3);
   memory.fill(s2P, 0, <usize>dd << 3);
 }
@@ -97,7 +135,8 @@ let sumB: f64 = 0;
 
 /** Σ u β, Σ u² ν, Σ u³ β' of the row at X, in one pass (two f64x2 lanes each, then the odd entry). */
 function rowSums(X: usize): void {
-  const dd = d, eP = betaP, nP = nuP, wP = algo == ALGO_ASAM ? betaWP : betaP;
+  const dd = d, eP = betaP, nP = nuP, wP = algo == ALGO_SAM_L2 || algo == ALGO_USAM ? betaP : betaWP;
+  const linf = algo == ALGO_SAM_LINF;
   let z = f64x2.splat(0);
   let a = f64x2.splat(0);
   let b = f64x2.splat(0);
@@ -106,10 +145,15 @@ function rowSums(X: usize): void {
   for (; j < dEven; j += 2) {
     const o = <usize>j << 3;
     const u = v128.load(X + o);
-    const u2 = f64x2.mul(u, u);
     z = f64x2.add(z, f64x2.mul(u, v128.load(eP + o)));
-    a = f64x2.add(a, f64x2.mul(u2, v128.load(nP + o)));
-    b = f64x2.add(b, f64x2.mul(f64x2.mul(u2, u), v128.load(wP + o)));
+    if (linf) {
+      a = f64x2.add(a, f64x2.mul(f64x2.abs(u), v128.load(nP + o)));
+      b = f64x2.add(b, f64x2.mul(u, v128.load(wP + o)));
+    } else {
+      const u2 = f64x2.mul(u, u);
+      a = f64x2.add(a, f64x2.mul(u2, v128.load(nP + o)));
+      b = f64x2.add(b, f64x2.mul(f64x2.mul(u2, u), v128.load(wP + o)));
+    }
   }
   let sz = f64x2.extract_lane(z, 0) + f64x2.extract_lane(z, 1);
   let sa = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
@@ -119,17 +163,18 @@ function rowSums(X: usize): void {
     const u = load<f64>(X + o);
     const u2 = u * u;
     sz += u * load<f64>(eP + o);
-    sa += u2 * load<f64>(nP + o);
-    sb += (u2 * u) * load<f64>(wP + o);
+    sa += (linf ? Math.abs(u) : u2) * load<f64>(nP + o);
+    sb += (linf ? u : u2 * u) * load<f64>(wP + o);
   }
   sumZ = sz;
   sumA = sa;
   sumB = sb;
 }
 
-/** S_1 += q1·u, S_2 += q2·u² over the row at X. */
+/** S_1 += q1·u, S_2 += q2·u² (ℓ∞: q2·|u|) over the row at X. */
 function accumulate(X: usize, q1: f64, q2: f64): void {
   const dd = d, s1 = s1P, s2 = s2P;
+  const linf = algo == ALGO_SAM_LINF;
   const v1 = f64x2.splat(q1);
   const v2 = f64x2.splat(q2);
   const dEven = dd & ~1;
@@ -138,13 +183,13 @@ function accumulate(X: usize, q1: f64, q2: f64): void {
     const o = <usize>j << 3;
     const u = v128.load(X + o);
     v128.store(s1 + o, f64x2.add(v128.load(s1 + o), f64x2.mul(v1, u)));
-    v128.store(s2 + o, f64x2.add(v128.load(s2 + o), f64x2.mul(v2, f64x2.mul(u, u))));
+    v128.store(s2 + o, f64x2.add(v128.load(s2 + o), f64x2.mul(v2, linf ? f64x2.abs(u) : f64x2.mul(u, u))));
   }
   if (j < dd) {
     const o = <usize>j << 3;
     const u = load<f64>(X + o);
     store<f64>(s1 + o, load<f64>(s1 + o) + q1 * u);
-    store<f64>(s2 + o, load<f64>(s2 + o) + q2 * (u * u));
+    store<f64>(s2 + o, load<f64>(s2 + o) + q2 * (linf ? Math.abs(u) : u * u));
   }
 }
 
@@ -153,14 +198,17 @@ function accumulate(X: usize, q1: f64, q2: f64): void {
  * byte offset o) into q1P, q2P: two lanes at once (lossPrimeV: each lane the bits of lossPrime).
  */
 // @ts-ignore: decorator
-@inline function coefsPair(o: usize, usam: bool): void {
+@inline function coefsPair(o: usize, usam: bool, linf: bool): void {
   const z = v128.load(zP + o);
   const a = v128.load(aP + o);
   const b = v128.load(bP + o);
   const r = lossPrimeV(lossKind, z);
   const rhoV = f64x2.splat(rho);
   let t: v128;
-  if (usam) t = f64x2.mul(rhoV, r);
+  if (linf) {
+    t = linfEpsV(r, rhoV, f64x2.splat(-rho));
+    v128.store(zP + o, r); // for the guard (linfExact)
+  } else if (usam) t = f64x2.mul(rhoV, r);
   else {
     const norm = f64x2.mul(f64x2.abs(r), f64x2.sqrt(a));
     const zero = f64x2.splat(0);
@@ -174,12 +222,15 @@ function accumulate(X: usize, q1: f64, q2: f64): void {
 }
 
 /** The same for one row (the odd last one). */
-function coefsOne(o: usize, usam: bool): void {
+function coefsOne(o: usize, usam: bool, linf: bool): void {
   const z = load<f64>(zP + o);
   const a = load<f64>(aP + o);
   const r = lossPrime(lossKind, z);
   let t: f64;
-  if (usam) t = rho * r;
+  if (linf) {
+    t = linfEps(r, rho);
+    store<f64>(zP + o, r);
+  } else if (usam) t = rho * r;
   else {
     const norm = Math.abs(r) * Math.sqrt(a);
     t = norm == 0 ? 0 : l2Coef(rho, norm) * r;
@@ -197,7 +248,8 @@ function coefsOne(o: usize, usam: bool): void {
  */
 export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
   ensure();
-  if (algo == ALGO_SAM_LINF) {
+  const linf = algo == ALGO_SAM_LINF;
+  if (linf && forceFused) {
     linfDirection(W, R, b, dir);
     return;
   }
@@ -216,8 +268,13 @@ export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
   const usam = algo == ALGO_USAM;
   const bEven = b & ~1;
   let q = 0;
-  for (; q < bEven; q += 2) coefsPair(<usize>q << 3, usam);
-  if (q < b) coefsOne(<usize>q << 3, usam);
+  for (; q < bEven; q += 2) coefsPair(<usize>q << 3, usam, linf);
+  if (q < b) coefsOne(<usize>q << 3, usam, linf);
+  if (linf && !linfExact(b)) {
+    fallbacks++;
+    linfDirection(W, R, b, dir); // a product g·w underflows: the signs need the per-example form
+    return;
+  }
   for (q = 0; q < b; q++) {
     const i = load<i32>(R + (<usize>q << 2));
     const o = <usize>q << 3;
@@ -234,11 +291,28 @@ export function oneSamDirection(W: usize, R: usize, b: i32, dir: usize): void {
     const c = load<f64>(W2 + o);
     const s1 = load<f64>(s1P + o);
     const s2 = load<f64>(s2P + o);
-    const q1 = asam ? load<f64>(p2P + o) * a : a;
-    const q2 = asam ? load<f64>(p1P + o) * c : c;
+    const q1 = linf ? signOf(a) : asam ? load<f64>(p2P + o) * a : a;
+    const q2 = linf ? signOf(c) : asam ? load<f64>(p1P + o) * c : c;
     store<f64>(dir + o, inv * (c * s1 + q1 * s2));
     store<f64>(D2 + o, inv * (a * s1 + q2 * s2));
   }
+}
+
+/**
+ * Whether ℓ∞'s closed form has the per-example signs at this step: sign(r u_j · w_j) = sign(r)·sign(u_j)·
+ * sign(w_j) unless the product underflows to 0 (r, u_j, w_j ≠ 0). It cannot when every |r_i| (in zP
+ * after the coefficients), |u| and |w| that is not 0 keeps |r|·|u| and |r|·|u|·|w| above 1e-300.
+ */
+function linfExact(b: i32): bool {
+  let mr = Infinity;
+  for (let q = 0; q < b; q++) {
+    const r = Math.abs(load<f64>(zP + (<usize>q << 3)));
+    if (r > 0 && r < mr) mr = r;
+    else if (r != r) return false; // NaN: the per-example form decides
+  }
+  if (mr == Infinity) return true; // every r is 0: no perturbation either way
+  const ru = mr * minU;
+  return ru > 1e-300 && ru * Math.min(minW, 1.0) > 1e-300;
 }
 
 // ---- ℓ∞-SAM: the per-example step fused, w̃_i recomputed in registers ----

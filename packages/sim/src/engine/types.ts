@@ -50,6 +50,8 @@ export interface EngineInit {
   forcePlain?: boolean;
   /** Tests only: 1-SAM at depth 2 takes the per-example path instead of its two-pass form (core-wasm onesam.ts). */
   perExampleOneSam?: boolean;
+  /** Tests and benchmarks: ℓ∞-SAM's 1-SAM step at depth 2 takes its fused per-example form (the per-example bits) instead of its closed form. */
+  fusedLinfOneSam?: boolean;
   /** Record λ_max, λ_min (with residuals) and tr H at every point (docs/MODEL.md, "Curvature and balance"). */
   sharpness?: boolean;
 }

@@ -120,6 +120,7 @@ export class WasmRun extends CoreRunBase implements EngineRun {
     core.set_family(init.batch ?? 0, init.batchSeed ?? 0, init.xi ?? 0.01, init.ascentSteps ?? 1);
     if (init.forcePlain) core.set_plain_forced(1);
     if (init.perExampleOneSam) core.set_one_sam_per_example(1);
+    if (init.fusedLinfOneSam) core.set_one_sam_linf_fused(1);
     if (init.rhoSchedule && init.rhoSchedule !== "constant") core.set_rho_schedule(RHO_SCHEDULE[init.rhoSchedule], init.rhoSteps ?? 0);
     this.stride = core.record_stride();
     if (threaded) this.helper = startHelper(core as ReturnType<typeof instantiateCoreThreaded>, mtModule!, memory!, (core as ReturnType<typeof instantiateCoreThreaded>).mt_enable());
@@ -141,6 +142,14 @@ export class WasmRun extends CoreRunBase implements EngineRun {
   stepPath(): "fast" | "plain" | "one-sam-depth-2" {
     const p = this.core.step_path();
     return p === 0 ? "fast" : p === 1 ? "plain" : "one-sam-depth-2";
+  }
+
+  /**
+   * Steps of ℓ∞-SAM's 1-SAM at depth 2 that left the closed form for the fused per-example form
+   * because a product r·u·w underflows (core-wasm onesam.ts `linfExact`): tests and benchmarks.
+   */
+  linfFallbacks(): number {
+    return this.core.one_sam_linf_fallbacks();
   }
 
   /**
