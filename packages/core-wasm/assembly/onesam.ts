@@ -142,15 +142,21 @@ function rowSums(X: usize): void {
   let b = f64x2.splat(0);
   const dEven = dd & ~1;
   let j = 0;
-  for (; j < dEven; j += 2) {
-    const o = <usize>j << 3;
-    const u = v128.load(X + o);
-    z = f64x2.add(z, f64x2.mul(u, v128.load(eP + o)));
-    if (linf) {
+  // two loops, not a branch in one: the branch inside cost the ℓ2 rules a fifth of their step
+  if (linf) {
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      const u = v128.load(X + o);
+      z = f64x2.add(z, f64x2.mul(u, v128.load(eP + o)));
       a = f64x2.add(a, f64x2.mul(f64x2.abs(u), v128.load(nP + o)));
       b = f64x2.add(b, f64x2.mul(u, v128.load(wP + o)));
-    } else {
+    }
+  } else {
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      const u = v128.load(X + o);
       const u2 = f64x2.mul(u, u);
+      z = f64x2.add(z, f64x2.mul(u, v128.load(eP + o)));
       a = f64x2.add(a, f64x2.mul(u2, v128.load(nP + o)));
       b = f64x2.add(b, f64x2.mul(f64x2.mul(u2, u), v128.load(wP + o)));
     }
@@ -179,11 +185,20 @@ function accumulate(X: usize, q1: f64, q2: f64): void {
   const v2 = f64x2.splat(q2);
   const dEven = dd & ~1;
   let j = 0;
-  for (; j < dEven; j += 2) {
-    const o = <usize>j << 3;
-    const u = v128.load(X + o);
-    v128.store(s1 + o, f64x2.add(v128.load(s1 + o), f64x2.mul(v1, u)));
-    v128.store(s2 + o, f64x2.add(v128.load(s2 + o), f64x2.mul(v2, linf ? f64x2.abs(u) : f64x2.mul(u, u))));
+  if (linf) {
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      const u = v128.load(X + o);
+      v128.store(s1 + o, f64x2.add(v128.load(s1 + o), f64x2.mul(v1, u)));
+      v128.store(s2 + o, f64x2.add(v128.load(s2 + o), f64x2.mul(v2, f64x2.abs(u))));
+    }
+  } else {
+    for (; j < dEven; j += 2) {
+      const o = <usize>j << 3;
+      const u = v128.load(X + o);
+      v128.store(s1 + o, f64x2.add(v128.load(s1 + o), f64x2.mul(v1, u)));
+      v128.store(s2 + o, f64x2.add(v128.load(s2 + o), f64x2.mul(v2, f64x2.mul(u, u))));
+    }
   }
   if (j < dd) {
     const o = <usize>j << 3;
